@@ -1,0 +1,34 @@
+import { context, propagation, type Span } from '@opentelemetry/api';
+import { TELEMETRY_KEY_BY_SESSION_KEY, type SessionMapKey, type SessionValues } from './session-map-key.ts';
+import { runInSessionStore, type SessionStore } from './session-storage.ts';
+
+/** Values a session starts with: the session id is required, the rest optional. */
+export type InitialSessionValues = Pick<SessionValues, 'sessionId'> & Partial<SessionValues>;
+
+/**
+ * Runs `fn` inside a new session: a fresh session store and an OpenTelemetry context whose
+ * baggage carries the session's telemetry keys (`session.id`, `user.id`).
+ *
+ * Use it for work that does not come in over HTTP (jobs, queue consumers); HTTP requests get
+ * theirs from the session middleware. Nested calls start an independent session.
+ *
+ * @param earlySpans spans that started before the session and should carry its values anyway
+ *   (the session middleware passes the request's root span); they are tagged now and on
+ *   every later `setByKey`.
+ */
+export function runWithSession<T>(values: InitialSessionValues, fn: () => T, earlySpans: readonly Span[] = []): T {
+  const store: SessionStore = { values: { ...values }, earlySpans };
+  let baggage = propagation.getActiveBaggage() ?? propagation.createBaggage();
+  for (const [key, value] of Object.entries(store.values) as [SessionMapKey, string | undefined][]) {
+    const telemetryKey = TELEMETRY_KEY_BY_SESSION_KEY[key];
+    if (telemetryKey === undefined) continue;
+    if (value === undefined) {
+      baggage = baggage.removeEntry(telemetryKey);
+      continue;
+    }
+    baggage = baggage.setEntry(telemetryKey, { value });
+    for (const span of earlySpans) span.setAttribute(telemetryKey, value);
+  }
+  const otelContext = propagation.setBaggage(context.active(), baggage);
+  return context.with(otelContext, () => runInSessionStore(store, fn));
+}

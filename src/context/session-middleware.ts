@@ -1,0 +1,73 @@
+import { context, propagation, trace, type Span } from '@opentelemetry/api';
+import { getRPCMetadata } from '@opentelemetry/core';
+import type { RequestHandler } from 'express';
+import { ATTR_SESSION_ID, ATTR_USER_ID } from '../telemetry/semconv.ts';
+import { runWithSession, type InitialSessionValues } from './run-with-session.ts';
+import { isValidSessionId, newSessionId } from './session-id.ts';
+import { isValidUserId } from './user-id.ts';
+
+/** Options of {@link sessionContext}; every field is optional. */
+export interface SessionContextOptions {
+  /**
+   * Adopt `user.id` from incoming W3C baggage. Only for internal services whose callers are
+   * trusted services of the same system. Default `false`: identity is never taken from a
+   * client.
+   */
+  readonly trustIncomingBaggage?: boolean;
+  /** Request and response header carrying the session id. Default `x-session-id`. */
+  readonly sessionIdHeader?: string;
+  /** Response header carrying the request's trace id. Default `x-trace-id`. */
+  readonly traceIdHeader?: string;
+}
+
+/**
+ * Express middleware that runs the rest of the request inside a session context.
+ *
+ * The session id is the first valid one of: the `x-session-id` header, `session.id` in
+ * incoming baggage, a new random UUID. Invalid values are dropped unseen (never logged or
+ * echoed). The response carries `x-session-id` and, when the request is traced, `x-trace-id`.
+ *
+ * Mount it first: spans of middleware mounted before it cannot carry the session.
+ */
+export function sessionContext(options: SessionContextOptions = {}): RequestHandler {
+  const trustIncomingBaggage = options.trustIncomingBaggage ?? false;
+  const sessionIdHeader = options.sessionIdHeader ?? 'x-session-id';
+  const traceIdHeader = options.traceIdHeader ?? 'x-trace-id';
+
+  return function sessionContextMiddleware(req, res, next) {
+    const baggage = propagation.getActiveBaggage();
+    const values: InitialSessionValues = {
+      sessionId: firstValidSessionId(req.headers[sessionIdHeader], baggage?.getEntry(ATTR_SESSION_ID)?.value),
+    };
+    const baggageUserId = baggage?.getEntry(ATTR_USER_ID)?.value;
+    if (trustIncomingBaggage && isValidUserId(baggageUserId)) values.userId = baggageUserId;
+
+    res.setHeader(sessionIdHeader, values.sessionId);
+    const spanContext = trace.getActiveSpan()?.spanContext();
+    if (spanContext !== undefined && trace.isSpanContextValid(spanContext)) {
+      res.setHeader(traceIdHeader, spanContext.traceId);
+    }
+
+    runWithSession(values, () => {
+      next();
+    }, spansStartedBeforeSession());
+  };
+}
+
+function firstValidSessionId(...candidates: unknown[]): string {
+  return candidates.find(isValidSessionId) ?? newSessionId();
+}
+
+/**
+ * The request's HTTP server span (it starts before any middleware) and the span of this
+ * middleware itself, when Express is instrumented: both started before the store existed.
+ */
+function spansStartedBeforeSession(): Span[] {
+  const spans: Span[] = [];
+  const active = context.active();
+  const serverSpan = getRPCMetadata(active)?.span;
+  if (serverSpan !== undefined) spans.push(serverSpan);
+  const activeSpan = trace.getSpan(active);
+  if (activeSpan !== undefined && activeSpan !== serverSpan) spans.push(activeSpan);
+  return spans;
+}

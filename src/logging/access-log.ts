@@ -1,0 +1,35 @@
+import { AsyncResource } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
+import type { Request, RequestHandler } from 'express';
+import type { Logger } from './logger.ts';
+
+/**
+ * Express middleware writing one `request completed` line per request, with `http.method`,
+ * `http.route` (the matched route template, never the raw URL), `http.status_code` and
+ * `duration_ms`. Mount it after the session middleware so the line carries the session.
+ */
+export function accessLog(logger: Logger): RequestHandler {
+  return function accessLogMiddleware(req, res, next) {
+    const startedAt = performance.now();
+    // 'finish' fires from socket callbacks; bind restores this request's session and span.
+    const onFinish = AsyncResource.bind(() => {
+      logger.info('request completed', {
+        'http.method': req.method,
+        'http.route': matchedRoute(req),
+        'http.status_code': res.statusCode,
+        duration_ms: Math.round((performance.now() - startedAt) * 10) / 10,
+      });
+    });
+    res.once('finish', onFinish);
+    next();
+  };
+}
+
+/** `/api/session` for a matched route; `(unmatched)` for a 404, so raw paths stay out of logs. */
+function matchedRoute(req: Request): string {
+  const route: unknown = req.route;
+  if (typeof route === 'object' && route !== null && 'path' in route && typeof route.path === 'string') {
+    return `${req.baseUrl}${route.path}`;
+  }
+  return '(unmatched)';
+}

@@ -1,0 +1,50 @@
+import type { IncomingMessage } from 'node:http';
+import { getNodeAutoInstrumentations, type InstrumentationConfigMap } from '@opentelemetry/auto-instrumentations-node';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { WinstonInstrumentation } from '@opentelemetry/instrumentation-winston';
+
+/** Probe paths that would otherwise fill the trace store with one trace per health check. */
+const UNTRACED_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
+
+/** How each instrumentation is tuned for this service, whichever set is enabled. */
+const INSTRUMENTATION_CONFIG = {
+  '@opentelemetry/instrumentation-http': {
+    ignoreIncomingRequestHook: (request: IncomingMessage) => UNTRACED_PATHS.has(request.url?.split('?')[0] ?? ''),
+  },
+  '@opentelemetry/instrumentation-express': {
+    // `router` spans end the moment they start and say nothing the route span does not.
+    ignoreLayersType: [ExpressLayerType.ROUTER],
+  },
+  '@opentelemetry/instrumentation-winston': {
+    // Adds trace_id, span_id and trace_flags to every record written inside a span.
+    // Log lines go to stdout only; shipping them over OTLP would need a logs pipeline.
+    disableLogSending: true,
+  },
+  // With Express 5 the router instrumentation records every middleware a second time.
+  '@opentelemetry/instrumentation-router': { enabled: false },
+} satisfies InstrumentationConfigMap;
+
+/**
+ * The instrumentations to register.
+ *
+ * By default only what this service needs: http (server and client spans), express
+ * (middleware and route spans), undici (`fetch`) and winston. fs, dns and net stay off:
+ * they multiply spans without telling anything about a request.
+ * `OTEL_NODE_ENABLED_INSTRUMENTATIONS` / `OTEL_NODE_DISABLED_INSTRUMENTATIONS` (read by
+ * `@opentelemetry/auto-instrumentations-node`) hand the choice to that bundle instead.
+ */
+export function createInstrumentations(env: Readonly<Record<string, string | undefined>>): Instrumentation[] {
+  const chosenByEnv = ['OTEL_NODE_ENABLED_INSTRUMENTATIONS', 'OTEL_NODE_DISABLED_INSTRUMENTATIONS'].some(
+    (name) => (env[name]?.trim() ?? '') !== '',
+  );
+  if (chosenByEnv) return getNodeAutoInstrumentations(INSTRUMENTATION_CONFIG);
+  return [
+    new HttpInstrumentation(INSTRUMENTATION_CONFIG['@opentelemetry/instrumentation-http']),
+    new ExpressInstrumentation(INSTRUMENTATION_CONFIG['@opentelemetry/instrumentation-express']),
+    new UndiciInstrumentation(),
+    new WinstonInstrumentation(INSTRUMENTATION_CONFIG['@opentelemetry/instrumentation-winston']),
+  ];
+}

@@ -1,0 +1,104 @@
+import { diag } from '@opentelemetry/api';
+import { CompositePropagator, getBooleanFromEnv, getStringFromEnv, W3CTraceContextPropagator } from '@opentelemetry/core';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { SessionBaggagePropagator, type BaggagePolicy } from './session-baggage-propagator.ts';
+import { SessionSpanProcessor } from './session-span-processor.ts';
+import { createExportingSpanProcessors } from './span-processors-from-env.ts';
+import { SpanLossMonitor, type SpanDelivery } from './span-loss-monitor.ts';
+
+/** Options of {@link startTelemetry}. */
+export interface TelemetryOptions {
+  /** `service.name` when OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES do not set one. */
+  readonly defaultServiceName: string;
+  /** `service.version` of the resource. */
+  readonly serviceVersion: string;
+  /** What crosses the service boundary in baggage. */
+  readonly baggagePolicy: BaggagePolicy;
+  /** The instrumentations to register (see `createInstrumentations`). */
+  readonly instrumentations: Instrumentation[];
+  /** Export here instead of where OTEL_TRACES_EXPORTER says (tests use an in-memory exporter). */
+  readonly spanExporter?: SpanExporter;
+  /** How often lost spans are reported as a warning. Default 30 s. */
+  readonly lossReportIntervalMs?: number;
+}
+
+/** The running telemetry. None of its methods ever rejects. */
+export interface Telemetry {
+  /** False when OTEL_SDK_DISABLED=true: the OpenTelemetry API stays a no-op. */
+  readonly enabled: boolean;
+  /** Exports every finished span now. */
+  forceFlush(): Promise<void>;
+  /** Counts of exported, dropped and failed spans since start. */
+  spanDelivery(): Promise<SpanDelivery>;
+  /** Flushes and stops, giving up after `timeoutMs`; failures become warnings. */
+  shutdown(timeoutMs: number): Promise<void>;
+}
+
+/**
+ * Starts the OpenTelemetry SDK: standard OTEL_* configuration, the session span processor,
+ * the session baggage propagator, and counting of lost spans.
+ *
+ * Metrics and logs exporters stay off unless OTEL_METRICS_EXPORTER / OTEL_LOGS_EXPORTER ask
+ * for them: this template ships traces.
+ */
+export function startTelemetry(options: TelemetryOptions): Telemetry {
+  if (getBooleanFromEnv('OTEL_SDK_DISABLED')) return disabledTelemetry;
+
+  const lossMonitor = new SpanLossMonitor();
+  const exportingProcessors = createExportingSpanProcessors(options.spanExporter, lossMonitor.meterProvider);
+  const sdk = new NodeSDK({
+    resource: defaultResource().merge(
+      resourceFromAttributes({
+        [ATTR_SERVICE_NAME]: options.defaultServiceName,
+        [ATTR_SERVICE_VERSION]: options.serviceVersion,
+      }),
+    ),
+    instrumentations: options.instrumentations,
+    // The session processor runs first so exporters see the session attributes.
+    spanProcessors: [new SessionSpanProcessor(), ...exportingProcessors],
+    textMapPropagator: new CompositePropagator({
+      propagators: [new W3CTraceContextPropagator(), new SessionBaggagePropagator(options.baggagePolicy)],
+    }),
+    ...(getStringFromEnv('OTEL_METRICS_EXPORTER') === undefined ? { metricReaders: [] } : {}),
+    ...(getStringFromEnv('OTEL_LOGS_EXPORTER') === undefined ? { logRecordProcessors: [] } : {}),
+  });
+  sdk.start();
+  lossMonitor.startReporting(options.lossReportIntervalMs ?? 30_000);
+
+  return {
+    enabled: true,
+    forceFlush: () => Promise.all(exportingProcessors.map((p) => p.forceFlush())).then(noop, warn('flush')),
+    spanDelivery: () => lossMonitor.delivery(),
+    shutdown: async (timeoutMs) => {
+      const stopped = sdk.shutdown().then(noop, warn('shutdown'));
+      await Promise.race([stopped, delay(timeoutMs)]);
+      await lossMonitor.report();
+      await lossMonitor.shutdown().catch(warn('shutdown of the loss monitor'));
+    },
+  };
+}
+
+const disabledTelemetry: Telemetry = {
+  enabled: false,
+  forceFlush: () => Promise.resolve(),
+  spanDelivery: () => Promise.resolve({ exported: 0, droppedQueueFull: 0, failedExport: 0 }),
+  shutdown: () => Promise.resolve(),
+};
+
+function noop(): void {
+  // Resolves to nothing.
+}
+
+function warn(action: string): (error: unknown) => void {
+  return (error) => {
+    diag.warn(`Telemetry ${action} failed; spans may be lost`, error);
+  };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
