@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import { authenticate } from './auth/authenticate.ts';
 import type { TokenService } from './auth/token-service.ts';
 import type { Config } from './config.ts';
@@ -22,6 +22,8 @@ export interface AppDependencies {
   readonly tokens: TokenService;
   readonly readiness: Readiness;
   readonly spanDelivery: () => Promise<SpanDelivery>;
+  /** Your service's routers, mounted under `/api` after the demo routes. Default none. */
+  readonly routers?: readonly Router[];
 }
 
 /**
@@ -42,6 +44,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/api', sessionRoutes(logger));
   app.use('/api', loginRoutes(deps.tokens, config.tokenTtlSeconds, logger));
   app.use('/api', downstreamRoutes(config.downstreamUrl, logger));
+  for (const router of deps.routers ?? []) app.use('/api', router);
 
   app.use(notFound);
   app.use(errorHandler(logger));

@@ -9,9 +9,10 @@ import { isValidUserId } from './user-id.ts';
 /** Options of {@link sessionContext}; every field is optional. */
 export interface SessionContextOptions {
   /**
-   * Adopt `user.id` from incoming W3C baggage. Only for internal services whose callers are
-   * trusted services of the same system. Default `false`: identity is never taken from a
-   * client.
+   * Adopt `user.id` and keep every other entry of incoming W3C baggage (it is forwarded on
+   * outgoing calls). Only for internal services whose callers are trusted services of the
+   * same system. Default `false`: of a caller's baggage only a valid `session.id` is used,
+   * so a client can neither claim an identity nor plant entries that travel further.
    */
   readonly trustIncomingBaggage?: boolean;
   /** Request and response header carrying the session id. Default `x-session-id`. */
@@ -48,9 +49,16 @@ export function sessionContext(options: SessionContextOptions = {}): RequestHand
       res.setHeader(traceIdHeader, spanContext.traceId);
     }
 
-    runWithSession(values, () => {
-      next();
-    }, spansStartedBeforeSession());
+    runWithSession(
+      values,
+      () => {
+        next();
+      },
+      {
+        earlySpans: spansStartedBeforeSession(),
+        ...(trustIncomingBaggage ? {} : { baggage: propagation.createBaggage() }),
+      },
+    );
   };
 }
 

@@ -3,7 +3,7 @@ export { ATTR_SESSION_ID, ATTR_SESSION_PREVIOUS_ID, ATTR_USER_ID } from './semco
 export { startTelemetry, type Telemetry, type TelemetryOptions } from './start-telemetry.ts';
 export { createInstrumentations } from './instrumentations.ts';
 export { SessionSpanProcessor } from './session-span-processor.ts';
-export { SessionBaggagePropagator, outgoingBaggage, untrustedBaggage, type BaggagePolicy } from './session-baggage-propagator.ts';
+export { SessionBaggagePropagator, outgoingBaggage, type BaggagePolicy } from './session-baggage-propagator.ts';
 export { SpanLossMonitor, type SpanDelivery } from './span-loss-monitor.ts';
 export { DEFAULT_MAX_QUEUE_SIZE } from './span-processors-from-env.ts';
 export { registerTelemetry, registeredTelemetry } from './telemetry-registry.ts';

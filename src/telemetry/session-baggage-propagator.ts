@@ -10,24 +10,20 @@ import { W3CBaggagePropagator } from '@opentelemetry/core';
 import { currentSessionStore, type SessionStore } from '../context/session-storage.ts';
 import { ATTR_SESSION_ID, ATTR_USER_ID } from './semconv.ts';
 
-/** Who is trusted with what, across the service boundary. */
+/**
+ * What leaves the process in baggage. (What is accepted from callers is the session
+ * middleware's `trustIncomingBaggage`.)
+ */
 export interface BaggagePolicy {
-  /**
-   * Keep every entry of incoming baggage. When `false` (an edge service), only `session.id`
-   * is kept from a caller's baggage: a client cannot plant `user.id` or any other entry.
-   */
-  readonly trustIncomingBaggage: boolean;
   /** Send `user.id` in outgoing baggage. When `false`, it never leaves the process. */
   readonly propagateUserId: boolean;
 }
 
 /**
- * W3C baggage propagation with the session store as the source of truth.
- *
- * - extract: incoming baggage, filtered by {@link BaggagePolicy.trustIncomingBaggage}.
- * - inject: the context's baggage, with `session.id` (and `user.id` if allowed) taken from
- *   the session store at the moment of the call, so a `setByKey` made earlier in the
- *   request is what goes out.
+ * W3C baggage propagation with the session store as the source of truth: on inject, the
+ * context's baggage goes out with `session.id` (and `user.id`, if allowed) taken from the
+ * session store at the moment of the call, so a `setByKey` made earlier in the request is
+ * what goes out. Extraction is plain W3C; the session middleware decides what to trust.
  */
 export class SessionBaggagePropagator implements TextMapPropagator {
   readonly #w3c = new W3CBaggagePropagator();
@@ -45,10 +41,7 @@ export class SessionBaggagePropagator implements TextMapPropagator {
   }
 
   extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
-    const extracted = this.#w3c.extract(context, carrier, getter);
-    const incoming = propagation.getBaggage(extracted);
-    if (incoming === undefined || this.#policy.trustIncomingBaggage) return extracted;
-    return propagation.setBaggage(extracted, untrustedBaggage(incoming));
+    return this.#w3c.extract(context, carrier, getter);
   }
 
   fields(): string[] {
@@ -72,11 +65,4 @@ export function outgoingBaggage(
   const userId = store === undefined ? current?.getEntry(ATTR_USER_ID)?.value : store.values.userId;
   if (policy.propagateUserId && userId !== undefined) baggage = baggage.setEntry(ATTR_USER_ID, { value: userId });
   return baggage.getAllEntries().length === 0 ? undefined : baggage;
-}
-
-/** What an untrusted caller's baggage is reduced to: its `session.id`, if any. */
-export function untrustedBaggage(incoming: Baggage): Baggage {
-  const sessionId = incoming.getEntry(ATTR_SESSION_ID);
-  const empty = propagation.createBaggage();
-  return sessionId === undefined ? empty : empty.setEntry(ATTR_SESSION_ID, { value: sessionId.value });
 }

@@ -1,0 +1,48 @@
+import { expect } from 'chai';
+import { spanExporter } from '../support/integration-preload.ts';
+import { spansOfTrace } from '../support/spans.ts';
+import { request, startTestApp, type TestApp } from '../support/test-app.ts';
+
+describe('log lines of a request', () => {
+  let app: TestApp;
+
+  beforeEach(async () => {
+    spanExporter.reset();
+    app = await startTestApp();
+  });
+
+  afterEach(async () => {
+    await app.close();
+  });
+
+  it('carry session.id, user.id, trace_id, span_id and trace_flags of the request', async () => {
+    const response = await request(`${app.url}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-session-id': 'session-logs-1' },
+      body: JSON.stringify({ userId: 'erin' }),
+    });
+    const traceId = response.headers.get('x-trace-id')!;
+    const spanIds = new Set((await spansOfTrace(spanExporter, traceId)).map((span) => span.spanContext().spanId));
+
+    const lines = app.logLines().filter((line) => line['trace_id'] === traceId);
+    const messages = lines.map((line) => line['message']);
+    expect(messages).to.include.members(['user logged in', 'request completed']);
+    for (const line of lines) {
+      expect(line['session.id']).to.equal('session-logs-1');
+      expect(line['user.id']).to.equal('erin');
+      expect(line['trace_flags']).to.equal('01');
+      expect(spanIds.has(String(line['span_id'])), 'span_id names a span of the request').to.equal(true);
+    }
+  });
+
+  it('write one access line with method, route template, status and duration', async () => {
+    await request(`${app.url}/api/session?secret=query`, { headers: { 'x-session-id': 'session-logs-2' } });
+    await request(`${app.url}/api/nothing-here`, { headers: { 'x-session-id': 'session-logs-2' } });
+    const access = app.logLines().filter((line) => line['message'] === 'request completed');
+    expect(access).to.have.length(2);
+    expect(access[0]).to.include({ 'http.method': 'GET', 'http.route': '/api/session', 'http.status_code': 200 });
+    expect(access[0]!['duration_ms']).to.be.a('number').and.to.be.at.least(0);
+    expect(access[1]).to.include({ 'http.route': '(unmatched)', 'http.status_code': 404 });
+    expect(JSON.stringify(access)).not.to.include('secret=query');
+  });
+});

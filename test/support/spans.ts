@@ -1,0 +1,46 @@
+import { SpanKind } from '@opentelemetry/api';
+import type { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace';
+import { registeredTelemetry } from '../../src/telemetry/telemetry-registry.ts';
+
+/**
+ * The finished spans of the traces in `traceIds`, once each has its server span(s): the
+ * server span ends after the response is sent, so it may still be open when the client has
+ * the answer. Flushes the batch processor and polls until `deadlineMs`.
+ */
+export async function spansOfTraces(
+  exporter: InMemorySpanExporter,
+  traceIds: readonly string[],
+  serverSpansPerTrace = 1,
+  deadlineMs = 5000,
+): Promise<Map<string, ReadableSpan[]>> {
+  const wanted = new Set(traceIds);
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    await registeredTelemetry().forceFlush();
+    const byTrace = new Map<string, ReadableSpan[]>();
+    for (const span of exporter.getFinishedSpans()) {
+      const traceId = span.spanContext().traceId;
+      if (!wanted.has(traceId)) continue;
+      const spans = byTrace.get(traceId) ?? [];
+      spans.push(span);
+      byTrace.set(traceId, spans);
+    }
+    const complete = [...wanted].every(
+      (id) => (byTrace.get(id) ?? []).filter((span) => span.kind === SpanKind.SERVER).length >= serverSpansPerTrace,
+    );
+    if (complete) return byTrace;
+    if (Date.now() > deadline) {
+      throw new Error(`Spans of ${wanted.size - byTrace.size} of ${wanted.size} traces did not arrive within ${deadlineMs} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The spans of one trace (see {@link spansOfTraces}). */
+export async function spansOfTrace(
+  exporter: InMemorySpanExporter,
+  traceId: string,
+  serverSpans = 1,
+): Promise<ReadableSpan[]> {
+  return (await spansOfTraces(exporter, [traceId], serverSpans)).get(traceId) ?? [];
+}

@@ -1,0 +1,65 @@
+import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
+import { context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import type { Router } from 'express';
+import { createApp } from '../../src/app.ts';
+import { createTokenService } from '../../src/auth/token-service.ts';
+import { readConfig, type Config } from '../../src/config.ts';
+import { createLogger } from '../../src/logging/logger.ts';
+import { registeredTelemetry } from '../../src/telemetry/telemetry-registry.ts';
+
+/** A running instance of the real app on 127.0.0.1 and a free port. */
+export interface TestApp {
+  readonly url: string;
+  readonly config: Config;
+  /** Every JSON log line written so far, parsed. */
+  logLines(): Record<string, unknown>[];
+  close(): Promise<void>;
+}
+
+/** Starts the app built by createApp with config read from `env` (plus PORT/HOST for tests). */
+export async function startTestApp(env: Record<string, string> = {}, routers: Router[] = []): Promise<TestApp> {
+  const config = readConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'debug', ...env });
+  const stream = new PassThrough();
+  const lines: string[] = [];
+  let partial = '';
+  stream.on('data', (chunk: Buffer) => {
+    const parts = (partial + chunk.toString('utf8')).split('\n');
+    partial = parts.pop() ?? '';
+    lines.push(...parts);
+  });
+  const logger = createLogger({ level: config.logLevel, stream });
+  const app = createApp({
+    config,
+    logger,
+    tokens: createTokenService({ secret: config.tokenSecret, ttlSeconds: config.tokenTtlSeconds }),
+    readiness: { ready: true },
+    spanDelivery: () => registeredTelemetry().spanDelivery(),
+    routers,
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    config,
+    logLines: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => {
+          if (error) reject(error);
+          else resolve();
+        });
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/**
+ * `fetch` from the test itself, with tracing suppressed: the test is not part of the system
+ * under test, so it must neither record a client span nor send a `traceparent`.
+ */
+export function request(url: string, init: RequestInit = {}): Promise<Response> {
+  return context.with(suppressTracing(context.active()), () => fetch(url, init));
+}
