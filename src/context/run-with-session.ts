@@ -31,9 +31,8 @@ export function runWithSession<T>(values: InitialSessionValues, fn: () => T, opt
   const earlySpans = options.earlySpans ?? [];
   const store: SessionStore = { values: { ...values }, earlySpans };
   let baggage = options.baggage ?? propagation.getActiveBaggage() ?? propagation.createBaggage();
-  for (const [key, value] of Object.entries(store.values) as [SessionMapKey, string | undefined][]) {
-    const telemetryKey = TELEMETRY_KEY_BY_SESSION_KEY[key];
-    if (telemetryKey === undefined) continue;
+  for (const [key, telemetryKey] of Object.entries(TELEMETRY_KEY_BY_SESSION_KEY) as [SessionMapKey, string][]) {
+    const value = store.values[key];
     if (value === undefined) {
       baggage = baggage.removeEntry(telemetryKey);
       continue;

@@ -1,0 +1,45 @@
+import { propagation } from '@opentelemetry/api';
+import { expect } from 'chai';
+import { runWithSession } from '../../../src/context/run-with-session.ts';
+import { ATTR_SESSION_ID, ATTR_USER_ID } from '../../../src/telemetry/semconv.ts';
+import { installContextManager } from '../../support/context-manager.ts';
+
+describe('runWithSession', () => {
+  let uninstall: () => void;
+  before(() => {
+    uninstall = installContextManager();
+  });
+  after(() => {
+    uninstall();
+  });
+
+  it('creates the matching OpenTelemetry context: baggage with session.id and user.id', async () => {
+    await runWithSession({ sessionId: 'job-session-1', userId: 'worker' }, async () => {
+      await Promise.resolve();
+      const baggage = propagation.getActiveBaggage();
+      expect(baggage?.getEntry(ATTR_SESSION_ID)?.value).to.equal('job-session-1');
+      expect(baggage?.getEntry(ATTR_USER_ID)?.value).to.equal('worker');
+    });
+  });
+
+  it('removes a user.id inherited from the surrounding baggage when the session has no user', () => {
+    runWithSession({ sessionId: 'outer-session', userId: 'outer-user' }, () => {
+      runWithSession({ sessionId: 'inner-session' }, () => {
+        expect(propagation.getActiveBaggage()?.getEntry(ATTR_USER_ID)).to.equal(undefined);
+      });
+    });
+  });
+
+  it('starts from the given baggage instead of the active one', () => {
+    const base = propagation.createBaggage({ tenant: { value: 'acme' } });
+    runWithSession({ sessionId: 'session-base' }, () => {
+      const baggage = propagation.getActiveBaggage();
+      expect(baggage?.getEntry('tenant')?.value).to.equal('acme');
+      expect(baggage?.getEntry(ATTR_SESSION_ID)?.value).to.equal('session-base');
+    }, { baggage: base });
+  });
+
+  it('returns what the function returns', () => {
+    expect(runWithSession({ sessionId: 'session-ret' }, () => 42)).to.equal(42);
+  });
+});
