@@ -27,9 +27,14 @@ export async function shutDownGracefully(options: ShutdownOptions): Promise<numb
 
   const closed = once(server, 'close').then(() => true);
   server.close();
-  server.closeIdleConnections();
+  // close() closes the connections idle now; keep-alive connections whose request is still
+  // running become idle later and would hold the server open until the client lets go.
+  const idleSweeper = setInterval(() => {
+    server.closeIdleConnections();
+  }, 50);
   // Leave a share of the budget for the telemetry flush.
   const drained = await Promise.race([closed, sleep(options.timeoutMs * 0.8).then(() => false)]);
+  clearInterval(idleSweeper);
   if (!drained) {
     logger.warn('shutdown deadline reached with requests still running; closing their connections');
     server.closeAllConnections();

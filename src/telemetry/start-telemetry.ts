@@ -74,8 +74,11 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     forceFlush: () => Promise.all(exportingProcessors.map((p) => p.forceFlush())).then(noop, warn('flush')),
     spanDelivery: () => lossMonitor.delivery(),
     shutdown: async (timeoutMs) => {
-      const stopped = sdk.shutdown().then(noop, warn('shutdown'));
-      await Promise.race([stopped, delay(timeoutMs)]);
+      const stopped = sdk.shutdown().then(() => true, warn('shutdown'));
+      const inTime = await Promise.race([stopped, delay(timeoutMs).then(() => false)]);
+      if (inTime === false) {
+        diag.warn(`Telemetry shutdown gave up after ${timeoutMs} ms; spans still queued or being exported are lost`);
+      }
       await lossMonitor.report();
       await lossMonitor.shutdown().catch(warn('shutdown of the loss monitor'));
     },
@@ -93,9 +96,10 @@ function noop(): void {
   // Resolves to nothing.
 }
 
-function warn(action: string): (error: unknown) => void {
+function warn(action: string): (error: unknown) => undefined {
   return (error) => {
     diag.warn(`Telemetry ${action} failed; spans may be lost`, error);
+    return undefined;
   };
 }
 

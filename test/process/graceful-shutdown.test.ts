@@ -1,0 +1,100 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect } from 'chai';
+import { startOtlpSink, type OtlpSink } from '../support/otlp-sink.ts';
+import { startServiceProcess, waitFor, type ServiceProcess } from '../support/service-process.ts';
+
+/** A downstream that answers only after `delayMs`, so the request in flight is slow. */
+async function startSlowDownstream(delayMs: number): Promise<{ url: string; received: () => number; server: Server }> {
+  let received = 0;
+  const server = createServer((_req, res) => {
+    received++;
+    setTimeout(() => {
+      res.setHeader('content-type', 'application/json');
+      res.end('{"slow":true}');
+    }, delayMs);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/`, received: () => received, server };
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('graceful shutdown', () => {
+  let sink: OtlpSink;
+  let service: ServiceProcess | undefined;
+
+  beforeEach(async () => {
+    sink = await startOtlpSink();
+  });
+
+  afterEach(async () => {
+    await service?.stop('SIGKILL');
+    await sink.close();
+  });
+
+  it('on SIGTERM completes the slow request in flight, refuses new connections, exports its spans and exits 0', async () => {
+    const downstream = await startSlowDownstream(1500);
+    try {
+      service = await startServiceProcess({
+        DOWNSTREAM_URL: downstream.url,
+        OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      });
+      const inFlight = fetch(`${service.url}/api/downstream`, { headers: { 'x-session-id': 'session-term-01' } });
+      await waitFor('the downstream call', () => downstream.received() === 1);
+      const exitCode = service.stop('SIGTERM');
+
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const refused = await fetch(`${service.url}/healthz`).then(
+        () => 'accepted',
+        (error: unknown) => String((error as { cause?: { code?: string } }).cause?.code),
+      );
+      expect(refused).to.equal('ECONNREFUSED');
+
+      const response = await inFlight;
+      expect(response.status).to.equal(200);
+      expect(await response.json()).to.deep.equal({ status: 200, downstream: { slow: true } });
+      expect(await exitCode).to.equal(0);
+
+      const traceId = response.headers.get('x-trace-id');
+      const spans = sink.spans.filter((span) => span.traceId === traceId);
+      expect(spans.map((span) => `${span.kind} ${span.name}`)).to.include('2 GET /api/downstream');
+      expect(spans.some((span) => span.kind === 3), 'the outgoing client span').to.equal(true);
+      for (const span of spans) expect(span.attributes['session.id']).to.equal('session-term-01');
+    } finally {
+      downstream.server.closeAllConnections();
+      downstream.server.close();
+    }
+  });
+
+  it('exits 0 on SIGTERM when no collector is listening, logging the export failure as a warning', async () => {
+    service = await startServiceProcess({
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await closedPort()}`,
+      SHUTDOWN_TIMEOUT_MS: '3000',
+    });
+    for (let i = 0; i < 5; i++) expect((await fetch(`${service.url}/api/session`)).status).to.equal(200);
+    expect(await service.stop('SIGTERM')).to.equal(0);
+    const telemetryLines = service.logLines().filter((line) => line['component'] === 'opentelemetry');
+    expect(telemetryLines.length).to.be.at.least(1);
+    for (const line of telemetryLines) expect(['warn', 'error']).to.include(line['level']);
+    expect(service.stderr()).to.equal('');
+  });
+
+  it('exits 1 before listening when the configuration is invalid, listing every problem', async () => {
+    let failure: unknown;
+    try {
+      service = await startServiceProcess({ PORT: 'eighty', LOG_LEVEL: 'loud' });
+    } catch (error) {
+      failure = error;
+    }
+    expect(String(failure)).to.include('exited with 1').and.include('PORT must be').and.include('LOG_LEVEL must be');
+  });
+});

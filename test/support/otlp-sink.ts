@@ -1,0 +1,104 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One span as an OTLP/JSON export request carries it, flattened for assertions. */
+export interface SinkSpan {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly name: string;
+  readonly kind: number;
+  readonly scope: string;
+  readonly service: string;
+  readonly attributes: Readonly<Record<string, string | number | boolean | undefined>>;
+}
+
+/** A local OTLP/HTTP trace receiver for tests that run the service as a process. */
+export interface OtlpSink {
+  /** Base URL for OTEL_EXPORTER_OTLP_ENDPOINT. */
+  readonly endpoint: string;
+  /** Spans received as OTLP/JSON. */
+  readonly spans: SinkSpan[];
+  /** Content types of every export request received. */
+  readonly contentTypes: string[];
+  close(): Promise<void>;
+}
+
+interface OtlpValue {
+  stringValue?: string;
+  intValue?: string | number;
+  boolValue?: boolean;
+  doubleValue?: number;
+}
+interface OtlpAttribute {
+  key: string;
+  value: OtlpValue;
+}
+interface OtlpRequest {
+  resourceSpans?: {
+    resource?: { attributes?: OtlpAttribute[] };
+    scopeSpans?: {
+      scope?: { name?: string };
+      spans?: { traceId: string; spanId: string; name: string; kind: number; attributes?: OtlpAttribute[] }[];
+    }[];
+  }[];
+}
+
+function attributeMap(attributes: OtlpAttribute[] = []): Record<string, string | number | boolean | undefined> {
+  return Object.fromEntries(
+    attributes.map(({ key, value }) => [
+      key,
+      value.stringValue ?? (value.intValue === undefined ? undefined : Number(value.intValue)) ?? value.boolValue ?? value.doubleValue,
+    ]),
+  );
+}
+
+/**
+ * Starts a receiver on 127.0.0.1. It answers every export with 200 after `delayMs` (a slow
+ * collector when > 0) and decodes OTLP/JSON bodies; protobuf bodies are only counted.
+ */
+export async function startOtlpSink(delayMs = 0): Promise<OtlpSink> {
+  const spans: SinkSpan[] = [];
+  const contentTypes: string[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const contentType = req.headers['content-type'] ?? '';
+      contentTypes.push(contentType);
+      if (req.url === '/v1/traces' && contentType.startsWith('application/json')) {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpRequest;
+        for (const resourceSpans of body.resourceSpans ?? []) {
+          const service = String(attributeMap(resourceSpans.resource?.attributes)['service.name']);
+          for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
+            for (const span of scopeSpans.spans ?? []) {
+              spans.push({
+                traceId: span.traceId,
+                spanId: span.spanId,
+                name: span.name,
+                kind: span.kind,
+                scope: scopeSpans.scope?.name ?? '',
+                service,
+                attributes: attributeMap(span.attributes),
+              });
+            }
+          }
+        }
+      }
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{}');
+      }, delayMs);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    spans,
+    contentTypes,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
