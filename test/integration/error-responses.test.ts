@@ -35,6 +35,15 @@ describe('error responses', () => {
     await expectJsonError(await postJson('{"userId": '), 400, 'invalid_json');
   });
 
+  it('logs a rejected body by error type only, never quoting it', async () => {
+    // Short on purpose: Node cuts long JSON parse messages down to a snippet, hiding a leak.
+    await expectJsonError(await postJson('{"p":hunter2}'), 400, 'invalid_json');
+    const rejected = app.logLines().filter((line) => line['message'] === 'request rejected' && line['error.type'] === 'invalid_json');
+    expect(rejected.length).to.be.at.least(1);
+    expect(rejected.at(-1)).to.include({ 'http.status_code': 400 });
+    expect(JSON.stringify(app.logLines())).not.to.include('hunter2');
+  });
+
   it('answers 413 for a JSON body over JSON_BODY_LIMIT', async () => {
     await expectJsonError(await postJson(JSON.stringify({ userId: 'x'.repeat(2048) })), 413, 'payload_too_large');
   });

@@ -1,14 +1,27 @@
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
+import { Router } from 'express';
 import { spanExporter } from '../support/integration-preload.ts';
 import { spansOfTrace } from '../support/spans.ts';
 import { request, startTestApp, type TestApp } from '../support/test-app.ts';
+
+/** A route that answers after 100 ms, so a pipelined request behind it has to wait. */
+function slowRoute(): Router {
+  const router = Router();
+  router.get('/slow', async (_req, res) => {
+    await sleep(100);
+    res.json({ slow: true });
+  });
+  return router;
+}
 
 describe('log lines of a request', () => {
   let app: TestApp;
 
   beforeEach(async () => {
     spanExporter.reset();
-    app = await startTestApp();
+    app = await startTestApp({}, [slowRoute()]);
   });
 
   afterEach(async () => {
@@ -44,5 +57,24 @@ describe('log lines of a request', () => {
     expect(access[0]!['duration_ms']).to.be.a('number').and.to.be.at.least(0);
     expect(access[1]).to.include({ 'http.route': '(unmatched)', 'http.status_code': 404 });
     expect(JSON.stringify(access)).not.to.include('secret=query');
+  });
+
+  it("write each access line with its own request's session when responses queue on one connection", async () => {
+    // fetch never pipelines; a raw socket does. The second response is written from the
+    // first one's callbacks, which is where an unbound 'finish' listener loses its session.
+    const socket = connect(Number(new URL(app.url).port), '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    socket.write(
+      'GET /api/slow HTTP/1.1\r\nHost: t\r\nx-session-id: pipelined-0001\r\n\r\n' +
+        'GET /healthz HTTP/1.1\r\nHost: t\r\nx-session-id: pipelined-0002\r\nConnection: close\r\n\r\n',
+    );
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(received.match(/HTTP\/1\.1 200/g)).to.have.length(2);
+    const access = app.logLines().filter((line) => line['message'] === 'request completed');
+    const sessionByRoute: Record<string, unknown> = Object.fromEntries(
+      access.map((line) => [String(line['http.route']), line['session.id']]),
+    );
+    expect(sessionByRoute).to.deep.equal({ '/api/slow': 'pipelined-0001', '/healthz': 'pipelined-0002' });
   });
 });

@@ -42,6 +42,16 @@ describe('the service started as npm start starts it', () => {
     }
   });
 
+  it('does not trace the health probes /healthz and /readyz', async () => {
+    service = await startServiceProcess(exportEnv());
+    for (const path of ['/healthz', '/readyz', '/api/session']) expect((await fetch(`${service.url}${path}`)).status).to.equal(200);
+    await waitFor('the /api/session spans', () => sink.spans.some((span) => span.attributes['http.route'] === '/api/session'));
+    await service.stop();
+    const routes = new Set(sink.spans.map((span) => span.attributes['http.route']));
+    expect(routes.has('/healthz') || routes.has('/readyz')).to.equal(false);
+    expect(sink.spans.filter((span) => span.kind === 2)).to.have.length(1);
+  });
+
   it('produces no Express spans at all when the loader hook is missing (what the hook is for)', async () => {
     const [node, , , main] = startCommand();
     service = await startServiceProcess(exportEnv(), [node!, '--import', './test/support/preload-without-loader-hook.ts', main!]);

@@ -45,6 +45,8 @@ describe('graceful shutdown', () => {
     try {
       service = await startServiceProcess({
         DOWNSTREAM_URL: downstream.url,
+        // Below the client's 5 s keep-alive: shutdown must close the connection itself.
+        SHUTDOWN_TIMEOUT_MS: '4000',
         OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint,
         OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       });

@@ -1,0 +1,26 @@
+import { PassThrough } from 'node:stream';
+import { diag } from '@opentelemetry/api';
+import { expect } from 'chai';
+import { createLogger } from '../../../src/logging/logger.ts';
+import { DiagnosticsToLogger } from '../../../src/telemetry/diag-to-logger.ts';
+
+describe('DiagnosticsToLogger', () => {
+  afterEach(() => {
+    diag.disable();
+  });
+
+  it('writes warnings raised before attach once the logger is attached, tagged component opentelemetry', () => {
+    const stream = new PassThrough();
+    let text = '';
+    stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+    const diagnostics = new DiagnosticsToLogger().install();
+    diag.warn('held back', new Error('boom'));
+    diagnostics.attach(createLogger({ stream }));
+    diag.warn('after attach');
+    diag.info('below warn');
+    const lines = text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l['message'])).to.deep.equal(['held back', 'after attach']);
+    expect(lines[0]).to.include({ level: 'warn', component: 'opentelemetry' });
+    expect(lines[0]!['details']).to.deep.equal(['Error: boom']);
+  });
+});
