@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { startOtlpSink, type OtlpSink } from '../support/otlp-sink.ts';
 import { startCommand, startServiceProcess, waitFor, type ServiceProcess } from '../support/service-process.ts';
 
 const EXPRESS_SCOPE = '@opentelemetry/instrumentation-express';
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 describe('the service started as npm start starts it', () => {
   let sink: OtlpSink;
@@ -38,6 +40,7 @@ describe('the service started as npm start starts it', () => {
     expect(spans.filter((span) => span.scope === EXPRESS_SCOPE).length).to.be.at.least(4);
     for (const span of spans) {
       expect(span.service).to.equal('esm-hook-test');
+      expect(span.serviceVersion).to.equal(version);
       expect(span.attributes['session.id'], span.name).to.equal('session-esm-01');
     }
   });

@@ -9,6 +9,7 @@ export interface SinkSpan {
   readonly kind: number;
   readonly scope: string;
   readonly service: string;
+  readonly serviceVersion: string;
   readonly attributes: Readonly<Record<string, string | number | boolean | undefined>>;
 }
 
@@ -68,7 +69,9 @@ export async function startOtlpSink(delayMs = 0): Promise<OtlpSink> {
       if (req.url === '/v1/traces' && contentType.startsWith('application/json')) {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpRequest;
         for (const resourceSpans of body.resourceSpans ?? []) {
-          const service = String(attributeMap(resourceSpans.resource?.attributes)['service.name']);
+          const resource = attributeMap(resourceSpans.resource?.attributes);
+          const service = String(resource['service.name']);
+          const serviceVersion = String(resource['service.version']);
           for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
             for (const span of scopeSpans.spans ?? []) {
               spans.push({
@@ -78,6 +81,7 @@ export async function startOtlpSink(delayMs = 0): Promise<OtlpSink> {
                 kind: span.kind,
                 scope: scopeSpans.scope?.name ?? '',
                 service,
+                serviceVersion,
                 attributes: attributeMap(span.attributes),
               });
             }
