@@ -1,0 +1,41 @@
+import type { JaegerClient, JaegerTrace } from './jaeger-client.ts';
+import { summarizeTrace, type TraceSummary } from './trace-summary.ts';
+
+/** What to look for. */
+export interface TraceQuery {
+  /** Tags every trace must have, e.g. `{"session.id": "…"}` or `{"user.id": "<sha256>"}`. */
+  readonly tags: Readonly<Record<string, string>>;
+  readonly sinceMs: number;
+  /** Most traces to return (the newest are kept). */
+  readonly limit: number;
+  /** Search only these services; default every service Jaeger knows. */
+  readonly services?: readonly string[];
+}
+
+/** Every trace found, with the services that were searched. */
+export interface TraceQueryResult {
+  readonly services: readonly string[];
+  readonly traces: readonly TraceSummary[];
+}
+
+/**
+ * Searches each service (Jaeger's search needs one) for traces with `query.tags`, merges the
+ * answers by trace id and returns them oldest first.
+ */
+export async function findTraces(jaeger: JaegerClient, query: TraceQuery): Promise<TraceQueryResult> {
+  const services = query.services ?? (await jaeger.services()).filter((service) => service !== 'jaeger');
+  const answers = await Promise.all(
+    services.map((service) => jaeger.searchTraces({ service, tags: query.tags, sinceMs: query.sinceMs, limit: query.limit })),
+  );
+  const byId = new Map<string, JaegerTrace>();
+  for (const trace of answers.flat()) {
+    // A trace crossing services comes back from each; keep the most complete copy.
+    const known = byId.get(trace.traceID);
+    if (known === undefined || trace.spans.length > known.spans.length) byId.set(trace.traceID, trace);
+  }
+  const traces = [...byId.values()]
+    .map((trace) => summarizeTrace(trace, (id) => jaeger.traceUrl(id)))
+    .sort((a, b) => a.startTime.localeCompare(b.startTime))
+    .slice(-query.limit);
+  return { services, traces };
+}

@@ -1,0 +1,51 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** What a finished command printed and returned. */
+export interface CommandResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The command line of `npm run trace`, from package.json, with `node` resolved to this Node. */
+function traceCommand(): string[] {
+  const scripts = (JSON.parse(readFileSync(`${projectRoot}package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const [node, ...args] = (scripts['trace'] ?? '').split(' ');
+  if (node !== 'node') throw new Error('npm run trace does not start with node');
+  return [process.execPath, ...args];
+}
+
+/** A running `session-traces` (for `--follow`). */
+export interface RunningCommand {
+  readonly child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves when the command has exited. */
+  readonly exited: Promise<CommandResult>;
+}
+
+/** Starts `npm run trace -- <args>` with `env` (PATH is kept) and pipes its output. */
+export function startTraceCommand(args: string[], env: Record<string, string>): RunningCommand {
+  const [executable, ...prefix] = traceCommand();
+  const child = spawn(executable!, [...prefix, ...args], {
+    cwd: projectRoot,
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const exited = once(child, 'exit').then(([code]) => ({ code: code as number | null, stdout, stderr }));
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+/** Runs `npm run trace -- <args>` to completion. */
+export function runTraceCommand(args: string[], env: Record<string, string>): Promise<CommandResult> {
+  return startTraceCommand(args, env).exited;
+}
