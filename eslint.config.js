@@ -22,7 +22,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       // chai assertions are property accesses (`expect(x).to.be.true`).
       '@typescript-eslint/no-unused-expressions': 'off',

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the OpenTelemetry Collector described by scripts/otelcol-builder.yaml from the Go
 # module proxy and prints the binary's path. Cached by builder version and manifest hash.
+# Usage: build-collector.sh [--if-built]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/lib.sh"
@@ -14,6 +15,8 @@ if [[ -x "$binary" ]]; then
   echo "$binary"
   exit 0
 fi
+# --if-built: only report a cached binary, never build (exit 3 when there is none).
+[[ "${1:-}" == "--if-built" ]] && exit 3
 
 builder="$BIN_DIR/ocb-$BUILDER_VERSION"
 if [[ ! -x "$builder" ]]; then

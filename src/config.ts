@@ -36,6 +36,11 @@ export interface Config {
   readonly jsonBodyLimit: string;
   /** SHUTDOWN_TIMEOUT_MS: how long SIGTERM waits for requests and telemetry, default 10000. */
   readonly shutdownTimeoutMs: number;
+  /**
+   * SESSION_TELEMETRY_BRIDGE: `false` leaves out the session span processor and the session
+   * baggage propagator (plain W3C baggage), to measure what they cost. Default `true`.
+   */
+  readonly sessionTelemetryBridge: boolean;
 }
 
 /** Log levels accepted by LOG_LEVEL (winston's npm levels). */
@@ -86,6 +91,7 @@ export function readConfig(env: Env): Config {
     propagateUserId: read.boolean('PROPAGATE_USER_ID', false),
     jsonBodyLimit: read.matching('JSON_BODY_LIMIT', /^\d+(b|kb|mb)$/i, '100kb', 'a size such as 100kb or 1mb'),
     shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
+    sessionTelemetryBridge: read.boolean('SESSION_TELEMETRY_BRIDGE', true),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

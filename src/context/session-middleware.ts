@@ -1,4 +1,4 @@
-import { context, propagation, trace, type Span } from '@opentelemetry/api';
+import { context, propagation, trace, type Context, type Span } from '@opentelemetry/api';
 import { getRPCMetadata } from '@opentelemetry/core';
 import type { RequestHandler } from 'express';
 import { ATTR_SESSION_ID, ATTR_USER_ID } from '../telemetry/semconv.ts';
@@ -36,31 +36,31 @@ export function sessionContext(options: SessionContextOptions = {}): RequestHand
   const traceIdHeader = options.traceIdHeader ?? 'x-trace-id';
 
   return function sessionContextMiddleware(req, res, next) {
-    const baggage = propagation.getActiveBaggage();
+    const active = context.active();
+    const incoming = propagation.getBaggage(active);
     const values: InitialSessionValues = {
-      sessionId: firstValidSessionId(req.headers[sessionIdHeader], baggage?.getEntry(ATTR_SESSION_ID)?.value),
+      sessionId: firstValidSessionId(req.headers[sessionIdHeader], incoming?.getEntry(ATTR_SESSION_ID)?.value),
     };
-    const baggageUserId = baggage?.getEntry(ATTR_USER_ID)?.value;
-    if (trustIncomingBaggage && isValidUserId(baggageUserId)) values.userId = baggageUserId;
-
-    res.setHeader(sessionIdHeader, values.sessionId);
-    const spanContext = trace.getActiveSpan()?.spanContext();
-    if (spanContext !== undefined && trace.isSpanContextValid(spanContext)) {
-      res.setHeader(traceIdHeader, spanContext.traceId);
+    if (trustIncomingBaggage) {
+      const userId = incoming?.getEntry(ATTR_USER_ID)?.value;
+      if (isValidUserId(userId)) values.userId = userId;
     }
 
-    runWithSession(
-      values,
-      () => {
-        next();
-      },
-      {
-        earlySpans: spansStartedBeforeSession(),
-        ...(trustIncomingBaggage ? {} : { baggage: propagation.createBaggage() }),
-      },
-    );
+    res.setHeader(sessionIdHeader, values.sessionId);
+    const activeSpan = trace.getSpan(active);
+    const spanContext = activeSpan?.spanContext();
+    if (spanContext !== undefined && trace.isSpanContextValid(spanContext)) res.setHeader(traceIdHeader, spanContext.traceId);
+
+    runWithSession(values, next, {
+      earlySpans: spansStartedBeforeSession(active, activeSpan),
+      // An untrusted caller's baggage is not carried on: the session starts from none.
+      baggage: (trustIncomingBaggage ? incoming : undefined) ?? EMPTY_BAGGAGE,
+    });
   };
 }
+
+const EMPTY_BAGGAGE = propagation.createBaggage();
+const NO_SPANS: readonly Span[] = [];
 
 function firstValidSessionId(...candidates: unknown[]): string {
   return candidates.find(isValidSessionId) ?? newSessionId();
@@ -70,12 +70,8 @@ function firstValidSessionId(...candidates: unknown[]): string {
  * The request's HTTP server span (it starts before any middleware) and the span of this
  * middleware itself, when Express is instrumented: both started before the store existed.
  */
-function spansStartedBeforeSession(): Span[] {
-  const spans: Span[] = [];
-  const active = context.active();
+function spansStartedBeforeSession(active: Context, activeSpan: Span | undefined): readonly Span[] {
   const serverSpan = getRPCMetadata(active)?.span;
-  if (serverSpan !== undefined) spans.push(serverSpan);
-  const activeSpan = trace.getSpan(active);
-  if (activeSpan !== undefined && activeSpan !== serverSpan) spans.push(activeSpan);
-  return spans;
+  if (serverSpan === undefined) return activeSpan === undefined ? NO_SPANS : [activeSpan];
+  return activeSpan === undefined || activeSpan === serverSpan ? [serverSpan] : [serverSpan, activeSpan];
 }

@@ -1,6 +1,7 @@
-import { AsyncResource } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
+import { context } from '@opentelemetry/api';
 import type { Request, RequestHandler } from 'express';
+import { currentSessionStore, runInSessionStore } from '../context/session-storage.ts';
 import type { Logger } from './logger.ts';
 
 /**
@@ -11,16 +12,25 @@ import type { Logger } from './logger.ts';
 export function accessLog(logger: Logger): RequestHandler {
   return function accessLogMiddleware(req, res, next) {
     const startedAt = performance.now();
-    // 'finish' fires from socket callbacks; bind restores this request's session and span.
-    const onFinish = AsyncResource.bind(() => {
+    // 'finish' fires from socket callbacks, outside this request's async context (another
+    // request's, with pipelining). Re-enter the session and the trace context captured now:
+    // measured, this costs a fraction of AsyncResource.bind, which cut throughput by a third.
+    const session = currentSessionStore();
+    const otelContext = context.active();
+    const write = (): void => {
       logger.info('request completed', {
         'http.method': req.method,
         'http.route': matchedRoute(req),
         'http.status_code': res.statusCode,
         duration_ms: Math.round((performance.now() - startedAt) * 10) / 10,
       });
+    };
+    res.once('finish', () => {
+      context.with(otelContext, () => {
+        if (session === undefined) write();
+        else runInSessionStore(session, write);
+      });
     });
-    res.once('finish', onFinish);
     next();
   };
 }

@@ -30,6 +30,7 @@ if (config !== undefined) {
       defaultServiceName: DEFAULT_SERVICE_NAME,
       serviceVersion: SERVICE_VERSION,
       baggagePolicy: config,
+      sessionBridge: config.sessionTelemetryBridge,
       instrumentations: createInstrumentations(process.env),
     }),
   );

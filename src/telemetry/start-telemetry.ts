@@ -1,5 +1,5 @@
 import { diag } from '@opentelemetry/api';
-import { CompositePropagator, getBooleanFromEnv, getStringFromEnv, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { CompositePropagator, getBooleanFromEnv, getStringFromEnv, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
@@ -18,6 +18,12 @@ export interface TelemetryOptions {
   readonly serviceVersion: string;
   /** What crosses the service boundary in baggage. */
   readonly baggagePolicy: BaggagePolicy;
+  /**
+   * The session bridge: the span processor that puts the session on every span and the
+   * propagator that puts it into outgoing baggage. `false` only to measure its cost.
+   * Default `true`.
+   */
+  readonly sessionBridge?: boolean;
   /** The instrumentations to register (see `createInstrumentations`). */
   readonly instrumentations: Instrumentation[];
   /** Export here instead of where OTEL_TRACES_EXPORTER says (tests use an in-memory exporter). */
@@ -50,6 +56,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
 
   const lossMonitor = new SpanLossMonitor();
   const exportingProcessors = createExportingSpanProcessors(options.spanExporter, lossMonitor.meterProvider);
+  const bridge = options.sessionBridge ?? true;
   const sdk = new NodeSDK({
     resource: defaultResource().merge(
       resourceFromAttributes({
@@ -59,9 +66,12 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     ),
     instrumentations: options.instrumentations,
     // The session processor runs first so exporters see the session attributes.
-    spanProcessors: [new SessionSpanProcessor(), ...exportingProcessors],
+    spanProcessors: bridge ? [new SessionSpanProcessor(), ...exportingProcessors] : exportingProcessors,
     textMapPropagator: new CompositePropagator({
-      propagators: [new W3CTraceContextPropagator(), new SessionBaggagePropagator(options.baggagePolicy)],
+      propagators: [
+        new W3CTraceContextPropagator(),
+        bridge ? new SessionBaggagePropagator(options.baggagePolicy) : new W3CBaggagePropagator(),
+      ],
     }),
     ...(getStringFromEnv('OTEL_METRICS_EXPORTER') === undefined ? { metricReaders: [] } : {}),
     ...(getStringFromEnv('OTEL_LOGS_EXPORTER') === undefined ? { logRecordProcessors: [] } : {}),

@@ -3,11 +3,11 @@ import { startOtlpSink, type OtlpSink } from '../support/otlp-sink.ts';
 import { startServiceProcess, type ServiceProcess } from '../support/service-process.ts';
 
 /**
- * More than the 300 the service must survive: at 8 spans a request, 500 requests overflow
- * the SDK's default queue of 2,048 behind a slow collector (1,832 spans dropped when measured),
- * so this also proves the larger default queue is what keeps every span.
+ * More than the 300 the service must survive: at 4 spans a request (server, two routers, the
+ * route), 1,000 requests overflow the SDK's default queue of 2,048 behind a slow collector,
+ * so this also proves that the larger default queue is what keeps every span.
  */
-const BURST = 500;
+const BURST = 1000;
 /** A collector that takes this long to acknowledge each export, so the queue fills up. */
 const SLOW_COLLECTOR_MS = 300;
 
@@ -77,7 +77,7 @@ describe(`a burst of ${BURST} concurrent requests against a slow collector`, () 
     const received = sink.spans.filter((span) => wanted.has(span.traceId));
     const tracesWithServerSpan = new Set(received.filter((span) => span.kind === 2).map((span) => span.traceId));
     expect(tracesWithServerSpan.size).to.equal(BURST);
-    expect(perRequest).to.be.at.least(7);
+    expect(perRequest).to.be.at.least(4);
     expect(received.length).to.equal(BURST * perRequest);
     console.log(`      ${perRequest} spans per request, ${received.length} in the burst, all delivered`);
   });

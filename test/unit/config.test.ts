@@ -15,6 +15,7 @@ describe('readConfig', () => {
       propagateUserId: false,
       jsonBodyLimit: '100kb',
       shutdownTimeoutMs: 10_000,
+      sessionTelemetryBridge: true,
     });
     expect(config.downstreamUrl.href).to.equal('http://127.0.0.1:3000/api/session');
     expect(Object.isFrozen(config)).to.equal(true);
