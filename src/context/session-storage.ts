@@ -20,6 +20,23 @@ const storage = new AsyncLocalStorage<SessionStore>();
 let warnedAboutWriteOutsideSession = false;
 
 /**
+ * A new store holding a copy of `values`; `earlySpans` get the values' span attributes now
+ * and on every later {@link setByKey}.
+ */
+export function createSessionStore(values: Partial<SessionValues>, earlySpans: readonly Span[]): SessionStore {
+  const store: SessionStore = { values: { ...values }, earlySpans };
+  if (earlySpans.length > 0) {
+    for (const key in store.values) {
+      const attribute = TELEMETRY_KEY_BY_SESSION_KEY[key as SessionMapKey];
+      const value = store.values[key as SessionMapKey];
+      if (attribute === undefined || value === undefined) continue;
+      for (const span of earlySpans) span.setAttribute(attribute, value);
+    }
+  }
+  return store;
+}
+
+/**
  * Runs `fn` with `store` as the current session. Internal: request code gets its store from
  * the session middleware, other code from `runWithSession`.
  */

@@ -1,4 +1,4 @@
-import { propagation } from '@opentelemetry/api';
+import { context, propagation } from '@opentelemetry/api';
 import { expect } from 'chai';
 import { runWithSession } from '../../../src/context/run-with-session.ts';
 import { ATTR_SESSION_ID, ATTR_USER_ID } from '../../../src/telemetry/semconv.ts';
@@ -30,13 +30,15 @@ describe('runWithSession', () => {
     });
   });
 
-  it('starts from the given baggage instead of the active one', () => {
-    const base = propagation.createBaggage({ tenant: { value: 'acme' } });
-    runWithSession({ sessionId: 'session-base' }, () => {
-      const baggage = propagation.getActiveBaggage();
-      expect(baggage?.getEntry('tenant')?.value).to.equal('acme');
-      expect(baggage?.getEntry(ATTR_SESSION_ID)?.value).to.equal('session-base');
-    }, { baggage: base });
+  it('keeps the other entries of the surrounding baggage', () => {
+    const surrounding = propagation.setBaggage(context.active(), propagation.createBaggage({ tenant: { value: 'acme' } }));
+    context.with(surrounding, () => {
+      runWithSession({ sessionId: 'session-base' }, () => {
+        const baggage = propagation.getActiveBaggage();
+        expect(baggage?.getEntry('tenant')?.value).to.equal('acme');
+        expect(baggage?.getEntry(ATTR_SESSION_ID)?.value).to.equal('session-base');
+      });
+    });
   });
 
   it('returns what the function returns', () => {

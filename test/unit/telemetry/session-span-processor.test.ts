@@ -3,7 +3,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@open
 import { expect } from 'chai';
 import { SessionMapKey } from '../../../src/context/session-map-key.ts';
 import { runWithSession } from '../../../src/context/run-with-session.ts';
-import { setByKey } from '../../../src/context/session-storage.ts';
+import { createSessionStore, runInSessionStore, setByKey } from '../../../src/context/session-storage.ts';
 import { ATTR_SESSION_ID, ATTR_USER_ID } from '../../../src/telemetry/semconv.ts';
 import { SessionSpanProcessor } from '../../../src/telemetry/session-span-processor.ts';
 import { installContextManager } from '../../support/context-manager.ts';
@@ -53,9 +53,10 @@ describe('SessionSpanProcessor', () => {
 
   it('tags early spans at session start and again on every setByKey', () => {
     const root = tracer.startSpan('root');
-    runWithSession({ sessionId: 'session-proc-3' }, () => {
+    runInSessionStore(createSessionStore({ sessionId: 'session-proc-3' }, [root]), () => {
+      expect(root.isRecording()).to.equal(true);
       setByKey(SessionMapKey.USER_ID, 'grace');
-    }, { earlySpans: [root] });
+    });
     root.end();
     expect(attributesOf('root')).to.include({ [ATTR_SESSION_ID]: 'session-proc-3', [ATTR_USER_ID]: 'grace' });
   });
