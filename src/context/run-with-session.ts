@@ -14,7 +14,7 @@ export type InitialSessionValues = Pick<SessionValues, 'sessionId'> & Partial<Se
  * theirs from the session middleware. Nested calls start an independent session.
  */
 export function runWithSession<T>(values: InitialSessionValues, fn: () => T): T {
-  const store = createSessionStore(values, []);
+  const store = createSessionStore({ ...values }, []);
   const entries: Record<string, BaggageEntry> = {};
   for (const [key, telemetryKey] of TELEMETRY_ENTRIES) {
     const value = store.values[key];

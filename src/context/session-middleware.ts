@@ -1,4 +1,4 @@
-import { context, propagation, trace, type Context, type Span } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, trace, type Context, type Span } from '@opentelemetry/api';
 import { getRPCMetadata } from '@opentelemetry/core';
 import type { RequestHandler } from 'express';
 import { ATTR_SESSION_ID, ATTR_USER_ID } from '../telemetry/semconv.ts';
@@ -38,7 +38,9 @@ export function sessionContext(options: SessionContextOptions = {}): RequestHand
 
   return function sessionContextMiddleware(req, res, next) {
     const active = context.active();
-    const incoming = propagation.getBaggage(active);
+    // Without a registered SDK (or outside a traced request) there is nothing to read from it.
+    const traced = active !== ROOT_CONTEXT;
+    const incoming = traced ? propagation.getBaggage(active) : undefined;
     const values: InitialSessionValues = {
       sessionId: chooseSessionId(req.headers[sessionIdHeader], incoming?.getEntry(ATTR_SESSION_ID)?.value),
     };
@@ -48,11 +50,11 @@ export function sessionContext(options: SessionContextOptions = {}): RequestHand
     }
 
     res.setHeader(sessionIdHeader, values.sessionId);
-    const activeSpan = trace.getSpan(active);
+    const activeSpan = traced ? trace.getSpan(active) : undefined;
     const spanContext = activeSpan?.spanContext();
     if (spanContext !== undefined && trace.isSpanContextValid(spanContext)) res.setHeader(traceIdHeader, spanContext.traceId);
 
-    const store = createSessionStore(values, spansStartedBeforeSession(active, activeSpan));
+    const store = createSessionStore(values, traced ? spansStartedBeforeSession(active, activeSpan) : NO_SPANS);
     // Outgoing baggage is written from the store by the session propagator at each call, so
     // the context is left as it is (rewriting it cost ~4% of throughput), except that an
     // untrusted caller's baggage is dropped: nothing it planted travels further.

@@ -20,15 +20,15 @@ const storage = new AsyncLocalStorage<SessionStore>();
 let warnedAboutWriteOutsideSession = false;
 
 /**
- * A new store holding a copy of `values`; `earlySpans` get the values' span attributes now
- * and on every later {@link setByKey}.
+ * A new store holding `values` (owned by the store from now on: pass a fresh object);
+ * `earlySpans` get the values' span attributes now and on every later {@link setByKey}.
  */
 export function createSessionStore(values: Partial<SessionValues>, earlySpans: readonly Span[]): SessionStore {
-  const store: SessionStore = { values: { ...values }, earlySpans };
+  const store: SessionStore = { values, earlySpans };
   if (earlySpans.length > 0) {
-    for (const key in store.values) {
+    for (const key in values) {
       const attribute = TELEMETRY_KEY_BY_SESSION_KEY[key as SessionMapKey];
-      const value = store.values[key as SessionMapKey];
+      const value = values[key as SessionMapKey];
       if (attribute === undefined || value === undefined) continue;
       for (const span of earlySpans) span.setAttribute(attribute, value);
     }
