@@ -1,10 +1,9 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { SpanKind } from '@opentelemetry/api';
 import { expect } from 'chai';
 import { ATTR_SESSION_ID, ATTR_USER_ID } from '../../src/telemetry/semconv.ts';
 import { spanExporter } from '../support/integration-preload.ts';
 import { spansOfTrace } from '../support/spans.ts';
+import { startRecordingDownstream, type RecordingDownstream } from '../support/recording-downstream.ts';
 import { request, startTestApp, type TestApp } from '../support/test-app.ts';
 
 async function login(app: TestApp, userId: string, sessionId: string): Promise<string> {
@@ -52,25 +51,16 @@ describe('a session crossing a service boundary', () => {
 
 describe('outgoing baggage', () => {
   let app: TestApp;
-  let downstream: Server;
-  let received: IncomingHttpHeaders[];
+  let downstream: RecordingDownstream;
 
   beforeEach(async () => {
-    received = [];
-    downstream = createServer((req, res) => {
-      received.push(req.headers);
-      res.setHeader('content-type', 'application/json');
-      res.end('{}');
-    });
-    await new Promise<void>((resolve) => downstream.listen(0, '127.0.0.1', resolve));
-    const { port } = downstream.address() as AddressInfo;
-    app = await startTestApp({ DOWNSTREAM_URL: `http://127.0.0.1:${port}/` });
+    downstream = await startRecordingDownstream();
+    app = await startTestApp({ DOWNSTREAM_URL: downstream.url });
   });
 
   afterEach(async () => {
     await app.close();
-    downstream.closeAllConnections();
-    await new Promise((resolve) => downstream.close(resolve));
+    await downstream.close();
   });
 
   it('carries session.id and the user id that the store holds at the time of the call', async () => {
@@ -78,16 +68,16 @@ describe('outgoing baggage', () => {
     await request(`${app.url}/api/downstream`, {
       headers: { 'x-session-id': 'session-bag-01', authorization: `Bearer ${token}` },
     });
-    expect(received).to.have.length(1);
-    const baggage = String(received[0]!.baggage).split(',').map((entry) => entry.trim()).sort();
+    expect(downstream.received).to.have.length(1);
+    const baggage = String(downstream.received[0]!.baggage).split(',').map((entry) => entry.trim()).sort();
     expect(baggage).to.deep.equal(['session.id=session-bag-01', 'user.id=dave']);
-    expect(received[0]!.traceparent).to.match(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(downstream.received[0]!.traceparent).to.match(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
   });
 
   it('does not forward baggage entries planted by an untrusted client', async () => {
     await request(`${app.url}/api/downstream`, {
       headers: { 'x-session-id': 'session-bag-02', baggage: 'user.id=mallory,tenant=evil' },
     });
-    expect(received[0]!.baggage).to.equal('session.id=session-bag-02');
+    expect(downstream.received[0]!.baggage).to.equal('session.id=session-bag-02');
   });
 });

@@ -1,32 +1,22 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
+import { startRecordingDownstream, type RecordingDownstream } from '../support/recording-downstream.ts';
 import { startServiceProcess, type ServiceProcess } from '../support/service-process.ts';
 
 describe('baggage a running service sends downstream', () => {
-  let downstream: Server;
-  let received: IncomingHttpHeaders[];
+  let downstream: RecordingDownstream;
   let service: ServiceProcess | undefined;
 
   beforeEach(async () => {
-    received = [];
-    downstream = createServer((req, res) => {
-      received.push(req.headers);
-      res.setHeader('content-type', 'application/json');
-      res.end('{}');
-    });
-    await new Promise<void>((resolve) => downstream.listen(0, '127.0.0.1', resolve));
+    downstream = await startRecordingDownstream();
   });
 
   afterEach(async () => {
     await service?.stop();
-    downstream.closeAllConnections();
-    await new Promise((resolve) => downstream.close(resolve));
+    await downstream.close();
   });
 
   async function callDownstreamAfterLogin(env: Record<string, string>): Promise<string | undefined> {
-    const { port } = downstream.address() as AddressInfo;
-    service = await startServiceProcess({ ...env, DOWNSTREAM_URL: `http://127.0.0.1:${port}/`, OTEL_TRACES_EXPORTER: 'none' });
+    service = await startServiceProcess({ ...env, DOWNSTREAM_URL: downstream.url, OTEL_TRACES_EXPORTER: 'none' });
     const login = await fetch(`${service.url}/api/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -36,7 +26,7 @@ describe('baggage a running service sends downstream', () => {
     await fetch(`${service.url}/api/downstream`, {
       headers: { 'x-session-id': 'session-policy-1', authorization: `Bearer ${token}`, baggage: 'tenant=planted' },
     });
-    const header = received[0]?.baggage;
+    const header = downstream.received[0]?.baggage;
     return Array.isArray(header) ? header.join(',') : header;
   }
 
