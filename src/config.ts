@@ -32,6 +32,11 @@ export interface Config {
   readonly trustIncomingBaggage: boolean;
   /** PROPAGATE_USER_ID: put `user.id` into outgoing baggage, default `false`. */
   readonly propagateUserId: boolean;
+  /**
+   * BAGGAGE_ALLOWED_HOSTS: comma-separated host names that outgoing HTTP calls may carry
+   * baggage to; any other host gets none. Default: the host of DOWNSTREAM_URL only.
+   */
+  readonly baggageAllowedHosts: ReadonlySet<string>;
   /** JSON_BODY_LIMIT: largest accepted JSON body, default `100kb` (bigger answers 413). */
   readonly jsonBodyLimit: string;
   /** SHUTDOWN_TIMEOUT_MS: how long SIGTERM waits for requests and telemetry, default 10000. */
@@ -89,6 +94,7 @@ export function readConfig(env: Env): Config {
     tokenTtlSeconds: read.integer('TOKEN_TTL_SECONDS', 3600, 1, 31_536_000),
     trustIncomingBaggage: read.boolean('TRUST_INCOMING_BAGGAGE', false),
     propagateUserId: read.boolean('PROPAGATE_USER_ID', false),
+    baggageAllowedHosts: read.hostList('BAGGAGE_ALLOWED_HOSTS', [downstreamUrl.hostname]),
     jsonBodyLimit: read.matching('JSON_BODY_LIMIT', /^\d+(b|kb|mb)$/i, '100kb', 'a size such as 100kb or 1mb'),
     shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     sessionTelemetryBridge: read.boolean('SESSION_TELEMETRY_BRIDGE', true),
@@ -147,6 +153,17 @@ class EnvReader {
       return fallback;
     }
     return raw;
+  }
+
+  hostList(name: string, fallback: readonly string[]): ReadonlySet<string> {
+    const raw = this.#env[name]?.trim();
+    if (raw === undefined || raw === '') return new Set(fallback.map((host) => host.toLowerCase()));
+    const hosts = raw.split(',').map((host) => host.trim().toLowerCase());
+    if (hosts.some((host) => !/^[a-z0-9.-]{1,253}$|^\[[0-9a-f:]+\]$/.test(host))) {
+      this.#problems.push(`${name} must be a comma-separated list of host names, got ${JSON.stringify(raw)}`);
+      return new Set(fallback);
+    }
+    return new Set(hosts);
   }
 
   httpUrl(name: string, fallback: string): URL {

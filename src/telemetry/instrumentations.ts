@@ -1,10 +1,11 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, RequestOptions } from 'node:http';
 import { getNodeAutoInstrumentations, type InstrumentationConfigMap } from '@opentelemetry/auto-instrumentations-node';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { WinstonInstrumentation } from '@opentelemetry/instrumentation-winston';
+import { recordOutgoingHost } from './outgoing-destination.ts';
 
 /** Probe paths that would otherwise fill the trace store with one trace per health check. */
 const UNTRACED_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
@@ -13,6 +14,17 @@ const UNTRACED_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
 const INSTRUMENTATION_CONFIG = {
   '@opentelemetry/instrumentation-http': {
     ignoreIncomingRequestHook: (request: IncomingMessage) => UNTRACED_PATHS.has(request.url?.split('?')[0] ?? ''),
+    // Tells the session propagator where the request goes (baggage allowlist).
+    startOutgoingSpanHook: (request: RequestOptions) => {
+      recordOutgoingHost(request.hostname ?? request.host?.split(':')[0] ?? undefined);
+      return {};
+    },
+  },
+  '@opentelemetry/instrumentation-undici': {
+    startSpanHook: (request: { origin: string }) => {
+      recordOutgoingHost(URL.parse(request.origin)?.hostname);
+      return {};
+    },
   },
   '@opentelemetry/instrumentation-express': {
     // Middleware spans (session context, access log, body parser, authentication) take well
@@ -49,7 +61,7 @@ export function createInstrumentations(env: Readonly<Record<string, string | und
   return [
     new HttpInstrumentation(INSTRUMENTATION_CONFIG['@opentelemetry/instrumentation-http']),
     new ExpressInstrumentation(INSTRUMENTATION_CONFIG['@opentelemetry/instrumentation-express']),
-    new UndiciInstrumentation(),
+    new UndiciInstrumentation(INSTRUMENTATION_CONFIG['@opentelemetry/instrumentation-undici']),
     new WinstonInstrumentation(INSTRUMENTATION_CONFIG['@opentelemetry/instrumentation-winston']),
   ];
 }

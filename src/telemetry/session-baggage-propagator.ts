@@ -8,6 +8,7 @@ import {
 } from '@opentelemetry/api';
 import { W3CBaggagePropagator } from '@opentelemetry/core';
 import { currentSessionStore, type SessionStore } from '../context/session-storage.ts';
+import { takeOutgoingHost } from './outgoing-destination.ts';
 import { ATTR_SESSION_ID, ATTR_USER_ID } from './semconv.ts';
 
 /**
@@ -17,6 +18,11 @@ import { ATTR_SESSION_ID, ATTR_USER_ID } from './semconv.ts';
 export interface BaggagePolicy {
   /** Send `user.id` in outgoing baggage. When `false`, it never leaves the process. */
   readonly propagateUserId: boolean;
+  /**
+   * Host names (lower case) that outgoing HTTP requests may carry baggage to; a request to
+   * any other host carries none. Default: no restriction (tests and non-HTTP carriers).
+   */
+  readonly baggageAllowedHosts?: ReadonlySet<string>;
 }
 
 /**
@@ -34,6 +40,10 @@ export class SessionBaggagePropagator implements TextMapPropagator {
   }
 
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
+    const host = takeOutgoingHost();
+    const allowed = this.#policy.baggageAllowedHosts;
+    // A third party gets no baggage at all: not the session, not what callers sent along.
+    if (host !== undefined && allowed !== undefined && !allowed.has(host)) return;
     const store = currentSessionStore();
     const outgoing = outgoingBaggage(propagation.getBaggage(context), store, this.#policy);
     if (outgoing === undefined) return;

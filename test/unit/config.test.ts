@@ -34,6 +34,12 @@ describe('readConfig', () => {
     expect(config.downstreamUrl.host).to.equal('orders:3000');
   });
 
+  it('allows baggage only to the downstream host by default, or to BAGGAGE_ALLOWED_HOSTS', () => {
+    expect([...readConfig({ DOWNSTREAM_URL: 'http://Orders:3000/x' }).baggageAllowedHosts]).to.deep.equal(['orders']);
+    expect([...readConfig({ BAGGAGE_ALLOWED_HOSTS: 'orders, Billing.internal' }).baggageAllowedHosts]).to.deep.equal(['orders', 'billing.internal']);
+    expect(() => readConfig({ BAGGAGE_ALLOWED_HOSTS: 'orders,evil host' })).to.throw(ConfigError, /BAGGAGE_ALLOWED_HOSTS/);
+  });
+
   it('lists every problem at once', () => {
     const env = { PORT: 'eighty', LOG_LEVEL: 'loud', DOWNSTREAM_URL: 'ftp://x', TRUST_INCOMING_BAGGAGE: 'maybe', TOKEN_SECRET: 'short' };
     let error: unknown;
