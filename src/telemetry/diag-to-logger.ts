@@ -2,12 +2,19 @@ import { inspect } from 'node:util';
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import type { Logger } from '../logging/logger.ts';
 
-type Level = 'error' | 'warn' | 'info' | 'debug';
+/** Options of {@link DiagnosticsToLogger}. */
+export interface DiagnosticsOptions {
+  /** The same message is written at most once per this many ms. Default 30 s. */
+  readonly repeatIntervalMs?: number;
+}
 
 /**
  * Sends the OpenTelemetry diagnostic messages (export failures, lost spans) into the
- * service's JSON log at `warn` and above, tagged `component: "opentelemetry"`, so that
- * telemetry trouble shows where operators look.
+ * service's JSON log as warnings, tagged `component: "opentelemetry"`, so that telemetry
+ * trouble shows where operators look, and is never mistaken for a failed request.
+ *
+ * A message repeating (an unreachable collector fails every export) is written once per
+ * interval, with `repeated` counting the copies held back since the last one.
  *
  * Installed before the SDK starts, it holds messages until {@link attach} gives it the
  * logger: the logger (winston) may only be imported after the instrumentations are
@@ -16,20 +23,21 @@ type Level = 'error' | 'warn' | 'info' | 'debug';
  */
 export class DiagnosticsToLogger {
   #logger: Logger | undefined;
-  readonly #pending: [Level, string, unknown[]][] = [];
+  readonly #pending: [string, unknown[]][] = [];
+  readonly #repeatIntervalMs: number;
+  readonly #lastWritten = new Map<string, { at: number; held: number }>();
+
+  constructor(options: DiagnosticsOptions = {}) {
+    this.#repeatIntervalMs = options.repeatIntervalMs ?? 30_000;
+  }
 
   /** Becomes the global OpenTelemetry diagnostic logger, at `warn`. */
   install(): this {
-    const forward = (level: Level) => (message: string, ...args: unknown[]) => {
-      this.#write(level, message, args);
+    const forward = (message: string, ...args: unknown[]): void => {
+      this.#write(message, args);
     };
-    const diagLogger: DiagLogger = {
-      error: forward('error'),
-      warn: forward('warn'),
-      info: forward('info'),
-      debug: forward('debug'),
-      verbose: forward('debug'),
-    };
+    const ignore = (): void => undefined;
+    const diagLogger: DiagLogger = { error: forward, warn: forward, info: ignore, debug: ignore, verbose: ignore };
     diag.setLogger(diagLogger, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
     return this;
   }
@@ -37,15 +45,26 @@ export class DiagnosticsToLogger {
   /** Writes what was held back, then everything that follows, to `logger`. */
   attach(logger: Logger): void {
     this.#logger = logger;
-    for (const [level, message, args] of this.#pending.splice(0)) this.#write(level, message, args);
+    for (const [message, args] of this.#pending.splice(0)) this.#write(message, args);
   }
 
-  #write(level: Level, message: string, args: unknown[]): void {
+  #write(message: string, args: unknown[]): void {
     if (this.#logger === undefined) {
-      this.#pending.push([level, message, args]);
+      this.#pending.push([message, args]);
       return;
     }
-    this.#logger.log(level, message, { component: 'opentelemetry', details: args.map(describe) });
+    const now = Date.now();
+    const last = this.#lastWritten.get(message);
+    if (last !== undefined && now - last.at < this.#repeatIntervalMs) {
+      last.held++;
+      return;
+    }
+    this.#lastWritten.set(message, { at: now, held: 0 });
+    this.#logger.warn(message, {
+      component: 'opentelemetry',
+      details: args.map(describe),
+      ...(last !== undefined && last.held > 0 ? { repeated: last.held } : {}),
+    });
   }
 }
 
