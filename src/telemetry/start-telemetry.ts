@@ -10,6 +10,9 @@ import { SessionSpanProcessor } from './session-span-processor.ts';
 import { createExportingSpanProcessors } from './span-processors-from-env.ts';
 import { SpanLossMonitor, type SpanDelivery } from './span-loss-monitor.ts';
 
+/** Longest span attribute value when OTEL_(SPAN_)ATTRIBUTE_VALUE_LENGTH_LIMIT is unset. */
+export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 1024;
+
 /** Options of {@link startTelemetry}. */
 export interface TelemetryOptions {
   /** `service.name` when OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES do not set one. */
@@ -57,6 +60,9 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   const lossMonitor = new SpanLossMonitor();
   const exportingProcessors = createExportingSpanProcessors(options.spanExporter, lossMonitor.meterProvider);
   const bridge = options.sessionBridge ?? true;
+  const lengthLimitFromEnv = ['OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT'].some(
+    (name) => getStringFromEnv(name) !== undefined,
+  );
   const sdk = new NodeSDK({
     resource: defaultResource().merge(
       resourceFromAttributes({
@@ -65,6 +71,8 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       }),
     ),
     instrumentations: options.instrumentations,
+    // No client-supplied value (a user agent, a URL) makes a span attribute longer than this.
+    ...(lengthLimitFromEnv ? {} : { spanLimits: { attributeValueLengthLimit: DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT } }),
     // The session processor runs first so exporters see the session attributes.
     spanProcessors: bridge ? [new SessionSpanProcessor(), ...exportingProcessors] : exportingProcessors,
     textMapPropagator: new CompositePropagator({
