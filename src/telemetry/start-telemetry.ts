@@ -31,7 +31,7 @@ export interface TelemetryOptions {
   readonly instrumentations: Instrumentation[];
   /** Export here instead of where OTEL_TRACES_EXPORTER says (tests use an in-memory exporter). */
   readonly spanExporter?: SpanExporter;
-  /** How often lost spans are reported as a warning. Default 30 s. */
+  /** How often lost spans are checked for and, if any, reported as one warning. Default 10 s. */
   readonly lossReportIntervalMs?: number;
 }
 
@@ -85,7 +85,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     ...(getStringFromEnv('OTEL_LOGS_EXPORTER') === undefined ? { logRecordProcessors: [] } : {}),
   });
   sdk.start();
-  lossMonitor.startReporting(options.lossReportIntervalMs ?? 30_000);
+  lossMonitor.startReporting(options.lossReportIntervalMs ?? 10_000);
 
   return {
     enabled: true,

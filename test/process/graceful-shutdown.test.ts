@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { startOtlpSink, type OtlpSink } from '../support/otlp-sink.ts';
+import { closedPort } from '../support/ports.ts';
 import { startServiceProcess, waitFor, type ServiceProcess } from '../support/service-process.ts';
 
 /** A downstream that answers only after `delayMs`, so the request in flight is slow. */
@@ -17,14 +18,6 @@ async function startSlowDownstream(delayMs: number): Promise<{ url: string; rece
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}/`, received: () => received, server };
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('graceful shutdown', () => {

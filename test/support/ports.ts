@@ -24,3 +24,8 @@ export async function isPortFree(port: number): Promise<boolean> {
     });
   });
 }
+
+/** A loopback port nothing listens on: free a moment ago, closed again. */
+export async function closedPort(): Promise<number> {
+  return freePort();
+}
