@@ -83,6 +83,17 @@ describe('graceful shutdown', () => {
     expect(service.stderr()).to.equal('');
   });
 
+  it('never writes the token secret to its output, even at the most verbose log level', async () => {
+    const secret = `marker-secret-${'x'.repeat(32)}`;
+    service = await startServiceProcess({ TOKEN_SECRET: secret, LOG_LEVEL: 'silly', OTEL_TRACES_EXPORTER: 'console' });
+    const login = await fetch(`${service.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"userId":"alice"}' });
+    const { token } = (await login.json()) as { token: string };
+    await fetch(`${service.url}/api/session`, { headers: { authorization: `Bearer ${token}` } });
+    await fetch(`${service.url}/api/session`, { headers: { authorization: 'Bearer forged.token.value' } });
+    expect(await service.stop('SIGTERM')).to.equal(0);
+    expect(JSON.stringify(service.logLines()) + service.stderr()).not.to.include(secret);
+  });
+
   it('exits 1 before listening when the configuration is invalid, listing every problem', async () => {
     let failure: unknown;
     try {
