@@ -36,6 +36,11 @@ export function createApp(deps: AppDependencies): Express {
   app.disable('x-powered-by');
 
   app.use(sessionContext({ trustIncomingBaggage: config.trustIncomingBaggage }));
+  // Once shutdown has begun, every answer tells the client not to reuse its connection.
+  app.use(function closeConnectionsWhenDraining(_req, res, next) {
+    if (!deps.readiness.ready) res.setHeader('connection', 'close');
+    next();
+  });
   app.use(accessLog(logger));
   app.use(express.json({ limit: config.jsonBodyLimit }));
   app.use(authenticate(deps.tokens));

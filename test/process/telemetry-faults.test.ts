@@ -58,6 +58,8 @@ describe('telemetry faults', function () {
     );
     expect(unreachable.failed).to.equal(0);
     expect(unreachable.ok).to.equal(REQUESTS);
+    // The queue limit held: what did not fit was dropped and counted, not buffered.
+    expect(telemetry['droppedQueueFull']).to.be.greaterThan(0);
     // p99 is a few milliseconds: the floor of 5 ms keeps scheduler noise from deciding the ratio.
     expect(unreachable.p99Ms).to.be.at.most(2 * Math.max(reachable.p99Ms, 5));
     // The span queue is bounded (8,192 spans): memory may not grow with the backlog.
@@ -83,17 +85,23 @@ describe('telemetry faults', function () {
     });
     const running = service;
     const completed: string[] = [];
+    const completedSessions = new Set<string>();
+    const failedOtherwise: string[] = [];
     let refused = 0;
     let stopping = false;
     const client = async (worker: number): Promise<void> => {
       for (let i = 0; ; i++) {
         try {
-          const response = await fetch(`${running.url}/api/session`, { headers: { 'x-session-id': `sigterm-${worker}-${String(i).padStart(6, '0')}` } });
+          const sessionId = `sigterm-${worker}-${String(i).padStart(6, '0')}`;
+          const response = await fetch(`${running.url}/api/session`, { headers: { 'x-session-id': sessionId } });
           expect(response.status).to.equal(200);
           await response.arrayBuffer();
           completed.push(response.headers.get('x-trace-id')!);
-        } catch {
-          refused++;
+          completedSessions.add(sessionId);
+        } catch (error) {
+          const code = (error as { cause?: { code?: string } }).cause?.code ?? String(error);
+          if (code === 'ECONNREFUSED') refused++;
+          else failedOtherwise.push(code);
           if (stopping) return;
         }
       }
@@ -108,10 +116,18 @@ describe('telemetry faults', function () {
 
     const exported = new Set(sink.spans.filter((span) => span.kind === 2).map((span) => span.traceId));
     const missing = completed.filter((traceId) => !exported.has(traceId));
-    console.log(`      ${completed.length} requests completed, ${refused} refused after SIGTERM, exit ${String(exitCode)} after ${stoppedAfterMs} ms, ${missing.length} completed without spans`);
+    console.log(
+      `      ${completed.length} requests completed, ${refused} refused after SIGTERM, ${failedOtherwise.length} cut off, ` +
+        `exit ${String(exitCode)} after ${stoppedAfterMs} ms, ${missing.length} completed without spans`,
+    );
     expect(exitCode).to.equal(0);
     expect(stoppedAfterMs).to.be.below(5000);
-    expect(refused).to.be.at.least(50);
+    expect(refused).to.be.at.least(1);
+    // A request the service received is answered, not cut off: every server span belongs to a
+    // completed request. (Clients whose request raced the closing of an idle keep-alive
+    // connection see a reset; such a request never reached the service, so it has no span.)
+    const handledSessions = sink.spans.filter((span) => span.kind === 2).map((span) => String(span.attributes['session.id']));
+    expect(handledSessions.filter((sessionId) => !completedSessions.has(sessionId))).to.deep.equal([]);
     expect(missing).to.deep.equal([]);
   });
 });
