@@ -14,8 +14,8 @@ import {
 
 /**
  * Queue size of the batch processor when OTEL_BSP_MAX_QUEUE_SIZE is unset. The SDK's 2,048
- * overflows in an ordinary burst (300 concurrent requests of ~7 spans each); 8,192 spans is a
- * few megabytes at most and bounds memory when no collector answers.
+ * overflows in an ordinary burst behind a slow collector (test/process/span-burst.test.ts);
+ * 8,192 spans is a few megabytes at most and bounds memory when no collector answers.
  */
 export const DEFAULT_MAX_QUEUE_SIZE = 8192;
 
