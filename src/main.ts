@@ -35,7 +35,8 @@ server.on('error', (error) => {
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
+  // `on`, not `once`: a second signal must not fall back to Node's default (exit, no flush).
+  process.on(signal, () => {
     if (stopping) return;
     stopping = true;
     logger.info('shutting down', { signal });

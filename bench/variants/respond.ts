@@ -8,7 +8,7 @@ export interface SessionBody {
   readonly traceId: string | null;
 }
 
-/** Announces the port as the service does (`{"message":"listening","port":N}`), for the runner. */
+/** Logs the port as the service does (`{"message":"listening","port":N}`); stops on SIGTERM. */
 export function announce(server: Server): void {
   server.on('listening', () => {
     const { port } = server.address() as AddressInfo;
@@ -20,5 +20,5 @@ export function announce(server: Server): void {
   });
 }
 
-/** PORT from the environment (the runner passes 0). */
+/** PORT from the environment (the runner passes a free port). */
 export const port = (): number => Number(process.env['PORT'] ?? 0);

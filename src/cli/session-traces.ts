@@ -10,5 +10,5 @@ process.exitCode = await runLookup(process.argv.slice(2), {
   env: process.env,
   stdout: process.stdout,
   stderr: process.stderr,
-  interrupted: once(process, 'SIGINT').then(() => undefined),
+  interrupted: () => once(process, 'SIGINT').then(() => undefined),
 });

@@ -29,11 +29,13 @@ export interface SessionContextOptions {
  * incoming baggage, a new random UUID. Invalid values are dropped unseen (never logged or
  * echoed). The response carries `x-session-id` and, when the request is traced, `x-trace-id`.
  *
- * Mount it first: spans of middleware mounted before it cannot carry the session.
+ * Mount it first: spans started before it (the HTTP server span) are tagged explicitly, but
+ * spans of middleware mounted before it cannot carry the session.
  */
 export function sessionContext(options: SessionContextOptions = {}): RequestHandler {
   const trustIncomingBaggage = options.trustIncomingBaggage ?? false;
-  const sessionIdHeader = options.sessionIdHeader ?? 'x-session-id';
+  // Node lower-cases incoming header names.
+  const sessionIdHeader = (options.sessionIdHeader ?? 'x-session-id').toLowerCase();
   const traceIdHeader = options.traceIdHeader ?? 'x-trace-id';
 
   return function sessionContextMiddleware(req, res, next) {
@@ -73,8 +75,9 @@ function chooseSessionId(header: unknown, fromBaggage: unknown): string {
 }
 
 /**
- * The request's HTTP server span (it starts before any middleware) and the span of this
- * middleware itself, when Express is instrumented: both started before the store existed.
+ * The spans that started before the store existed: the request's HTTP server span (it starts
+ * before any middleware) and, if Express middleware spans are turned back on, this
+ * middleware's own span.
  */
 function spansStartedBeforeSession(active: Context, activeSpan: Span | undefined): readonly Span[] {
   const serverSpan = getRPCMetadata(active)?.span;

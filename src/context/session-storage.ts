@@ -7,9 +7,8 @@ export interface SessionStore {
   /** Current values; mutated only through {@link setByKey}. */
   readonly values: Partial<SessionValues>;
   /**
-   * Spans that started before this store existed (the HTTP server span, the span of the
-   * session middleware itself): {@link setByKey} mirrors new values onto them, because the
-   * span processor only tags spans at their start.
+   * Spans that started before this store existed (the HTTP server span): {@link setByKey}
+   * mirrors new values onto them, because the span processor only tags spans at their start.
    */
   readonly earlySpans: readonly Span[];
 }

@@ -8,8 +8,8 @@ export interface Readiness {
 
 /**
  * `GET /healthz`: liveness, 200 while the process serves HTTP.
- * `GET /readyz`: readiness, 200 `{"status":"ready"}` or 503 `{"status":"shutting_down"}`;
- * both report the span delivery counters, so lost telemetry is visible from outside.
+ * `GET /readyz`: readiness, 200 `{"status":"ready"}` or 503 `{"status":"shutting_down"}`,
+ * with the span delivery counters, so lost telemetry is visible from outside.
  */
 export function healthRoutes(readiness: Readiness, spanDelivery: () => Promise<SpanDelivery>): Router {
   const router = Router();

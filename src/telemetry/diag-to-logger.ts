@@ -14,7 +14,8 @@ export interface DiagnosticsOptions {
  * trouble shows where operators look, and is never mistaken for a failed request.
  *
  * A message repeating (an unreachable collector fails every export) is written once per
- * interval, with `repeated` counting the copies held back since the last one.
+ * interval, with `repeated` counting the copies held back since the last one; messages that
+ * differ only in their numbers or ids count as the same.
  *
  * Installed before the SDK starts, it holds messages until {@link attach} gives it the
  * logger: the logger (winston) may only be imported after the instrumentations are
@@ -54,18 +55,31 @@ export class DiagnosticsToLogger {
       return;
     }
     const now = Date.now();
-    const last = this.#lastWritten.get(message);
+    const key = messageShape(message);
+    const last = this.#lastWritten.get(key);
     if (last !== undefined && now - last.at < this.#repeatIntervalMs) {
       last.held++;
       return;
     }
-    this.#lastWritten.set(message, { at: now, held: 0 });
+    if (this.#lastWritten.size >= MAX_TRACKED_MESSAGES) this.#lastWritten.clear();
+    this.#lastWritten.set(key, { at: now, held: 0 });
     this.#logger.warn(message, {
       component: 'opentelemetry',
       details: args.map(describe),
       ...(last !== undefined && last.held > 0 ? { repeated: last.held } : {}),
     });
   }
+}
+
+/** Distinct message shapes remembered for rate limiting; beyond this the memory starts over. */
+const MAX_TRACKED_MESSAGES = 256;
+
+/**
+ * The message with its numbers and ids blanked out: "Dropped 12 spans" and "Dropped 40 spans"
+ * are the same message for rate limiting.
+ */
+function messageShape(message: string): string {
+  return message.replace(/[0-9a-f]{8,}|\d+/gi, '#');
 }
 
 function describe(value: unknown): string {

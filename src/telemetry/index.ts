@@ -1,6 +1,6 @@
 /** The OpenTelemetry bridge: SDK start-up, session span attributes and baggage policy. */
-export { ATTR_SESSION_ID, ATTR_SESSION_PREVIOUS_ID, ATTR_USER_ID } from './semconv.ts';
-export { startTelemetry, type Telemetry, type TelemetryOptions } from './start-telemetry.ts';
+export { ATTR_SESSION_ID, ATTR_USER_ID } from './semconv.ts';
+export { startTelemetry, disabledTelemetry, DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, type Telemetry, type TelemetryOptions } from './start-telemetry.ts';
 export { createInstrumentations } from './instrumentations.ts';
 export { SessionSpanProcessor } from './session-span-processor.ts';
 export { SessionBaggagePropagator, outgoingBaggage, type BaggagePolicy } from './session-baggage-propagator.ts';

@@ -48,7 +48,7 @@ const INSTRUMENTATION_CONFIG = {
  * The instrumentations to register.
  *
  * By default only what this service needs: http (server and client spans), express
- * (middleware and route spans), undici (`fetch`) and winston. fs, dns and net stay off:
+ * (router and route handler spans), undici (`fetch`) and winston. fs, dns and net stay off:
  * they multiply spans without telling anything about a request.
  * `OTEL_NODE_ENABLED_INSTRUMENTATIONS` / `OTEL_NODE_DISABLED_INSTRUMENTATIONS` (read by
  * `@opentelemetry/auto-instrumentations-node`) hand the choice to that bundle instead.

@@ -8,8 +8,5 @@
 /** A unique id identifying a session (semconv `session.id`). */
 export const ATTR_SESSION_ID = 'session.id';
 
-/** The previous session id, when the session was rotated (semconv `session.previous_id`). */
-export const ATTR_SESSION_PREVIOUS_ID = 'session.previous_id';
-
 /** Unique identifier of the user (semconv `user.id`). */
 export const ATTR_USER_ID = 'user.id';

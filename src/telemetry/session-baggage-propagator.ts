@@ -19,8 +19,9 @@ export interface BaggagePolicy {
   /** Send `user.id` in outgoing baggage. When `false`, it never leaves the process. */
   readonly propagateUserId: boolean;
   /**
-   * Host names (lower case) that outgoing HTTP requests may carry baggage to; a request to
-   * any other host carries none. Default: no restriction (tests and non-HTTP carriers).
+   * Host names (lower case) that outgoing HTTP requests may carry baggage to. A request to
+   * any other host, or an inject whose destination is unknown (it did not come through the
+   * http or undici instrumentation), carries none. Default: no restriction.
    */
   readonly baggageAllowedHosts?: ReadonlySet<string>;
 }
@@ -42,8 +43,10 @@ export class SessionBaggagePropagator implements TextMapPropagator {
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
     const host = takeOutgoingHost();
     const allowed = this.#policy.baggageAllowedHosts;
-    // A third party gets no baggage at all: not the session, not what callers sent along.
-    if (host !== undefined && allowed !== undefined && !allowed.has(host)) return;
+    // A third party gets no baggage at all: not the session, not what callers sent along. A
+    // destination this propagator cannot see (another instrumentation, a manual inject) is
+    // treated as one, since it cannot be shown to be on the list.
+    if (allowed !== undefined && (host === undefined || !allowed.has(host))) return;
     const store = currentSessionStore();
     const outgoing = outgoingBaggage(propagation.getBaggage(context), store, this.#policy);
     if (outgoing === undefined) return;

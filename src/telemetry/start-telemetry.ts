@@ -90,7 +90,8 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   return {
     enabled: true,
     forceFlush: () => Promise.all(exportingProcessors.map((p) => p.forceFlush())).then(noop, warn('flush')),
-    spanDelivery: () => lossMonitor.delivery(),
+    // After shutdown the reader is gone; /readyz must still answer.
+    spanDelivery: () => lossMonitor.delivery().catch(() => NO_DELIVERY),
     shutdown: async (timeoutMs) => {
       const stopped = sdk.shutdown().then(() => true, warn('shutdown'));
       const inTime = await Promise.race([stopped, delay(timeoutMs).then(() => false)]);
@@ -103,10 +104,13 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   };
 }
 
-const disabledTelemetry: Telemetry = {
+const NO_DELIVERY: SpanDelivery = { exported: 0, droppedQueueFull: 0, failedExport: 0 };
+
+/** Telemetry that does nothing: OTEL_SDK_DISABLED=true, or no preload started any. */
+export const disabledTelemetry: Telemetry = {
   enabled: false,
   forceFlush: () => Promise.resolve(),
-  spanDelivery: () => Promise.resolve({ exported: 0, droppedQueueFull: 0, failedExport: 0 }),
+  spanDelivery: () => Promise.resolve(NO_DELIVERY),
   shutdown: () => Promise.resolve(),
 };
 

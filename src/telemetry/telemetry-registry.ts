@@ -1,13 +1,6 @@
-import type { Telemetry } from './start-telemetry.ts';
+import { disabledTelemetry, type Telemetry } from './start-telemetry.ts';
 
-const notStarted: Telemetry = {
-  enabled: false,
-  forceFlush: () => Promise.resolve(),
-  spanDelivery: () => Promise.resolve({ exported: 0, droppedQueueFull: 0, failedExport: 0 }),
-  shutdown: () => Promise.resolve(),
-};
-
-let current: Telemetry = notStarted;
+let current: Telemetry = disabledTelemetry;
 
 /**
  * Hands the telemetry started by the preload to the composition root (src/main.ts), which

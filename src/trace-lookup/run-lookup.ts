@@ -14,8 +14,8 @@ export interface LookupIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WriteStream;
-  /** Resolves when `--follow` should stop (Ctrl-C). */
-  readonly interrupted: Promise<void>;
+  /** Starts listening for Ctrl-C; called only with `--follow`. Resolves when it comes. */
+  readonly interrupted: () => Promise<void>;
   /** Poll interval of `--follow`. Default 2 s. */
   readonly followIntervalMs?: number;
 }
@@ -89,12 +89,13 @@ async function follow(
   options: LookupOptions,
 ): Promise<number> {
   const stopped = new AbortController();
-  void io.interrupted.then(() => {
+  const interrupted = io.interrupted();
+  void interrupted.then(() => {
     stopped.abort();
   });
   io.stderr.write('session-traces: following; Ctrl-C to stop\n');
   for (;;) {
-    await Promise.race([sleep(io.followIntervalMs ?? 2000), io.interrupted]);
+    await Promise.race([sleep(io.followIntervalMs ?? 2000), interrupted]);
     if (stopped.signal.aborted) break;
     try {
       for (const trace of (await lookup()).traces) {

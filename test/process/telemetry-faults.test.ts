@@ -40,7 +40,8 @@ describe('telemetry faults', function () {
   });
 
   it(`serves ${REQUESTS} requests with the collector unreachable: all succeed, p99 within 2x, memory bounded, one warning per interval`, async () => {
-    service = await startServiceProcess({ OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' });
+    // Both runs export with the default protocol (http/protobuf), so only reachability differs.
+    service = await startServiceProcess({ OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint });
     await load(service, 500);
     const reachable = await load(service, REQUESTS);
     const reachableRss = memoryMiB(service, 'VmHWM');

@@ -11,7 +11,7 @@ const FLOORS: Record<string, { version: string; why: string }> = {
   // GHSA-8988-4f7v-96qf: W3C baggage extraction without size limits (memory proportional to
   // the header). Fixed on the 2.x line by 2.10.0; 3.x has the limits.
   '@opentelemetry/core': { version: '2.10.0', why: 'GHSA-8988-4f7v-96qf, unbounded incoming baggage' },
-  // The instrumentations that drop baggage set in middleware below these (GUIDE.md).
+  // Below these, the instrumentations drop baggage set in middleware.
   '@opentelemetry/instrumentation-express': { version: '0.62.0', why: 'baggage set in middleware dropped' },
   '@opentelemetry/instrumentation-router': { version: '0.63.0', why: 'baggage set in middleware dropped (Express 5)' },
 };

@@ -42,4 +42,14 @@ describe('DiagnosticsToLogger', () => {
     diag.error('export failed', new Error('ECONNREFUSED'));
     expect(lines().at(-1)).to.include({ message: 'export failed', repeated: 99 });
   });
+
+  it('treats messages that differ only in numbers or ids as one message', () => {
+    const stream = new PassThrough();
+    let text = '';
+    stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+    const diagnostics = new DiagnosticsToLogger({ repeatIntervalMs: 60_000 }).install();
+    diagnostics.attach(createLogger({ stream }));
+    for (let i = 0; i < 50; i++) diag.warn(`Dropped ${i * 7} spans of trace ${(0xabcdef0123 + i).toString(16)}`);
+    expect(text.split('\n').filter(Boolean)).to.have.length(1);
+  });
 });

@@ -73,6 +73,16 @@ describe('SessionBaggagePropagator', () => {
     expect(headers['baggage']?.split(',').sort()).to.deep.equal(['session.id=session-inj-1', 'user.id=judy']);
   });
 
+  it('sends no baggage to a destination it cannot see when an allowlist is set', () => {
+    const propagator = new SessionBaggagePropagator({ propagateUserId: false, baggageAllowedHosts: new Set(['orders']) });
+    const headers: Record<string, string> = {};
+    runWithSession({ sessionId: 'session-inj-2' }, () => {
+      // A manual inject: no http/undici hook recorded where it goes.
+      propagator.inject(context.active(), headers, defaultTextMapSetter);
+    });
+    expect(headers).to.deep.equal({});
+  });
+
   it('extracts incoming baggage as W3C does', () => {
     const propagator = new SessionBaggagePropagator({ propagateUserId: false });
     const extracted = propagator.extract(context.active(), { baggage: 'session.id=abc12345,k=v' }, defaultTextMapGetter);
