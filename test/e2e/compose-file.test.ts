@@ -9,7 +9,8 @@ const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 interface ComposeService {
   image?: string;
   build?: unknown;
-  ports?: { published: number | string; target: number }[];
+  /** Long form, or the short form `host_ip:published:target/protocol` compose 1.29 prints for a host IP. */
+  ports?: ({ published: number | string; target: number } | string)[];
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
@@ -23,7 +24,10 @@ describe('docker-compose.yml, as a real compose implementation reads it', () => 
     execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config'], { cwd: projectRoot, env: { PATH: process.env['PATH'] ?? '' } }).toString('utf8'),
   ) as { services: Record<string, ComposeService> };
   const services = normalized.services;
-  const published = (name: string): number[] => (services[name]?.ports ?? []).map((port) => Number(port.published));
+  const published = (name: string): number[] =>
+    (services[name]?.ports ?? []).map((port) => Number(typeof port === 'string' ? port.split(':').at(-2) : port.published));
+  const hostIps = (name: string): string[] =>
+    (services[name]?.ports ?? []).map((port) => (typeof port === 'string' && port.split(':').length === 3 ? port.split(':')[0]! : '0.0.0.0'));
 
   it('has no top-level version key', () => {
     expect(source).not.to.have.property('version');
@@ -44,6 +48,8 @@ describe('docker-compose.yml, as a real compose implementation reads it', () => 
   it('publishes only the ports a user needs: 3000 (api) and 16686 (Jaeger UI and API)', () => {
     expect(published('api')).to.deep.equal([3000]);
     expect(published('jaeger')).to.deep.equal([16686]);
+    // The trace store holds session ids: reachable from this machine only.
+    expect(hostIps('jaeger')).to.deep.equal(['127.0.0.1']);
     expect(published('orders')).to.deep.equal([]);
     expect(published('otel-collector')).to.deep.equal([]);
   });
