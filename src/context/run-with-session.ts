@@ -1,6 +1,8 @@
 import { context, propagation, type Baggage, type BaggageEntry } from '@opentelemetry/api';
 import { TELEMETRY_KEY_BY_SESSION_KEY, type SessionMapKey, type SessionValues } from './session-map-key.ts';
+import { isValidSessionId, newSessionId } from './session-id.ts';
 import { createSessionStore, runInSessionStore } from './session-storage.ts';
+import { isValidUserId } from './user-id.ts';
 
 /** Values a session starts with: the session id is required, the rest optional. */
 export type InitialSessionValues = Pick<SessionValues, 'sessionId'> & Partial<SessionValues>;
@@ -11,10 +13,19 @@ export type InitialSessionValues = Pick<SessionValues, 'sessionId'> & Partial<Se
  * the active baggage itself.
  *
  * Use it for work that does not come in over HTTP (jobs, queue consumers); HTTP requests get
- * theirs from the session middleware. Nested calls start an independent session.
+ * theirs from the session middleware. Nested calls start an independent session. The values
+ * are checked as the middleware checks headers: an invalid session id is replaced by a new
+ * one, an invalid user id is left out.
  */
 export function runWithSession<T>(values: InitialSessionValues, fn: () => T): T {
-  const store = createSessionStore({ ...values }, []);
+  // Values from a queue message are input like any other: the middleware's rules apply.
+  const store = createSessionStore(
+    {
+      sessionId: isValidSessionId(values.sessionId) ? values.sessionId : newSessionId(),
+      ...(isValidUserId(values.userId) ? { userId: values.userId } : {}),
+    },
+    [],
+  );
   const entries: Record<string, BaggageEntry> = {};
   for (const [key, telemetryKey] of TELEMETRY_ENTRIES) {
     const value = store.values[key];

@@ -93,4 +93,19 @@ describe('error responses', () => {
     expect(body.status).to.equal('ready');
     expect(body.telemetry).to.have.keys(['exported', 'droppedQueueFull', 'failedExport']);
   });
+
+  it('answers /readyz 503 and tells clients to close their connections once draining', async () => {
+    const draining = await startTestApp();
+    try {
+      draining.readiness.ready = false;
+      const ready = await request(`${draining.url}/readyz`);
+      expect(ready.status).to.equal(503);
+      expect(((await ready.json()) as { status: string }).status).to.equal('shutting_down');
+      const answer = await request(`${draining.url}/api/session`);
+      expect(answer.status).to.equal(200);
+      expect(answer.headers.get('connection')).to.equal('close');
+    } finally {
+      await draining.close();
+    }
+  });
 });

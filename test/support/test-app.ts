@@ -7,12 +7,15 @@ import { createApp } from '../../src/app.ts';
 import { createTokenService } from '../../src/auth/token-service.ts';
 import { readConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/logging/logger.ts';
+import type { Readiness } from '../../src/routes/health-routes.ts';
 import { registeredTelemetry } from '../../src/telemetry/telemetry-registry.ts';
 
 /** A running instance of the real app on 127.0.0.1 and a free port. */
 export interface TestApp {
   readonly url: string;
   readonly config: Config;
+  /** The readiness the app reports; graceful shutdown turns it off. */
+  readonly readiness: Readiness;
   /** Every JSON log line written so far, parsed. */
   logLines(): Record<string, unknown>[];
   close(): Promise<void>;
@@ -30,11 +33,12 @@ export async function startTestApp(env: Record<string, string> = {}, routers: Ro
     lines.push(...parts);
   });
   const logger = createLogger({ level: config.logLevel, stream });
+  const readiness: Readiness = { ready: true };
   const app = createApp({
     config,
     logger,
     tokens: createTokenService({ secret: config.tokenSecret, ttlSeconds: config.tokenTtlSeconds }),
-    readiness: { ready: true },
+    readiness,
     spanDelivery: () => registeredTelemetry().spanDelivery(),
     routers,
   });
@@ -44,6 +48,7 @@ export async function startTestApp(env: Record<string, string> = {}, routers: Ro
   return {
     url: `http://127.0.0.1:${port}`,
     config,
+    readiness,
     logLines: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
     close: () =>
       new Promise<void>((resolve, reject) => {

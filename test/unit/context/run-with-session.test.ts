@@ -1,6 +1,8 @@
 import { context, propagation } from '@opentelemetry/api';
 import { expect } from 'chai';
 import { runWithSession } from '../../../src/context/run-with-session.ts';
+import { SessionMapKey } from '../../../src/context/session-map-key.ts';
+import { getByKey } from '../../../src/context/session-storage.ts';
 import { ATTR_SESSION_ID, ATTR_USER_ID } from '../../../src/telemetry/semconv.ts';
 import { installContextManager } from '../../support/context-manager.ts';
 
@@ -38,6 +40,15 @@ describe('runWithSession', () => {
         expect(baggage?.getEntry('tenant')?.value).to.equal('acme');
         expect(baggage?.getEntry(ATTR_SESSION_ID)?.value).to.equal('session-base');
       });
+    });
+  });
+
+  it('applies the middleware rules to its values: an invalid session id is replaced, an invalid user id left out', () => {
+    runWithSession({ sessionId: 'bad id\r\n', userId: 'eve\nlevel=error' }, () => {
+      const sessionId = getByKey(SessionMapKey.SESSION_ID);
+      expect(sessionId).to.match(/^[0-9a-f-]{36}$/);
+      expect(getByKey(SessionMapKey.USER_ID)).to.equal(undefined);
+      expect(propagation.getActiveBaggage()?.getEntry(ATTR_SESSION_ID)?.value).to.equal(sessionId);
     });
   });
 
