@@ -157,13 +157,15 @@ class EnvReader {
 
   hostList(name: string, fallback: readonly string[]): ReadonlySet<string> {
     const raw = this.#env[name]?.trim();
-    if (raw === undefined || raw === '') return new Set(fallback.map((host) => host.toLowerCase()));
+    // Without IPv6 brackets: the http instrumentation reports `::1`, URL.hostname `[::1]`.
+    const normalize = (host: string): string => host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+    if (raw === undefined || raw === '') return new Set(fallback.map(normalize));
     const hosts = raw.split(',').map((host) => host.trim().toLowerCase());
     if (hosts.some((host) => !/^[a-z0-9.-]{1,253}$|^\[[0-9a-f:]+\]$/.test(host))) {
       this.#problems.push(`${name} must be a comma-separated list of host names, got ${JSON.stringify(raw)}`);
-      return new Set(fallback);
+      return new Set(fallback.map(normalize));
     }
-    return new Set(hosts);
+    return new Set(hosts.map(normalize));
   }
 
   httpUrl(name: string, fallback: string): URL {

@@ -11,7 +11,8 @@ let pendingHost: string | undefined;
 
 /** Called from the instrumentations' start-span hooks with the request's host name. */
 export function recordOutgoingHost(host: string | undefined): void {
-  pendingHost = host?.toLowerCase();
+  // Without IPv6 brackets, as the allowlist holds them.
+  pendingHost = host?.toLowerCase().replace(/^\[(.*)\]$/, '$1');
 }
 
 /**

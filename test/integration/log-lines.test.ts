@@ -77,4 +77,15 @@ describe('log lines of a request', () => {
     );
     expect(sessionByRoute).to.deep.equal({ '/api/slow': 'pipelined-0001', '/healthz': 'pipelined-0002' });
   });
+
+  it('write a request aborted line, with its session, when the client goes away first', async () => {
+    const aborted = await request(`${app.url}/api/slow`, { headers: { 'x-session-id': 'aborted-0001' }, signal: AbortSignal.timeout(20) }).catch(
+      (error: unknown) => error,
+    );
+    expect(aborted).to.be.instanceOf(Error);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const lines = app.logLines().filter((line) => line['session.id'] === 'aborted-0001');
+    expect(lines.map((line) => line['message'])).to.deep.equal(['request aborted']);
+    expect(lines[0]).to.include({ 'http.route': '/api/slow', 'http.method': 'GET' });
+  });
 });

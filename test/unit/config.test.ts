@@ -38,6 +38,7 @@ describe('readConfig', () => {
     expect([...readConfig({ DOWNSTREAM_URL: 'http://Orders:3000/x' }).baggageAllowedHosts]).to.deep.equal(['orders']);
     expect([...readConfig({ BAGGAGE_ALLOWED_HOSTS: 'orders, Billing.internal' }).baggageAllowedHosts]).to.deep.equal(['orders', 'billing.internal']);
     expect(() => readConfig({ BAGGAGE_ALLOWED_HOSTS: 'orders,evil host' })).to.throw(ConfigError, /BAGGAGE_ALLOWED_HOSTS/);
+    expect([...readConfig({ DOWNSTREAM_URL: 'http://[::1]:3000/' }).baggageAllowedHosts]).to.deep.equal(['::1']);
   });
 
   it('lists every problem at once', () => {
