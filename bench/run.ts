@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { freePort } from '../test/support/ports.ts';
+import { answersOk, residentMiB } from '../test/support/probes.ts';
 import { waitFor } from '../test/support/service-process.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -36,12 +37,6 @@ interface Running {
   stop(): Promise<void>;
 }
 
-const answers = (url: string): Promise<boolean> =>
-  fetch(url).then(
-    (response) => response.ok,
-    () => false,
-  );
-
 async function startVariant(variant: Variant): Promise<Running> {
   const port = await freePort();
   const child = spawn(variant.command[0]!, variant.command.slice(1), {
@@ -50,7 +45,7 @@ async function startVariant(variant: Variant): Promise<Running> {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${variant.label} to answer`, () => answers(`${url}/api/session`), 30_000);
+  await waitFor(`${variant.label} to answer`, () => answersOk(`${url}/api/session`), 30_000);
   return {
     url,
     pid: child.pid!,
@@ -98,7 +93,7 @@ async function startSink(): Promise<{ endpoint: string; kind: string; stop: () =
       env: { BENCH_OTLP_HTTP_PORT: String(httpPort), BENCH_HEALTH_PORT: String(healthPort) },
       stdio: 'ignore',
     });
-    await waitFor('the collector sink', () => answers(`http://127.0.0.1:${healthPort}/`), 30_000);
+    await waitFor('the collector sink', () => answersOk(`http://127.0.0.1:${healthPort}/`), 30_000);
     return {
       endpoint: `http://127.0.0.1:${httpPort}`,
       kind: 'the real OpenTelemetry Collector (built from scripts/otelcol-builder.yaml), OTLP/HTTP in, debug exporter out',
@@ -110,7 +105,7 @@ async function startSink(): Promise<{ endpoint: string; kind: string; stop: () =
   }
   const port = await freePort();
   const child = spawn(node, ['bench/otlp-discard-sink.ts'], { cwd: root, env: { PORT: String(port) }, stdio: 'ignore' });
-  await waitFor('the discarding sink', () => answers(`http://127.0.0.1:${port}/`), 30_000);
+  await waitFor('the discarding sink', () => answersOk(`http://127.0.0.1:${port}/`), 30_000);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     kind: 'a local HTTP endpoint that accepts OTLP and discards it (collector not built)',
@@ -149,12 +144,6 @@ async function load(url: string, seconds: number): Promise<Sample> {
   };
 }
 
-/** Resident memory of `pid` in MiB: `VmHWM` (peak) or `VmRSS` (now), from /proc. */
-function memoryMiB(pid: number, field: 'VmHWM' | 'VmRSS'): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((candidate) => candidate.startsWith(field));
-  return Math.round(Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) / 102.4) / 10;
-}
-
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -167,7 +156,7 @@ async function startupMs(env: Record<string, string>): Promise<number> {
   const started = performance.now();
   const child = spawn(SERVICE[0]!, SERVICE.slice(1), { cwd: root, env: { PATH: process.env['PATH'] ?? '', PORT: String(port), HOST: '127.0.0.1', ...env }, stdio: 'ignore' });
   try {
-    await waitFor('the first 200 from /healthz', () => answers(`http://127.0.0.1:${port}/healthz`), 60_000);
+    await waitFor('the first 200 from /healthz', () => answersOk(`http://127.0.0.1:${port}/healthz`), 60_000);
     return Math.round(performance.now() - started);
   } finally {
     child.kill('SIGKILL');
@@ -190,7 +179,7 @@ const processes = new Map<string, Running>();
 for (const variant of chosen) processes.set(variant.id, await startVariant(variant));
 
 await new Promise((resolve) => setTimeout(resolve, 1000));
-const idleMiB = memoryMiB(processes.get('service')!.pid, 'VmRSS');
+const idleMiB = residentMiB(processes.get('service')!.pid, 'VmRSS');
 
 process.stderr.write(`bench: warming up ${chosen.length} variants\n`);
 for (const variant of chosen) await load(processes.get(variant.id)!.url, 1);
@@ -205,7 +194,7 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 
-const peakMiB = new Map(chosen.map((variant) => [variant.id, memoryMiB(processes.get(variant.id)!.pid, 'VmHWM')]));
+const peakMiB = new Map(chosen.map((variant) => [variant.id, residentMiB(processes.get(variant.id)!.pid, 'VmHWM')]));
 for (const service of processes.values()) await service.stop();
 await sink.stop();
 

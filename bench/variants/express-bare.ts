@@ -1,7 +1,7 @@
 /** Variant 2, the reference: bare Express 5. */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import express from 'express';
-import { announce, port, type SessionBody } from './respond.ts';
+import { stopOnSigterm, port, type SessionBody } from './respond.ts';
 
 const app = express();
 app.get('/api/session', async (req, res) => {
@@ -10,4 +10,4 @@ app.get('/api/session', async (req, res) => {
   const body: SessionBody = { sessionId: typeof sessionId === 'string' ? sessionId : null, userId: null, traceId: null };
   res.json(body);
 });
-announce(app.listen(port(), '127.0.0.1'));
+stopOnSigterm(app.listen(port(), '127.0.0.1'));

@@ -2,7 +2,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import rTracer from 'cls-rtracer';
 import express from 'express';
-import { announce, port, type SessionBody } from './respond.ts';
+import { stopOnSigterm, port, type SessionBody } from './respond.ts';
 
 const app = express();
 app.use(rTracer.expressMiddleware({ useHeader: true, headerName: 'x-session-id', echoHeader: true }));
@@ -12,4 +12,4 @@ app.get('/api/session', async (_req, res) => {
   const body: SessionBody = { sessionId: typeof id === 'string' ? id : null, userId: null, traceId: null };
   res.json(body);
 });
-announce(app.listen(port(), '127.0.0.1'));
+stopOnSigterm(app.listen(port(), '127.0.0.1'));

@@ -2,7 +2,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import express from 'express';
 import httpContext from 'express-http-context';
-import { announce, port, type SessionBody } from './respond.ts';
+import { stopOnSigterm, port, type SessionBody } from './respond.ts';
 
 const app = express();
 app.use(httpContext.middleware);
@@ -19,4 +19,4 @@ app.get('/api/session', async (_req, res) => {
   const body: SessionBody = { sessionId: typeof sessionId === 'string' ? sessionId : null, userId: null, traceId: null };
   res.json(body);
 });
-announce(app.listen(port(), '127.0.0.1'));
+stopOnSigterm(app.listen(port(), '127.0.0.1'));

@@ -2,7 +2,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import express from 'express';
 import { getByKey, SessionMapKey, sessionContext } from '../../src/context/index.ts';
-import { announce, port, type SessionBody } from './respond.ts';
+import { stopOnSigterm, port, type SessionBody } from './respond.ts';
 
 const app = express();
 app.use(sessionContext());
@@ -11,4 +11,4 @@ app.get('/api/session', async (_req, res) => {
   const body: SessionBody = { sessionId: getByKey(SessionMapKey.SESSION_ID) ?? null, userId: getByKey(SessionMapKey.USER_ID) ?? null, traceId: null };
   res.json(body);
 });
-announce(app.listen(port(), '127.0.0.1'));
+stopOnSigterm(app.listen(port(), '127.0.0.1'));

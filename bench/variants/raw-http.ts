@@ -1,7 +1,7 @@
 /** Variant 1, the ceiling: node:http alone, the same route by hand. */
 import { createServer } from 'node:http';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { announce, port, type SessionBody } from './respond.ts';
+import { stopOnSigterm, port, type SessionBody } from './respond.ts';
 
 const server = createServer((req, res) => {
   if (req.method !== 'GET' || req.url !== '/api/session') {
@@ -14,5 +14,5 @@ const server = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
   });
 });
-announce(server);
+stopOnSigterm(server);
 server.listen(port(), '127.0.0.1');

@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 
 /** What every variant answers on GET /api/session, so they all serialize the same shape. */
@@ -8,12 +7,8 @@ export interface SessionBody {
   readonly traceId: string | null;
 }
 
-/** Logs the port as the service does (`{"message":"listening","port":N}`); stops on SIGTERM. */
-export function announce(server: Server): void {
-  server.on('listening', () => {
-    const { port } = server.address() as AddressInfo;
-    process.stdout.write(`${JSON.stringify({ message: 'listening', port })}\n`);
-  });
+/** Closes `server` and its connections on SIGTERM (the runner's stop). */
+export function stopOnSigterm(server: Server): void {
   process.once('SIGTERM', () => {
     server.close();
     server.closeAllConnections();

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { ComposeProject, runScript } from '../support/compose-project.ts';
 import { driveSession, type DrivenSession } from '../support/e2e-stack.ts';
 import { isPortFree } from '../support/ports.ts';
+import { answersOk } from '../support/probes.ts';
 import { waitFor, type ServiceProcess } from '../support/service-process.ts';
 import {
   expectDownstreamAcrossServices,
@@ -15,12 +16,6 @@ const JAEGER_URL = 'http://127.0.0.1:16686';
 
 /** `api` as the compose file publishes it, in the shape driveSession takes. */
 const api = { url: API_URL } as ServiceProcess;
-
-const reachable = (url: string): Promise<boolean> =>
-  fetch(url).then(
-    (response) => response.ok,
-    () => false,
-  );
 
 describe('docker compose up: the unmodified docker-compose.yml, every container real', function () {
   // First run: debootstrap, Go builds, image builds with npm ci inside.
@@ -54,8 +49,8 @@ describe('docker compose up: the unmodified docker-compose.yml, every container 
   it('starts every container and publishes the service and the Jaeger query API on the host', async () => {
     const running = compose.run(['ps', '--services', '--filter', 'status=running'], { quiet: true }).trim().split('\n').sort();
     expect(running).to.deep.equal(['api', 'jaeger', 'orders', 'otel-collector']);
-    expect(await reachable(`${API_URL}/readyz`)).to.equal(true);
-    expect(await reachable(`${JAEGER_URL}/api/services`)).to.equal(true);
+    expect(await answersOk(`${API_URL}/readyz`)).to.equal(true);
+    expect(await answersOk(`${JAEGER_URL}/api/services`)).to.equal(true);
   });
 
   it('runs the service containers as a non-root user', () => {
@@ -79,7 +74,7 @@ describe('docker compose up: the unmodified docker-compose.yml, every container 
   it('loses no span sent after a restarted collector is healthy again', async () => {
     compose.run(['restart', 'otel-collector'], { quiet: true });
     const health = `http://${compose.containerAddress('otel-collector')}:13133/`;
-    await waitFor('the collector to report healthy after its restart', () => reachable(health), 60_000);
+    await waitFor('the collector to report healthy after its restart', () => answersOk(health), 60_000);
     const session = await driveSession(api, `compose-${run}-after-restart`, 'dave@example.com');
     await expectEveryRequestFound(JAEGER_URL, session, startedAt);
     await expectDownstreamAcrossServices(JAEGER_URL, session, startedAt);

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { expect } from 'chai';
 import { startOtlpSink, type OtlpSink } from '../support/otlp-sink.ts';
 import { closedPort } from '../support/ports.ts';
+import { residentMiB } from '../support/probes.ts';
 import { startServiceProcess, waitFor, type ServiceProcess } from '../support/service-process.ts';
 
 const REQUESTS = 5000;
@@ -16,12 +16,6 @@ interface LoadResult {
 async function load(service: ServiceProcess, amount: number): Promise<LoadResult> {
   const result = await autocannon({ url: `${service.url}/api/session`, connections: 50, amount });
   return { ok: result['2xx'], failed: result.errors + result.non2xx, p99Ms: result.latency.p99 };
-}
-
-/** Resident memory of the process in MiB, now (VmRSS) or at its peak (VmHWM). */
-function memoryMiB(service: ServiceProcess, field: 'VmRSS' | 'VmHWM'): number {
-  const line = readFileSync(`/proc/${service.child.pid!}/status`, 'utf8').split('\n').find((candidate) => candidate.startsWith(field));
-  return Math.round(Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) / 1024);
 }
 
 describe('telemetry faults', function () {
@@ -44,13 +38,13 @@ describe('telemetry faults', function () {
     service = await startServiceProcess({ OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint });
     await load(service, 500);
     const reachable = await load(service, REQUESTS);
-    const reachableRss = memoryMiB(service, 'VmHWM');
+    const reachableRss = residentMiB(service.child.pid!, 'VmHWM');
     await service.stop();
 
     service = await startServiceProcess({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await closedPort()}` });
     await load(service, 500);
     const unreachable = await load(service, REQUESTS);
-    const unreachableRss = memoryMiB(service, 'VmHWM');
+    const unreachableRss = residentMiB(service.child.pid!, 'VmHWM');
     const { telemetry } = (await (await fetch(`${service.url}/readyz`)).json()) as { telemetry: Record<string, number> };
 
     console.log(

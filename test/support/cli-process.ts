@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { npmScriptCommand } from './service-process.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -10,14 +10,6 @@ export interface CommandResult {
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
-}
-
-/** The command line of `npm run trace`, from package.json, with `node` resolved to this Node. */
-function traceCommand(): string[] {
-  const scripts = (JSON.parse(readFileSync(`${projectRoot}package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts;
-  const [node, ...args] = (scripts['trace'] ?? '').split(' ');
-  if (node !== 'node') throw new Error('npm run trace does not start with node');
-  return [process.execPath, ...args];
 }
 
 /** A running `session-traces` (for `--follow`). */
@@ -31,7 +23,7 @@ export interface RunningCommand {
 
 /** Starts `npm run trace -- <args>` with `env` (PATH is kept) and pipes its output. */
 export function startTraceCommand(args: string[], env: Record<string, string>): RunningCommand {
-  const [executable, ...prefix] = traceCommand();
+  const [executable, ...prefix] = npmScriptCommand('trace');
   const child = spawn(executable!, [...prefix, ...args], {
     cwd: projectRoot,
     env: { PATH: process.env['PATH'] ?? '', ...env },

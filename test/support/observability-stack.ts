@@ -2,6 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { freePort, isPortFree } from './ports.ts';
+import { answersOk } from './probes.ts';
 import { waitFor } from './service-process.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -52,10 +53,7 @@ async function healthy(url: string, program: RunningProgram, what: string): Prom
     `${what} to report healthy at ${url}`,
     async () => {
       if (program.child.exitCode !== null) throw new Error(`${what} exited:\n${program.output()}`);
-      return fetch(url).then(
-        (response) => response.ok,
-        () => false,
-      );
+      return answersOk(url);
     },
     30_000,
   );

@@ -18,15 +18,20 @@ export interface ServiceProcess {
 }
 
 /**
- * The command line of `npm start`, read from package.json, with `node` resolved to the Node
- * running the tests (the project's Node 24). Spawning it directly, rather than through npm,
- * delivers signals to the service itself.
+ * The command line of the npm script `name`, read from package.json, with `node` resolved to
+ * the Node running the tests (the project's Node 24). Spawning it directly, rather than
+ * through npm, delivers signals to the program itself.
  */
-export function startCommand(): string[] {
+export function npmScriptCommand(name: string): string[] {
   const scripts = (JSON.parse(readFileSync(`${projectRoot}package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts;
-  const [command, ...args] = (scripts['start'] ?? '').split(' ');
-  if (command !== 'node') throw new Error(`npm start does not start with node: ${scripts['start'] ?? ''}`);
+  const [command, ...args] = (scripts[name] ?? '').split(' ');
+  if (command !== 'node') throw new Error(`npm run ${name} does not start with node: ${scripts[name] ?? ''}`);
   return [process.execPath, ...args];
+}
+
+/** The command line of `npm start` (see {@link npmScriptCommand}). */
+export function startCommand(): string[] {
+  return npmScriptCommand('start');
 }
 
 /**
