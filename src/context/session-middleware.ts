@@ -3,19 +3,12 @@ import { getRPCMetadata } from '@opentelemetry/core';
 import type { RequestHandler } from 'express';
 import { ATTR_SESSION_ID, ATTR_USER_ID } from '../telemetry/semconv.ts';
 import type { InitialSessionValues } from './run-with-session.ts';
-import { createSessionStore, runInSessionStore } from './session-storage.ts';
+import { createSessionStore, runInSessionStore, sessionSlotOf } from './session-storage.ts';
 import { isValidSessionId, newSessionId } from './session-id.ts';
 import { isValidUserId } from './user-id.ts';
 
 /** Options of {@link sessionContext}; every field is optional. */
 export interface SessionContextOptions {
-  /**
-   * Adopt `user.id` and keep every other entry of incoming W3C baggage (it is forwarded on
-   * outgoing calls). Only for internal services whose callers are trusted services of the
-   * same system. Default `false`: of a caller's baggage only a valid `session.id` is used,
-   * so a client can neither claim an identity nor plant entries that travel further.
-   */
-  readonly trustIncomingBaggage?: boolean;
   /** Request and response header carrying the session id. Default `x-session-id`. */
   readonly sessionIdHeader?: string;
   /** Response header carrying the request's trace id. Default `x-trace-id`. */
@@ -29,11 +22,16 @@ export interface SessionContextOptions {
  * incoming baggage, a new random UUID. Invalid values are dropped unseen (never logged or
  * echoed). The response carries `x-session-id` and, when the request is traced, `x-trace-id`.
  *
+ * What incoming baggage may claim is decided where it enters the process, by the session
+ * propagator's trust policy (`TRUST_INCOMING_BAGGAGE`): at an untrusted edge it holds at most
+ * a `session.id` by the time this middleware runs. A `user.id` is adopted only from baggage
+ * that went through that policy (a request whose context carries the propagator's session
+ * slot); baggage from any other source is never trusted with an identity.
+ *
  * Mount it first: spans started before it (the HTTP server span) are tagged explicitly, but
  * spans of middleware mounted before it cannot carry the session.
  */
 export function sessionContext(options: SessionContextOptions = {}): RequestHandler {
-  const trustIncomingBaggage = options.trustIncomingBaggage ?? false;
   // Node lower-cases incoming header names.
   const sessionIdHeader = (options.sessionIdHeader ?? 'x-session-id').toLowerCase();
   const traceIdHeader = options.traceIdHeader ?? 'x-trace-id';
@@ -43,10 +41,11 @@ export function sessionContext(options: SessionContextOptions = {}): RequestHand
     // Without a registered SDK (or outside a traced request) there is nothing to read from it.
     const traced = active !== ROOT_CONTEXT;
     const incoming = traced ? propagation.getBaggage(active) : undefined;
+    const slot = traced ? sessionSlotOf(active) : undefined;
     const values: InitialSessionValues = {
       sessionId: chooseSessionId(req.headers[sessionIdHeader], incoming?.getEntry(ATTR_SESSION_ID)?.value),
     };
-    if (trustIncomingBaggage) {
+    if (slot !== undefined) {
       const userId = incoming?.getEntry(ATTR_USER_ID)?.value;
       if (isValidUserId(userId)) values.userId = userId;
     }
@@ -57,15 +56,15 @@ export function sessionContext(options: SessionContextOptions = {}): RequestHand
     if (spanContext !== undefined && trace.isSpanContextValid(spanContext)) res.setHeader(traceIdHeader, spanContext.traceId);
 
     const store = createSessionStore(values, traced ? spansStartedBeforeSession(active, activeSpan) : NO_SPANS);
-    // Outgoing baggage is written from the store by the session propagator at each call, so
-    // the context is left as it is (rewriting it cost ~4% of throughput), except that an
-    // untrusted caller's baggage is dropped: nothing it planted travels further.
-    if (trustIncomingBaggage || incoming === undefined) runInSessionStore(store, next);
-    else context.with(propagation.setBaggage(active, EMPTY_BAGGAGE), runInSessionStore, undefined, store, next);
+    // Listeners on req/res run in the extracted context, not in this run: the slot is how
+    // they find the session. Outgoing baggage is written from the store by the session
+    // propagator at each call, so the context itself is left as it is (rewriting it per
+    // request cost ~4% of throughput).
+    if (slot !== undefined) slot.store ??= store;
+    runInSessionStore(store, next);
   };
 }
 
-const EMPTY_BAGGAGE = propagation.createBaggage();
 const NO_SPANS: readonly Span[] = [];
 
 /** The header's id if valid, else the baggage's if valid, else a new one. */

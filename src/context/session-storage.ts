@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { diag, type Span } from '@opentelemetry/api';
+import { context, createContextKey, diag, ROOT_CONTEXT, type Context, type Span } from '@opentelemetry/api';
 import { TELEMETRY_KEY_BY_SESSION_KEY, type SessionMapKey, type SessionValues } from './session-map-key.ts';
 
 /** The per-session state held in the AsyncLocalStorage. */
@@ -13,8 +13,21 @@ export interface SessionStore {
   readonly earlySpans: readonly Span[];
 }
 
+/**
+ * A holder for a request's session, placed in the request's OpenTelemetry context when its
+ * headers are extracted (before any middleware runs) and filled by the session middleware.
+ *
+ * Why: the HTTP instrumentation binds `req` and `res` to that context, so their listeners
+ * (`req.on('end')`, `res.on('finish')`) and everything they start run in it, outside the
+ * AsyncLocalStorage run of the middleware. Through the slot they still find their session.
+ */
+export interface SessionSlot {
+  store: SessionStore | undefined;
+}
+
 // The one AsyncLocalStorage of the project. Entered only through run(); never enterWith().
 const storage = new AsyncLocalStorage<SessionStore>();
+const SESSION_SLOT_KEY = createContextKey('session-context-service: session slot');
 
 let warnedAboutWriteOutsideSession = false;
 
@@ -43,9 +56,33 @@ export function runInSessionStore<T>(store: SessionStore, fn: () => T): T {
   return storage.run(store, fn);
 }
 
-/** The current session store, or `undefined` outside any session. */
+/** `ctx` with an empty {@link SessionSlot}; the propagator calls it at extraction. */
+export function withSessionSlot(ctx: Context): Context {
+  const slot: SessionSlot = { store: undefined };
+  return ctx.setValue(SESSION_SLOT_KEY, slot);
+}
+
+/** The {@link SessionSlot} of `ctx`, if its headers were extracted by the session propagator. */
+export function sessionSlotOf(ctx: Context): SessionSlot | undefined {
+  return ctx.getValue(SESSION_SLOT_KEY) as SessionSlot | undefined;
+}
+
+/**
+ * The current session store, or `undefined` outside any session: the store of the innermost
+ * `run` (middleware, `runWithSession`), else the one of the request whose OpenTelemetry
+ * context is active (listeners on `req`/`res` and what they start).
+ */
 export function currentSessionStore(): SessionStore | undefined {
-  return storage.getStore();
+  return storage.getStore() ?? sessionSlotOf(context.active())?.store;
+}
+
+/**
+ * Runs `fn` outside any session and trace: for the process's own work (telemetry
+ * diagnostics, start-up and shutdown lines) that may be triggered from inside a request,
+ * such as the span exporter's timer, and must not be stamped with that request's identity.
+ */
+export function runOutsideSession<T>(fn: () => T): T {
+  return storage.exit(() => context.with(ROOT_CONTEXT, fn));
 }
 
 /**
@@ -53,7 +90,7 @@ export function currentSessionStore(): SessionStore | undefined {
  * @returns the value, or `undefined` when it is unset or when called outside any session.
  */
 export function getByKey<K extends SessionMapKey>(key: K): SessionValues[K] | undefined {
-  return storage.getStore()?.values[key];
+  return currentSessionStore()?.values[key];
 }
 
 /**
@@ -65,7 +102,7 @@ export function getByKey<K extends SessionMapKey>(key: K): SessionValues[K] | un
  * OpenTelemetry diagnostic logger: there is no session to write to.
  */
 export function setByKey<K extends SessionMapKey>(key: K, value: SessionValues[K]): void {
-  const store = storage.getStore();
+  const store = currentSessionStore();
   if (store === undefined) {
     if (!warnedAboutWriteOutsideSession) {
       warnedAboutWriteOutsideSession = true;

@@ -1,6 +1,9 @@
 import { inspect } from 'node:util';
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
+import { setGlobalErrorHandler } from '@opentelemetry/core';
+import { runOutsideSession } from '../context/session-storage.ts';
 import type { Logger } from '../logging/logger.ts';
+import { describeTelemetryError, telemetryErrorReason } from './describe-telemetry-error.ts';
 
 /** Options of {@link DiagnosticsToLogger}. */
 export interface DiagnosticsOptions {
@@ -12,6 +15,11 @@ export interface DiagnosticsOptions {
  * Sends the OpenTelemetry diagnostic messages (export failures, lost spans) into the
  * service's JSON log as warnings, tagged `component: "opentelemetry"`, so that telemetry
  * trouble shows where operators look, and is never mistaken for a failed request.
+ *
+ * Each line is one readable sentence: the SDK's export errors are described by
+ * {@link describeTelemetryError} rather than dumped as JSON, and a message's arguments are
+ * folded into it. Lines are written outside any session and trace: the exporter's timer runs
+ * in whichever request first ended a span, and its failures are not that request's.
  *
  * A message repeating (an unreachable collector fails every export) is written once per
  * interval, with `repeated` counting the copies held back since the last one; messages that
@@ -32,7 +40,7 @@ export class DiagnosticsToLogger {
     this.#repeatIntervalMs = options.repeatIntervalMs ?? 30_000;
   }
 
-  /** Becomes the global OpenTelemetry diagnostic logger, at `warn`. */
+  /** Becomes the global OpenTelemetry diagnostic logger, at `warn`, and the SDK's error handler. */
   install(): this {
     const forward = (message: string, ...args: unknown[]): void => {
       this.#write(message, args);
@@ -40,6 +48,9 @@ export class DiagnosticsToLogger {
     const ignore = (): void => undefined;
     const diagLogger: DiagLogger = { error: forward, warn: forward, info: ignore, debug: ignore, verbose: ignore };
     diag.setLogger(diagLogger, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+    setGlobalErrorHandler((error) => {
+      this.#write(describeTelemetryError(error), []);
+    });
     return this;
   }
 
@@ -63,11 +74,10 @@ export class DiagnosticsToLogger {
     }
     if (this.#lastWritten.size >= MAX_TRACKED_MESSAGES) this.#lastWritten.clear();
     this.#lastWritten.set(key, { at: now, held: 0 });
-    this.#logger.warn(message, {
-      component: 'opentelemetry',
-      details: args.map(describe),
-      ...(last !== undefined && last.held > 0 ? { repeated: last.held } : {}),
-    });
+    const logger = this.#logger;
+    const text = args.length === 0 ? message : `${message}: ${args.map(describe).join('; ')}`;
+    const fields = { component: 'opentelemetry', ...(last !== undefined && last.held > 0 ? { repeated: last.held } : {}) };
+    runOutsideSession(() => logger.warn(text, fields));
   }
 }
 
@@ -83,7 +93,7 @@ function messageShape(message: string): string {
 }
 
 function describe(value: unknown): string {
-  if (value instanceof Error) return `${value.name}: ${value.message}`;
+  if (value instanceof Error) return telemetryErrorReason(value);
   // inspect, not JSON.stringify: diagnostic arguments can be cyclic (responses, sockets).
   return typeof value === 'string' ? value : inspect(value, { depth: 2, breakLength: Infinity });
 }

@@ -7,15 +7,19 @@ import {
   type TextMapSetter,
 } from '@opentelemetry/api';
 import { W3CBaggagePropagator } from '@opentelemetry/core';
-import { currentSessionStore, type SessionStore } from '../context/session-storage.ts';
+import { currentSessionStore, withSessionSlot, type SessionStore } from '../context/session-storage.ts';
+import { admitIncomingBaggage } from './incoming-baggage-policy.ts';
 import { takeOutgoingHost } from './outgoing-destination.ts';
 import { ATTR_SESSION_ID, ATTR_USER_ID } from './semconv.ts';
 
-/**
- * What leaves the process in baggage. (What is accepted from callers is the session
- * middleware's `trustIncomingBaggage`.)
- */
+/** What crosses the process boundary in W3C baggage, in and out. */
 export interface BaggagePolicy {
+  /**
+   * Admit every entry of incoming baggage (`user.id` included), for internal services whose
+   * callers are trusted services of the same system. When `false` (an edge), only a valid
+   * `session.id` is admitted. See {@link admitIncomingBaggage}.
+   */
+  readonly trustIncomingBaggage: boolean;
   /** Send `user.id` in outgoing baggage. When `false`, it never leaves the process. */
   readonly propagateUserId: boolean;
   /**
@@ -27,10 +31,15 @@ export interface BaggagePolicy {
 }
 
 /**
- * W3C baggage propagation with the session store as the source of truth: on inject, the
- * context's baggage goes out with `session.id` (and `user.id`, if allowed) taken from the
- * session store at the moment of the call, so a `setByKey` made earlier in the request is
- * what goes out. Extraction is plain W3C; the session middleware decides what to trust.
+ * W3C baggage propagation that enforces the session's trust boundary.
+ *
+ * - Extract: the caller's baggage is filtered by the trust policy before any code sees it
+ *   ({@link admitIncomingBaggage}), and the context gets the request's session slot, through
+ *   which listeners on `req`/`res` find the session the middleware creates.
+ * - Inject: `session.id` (and `user.id`, if allowed) are written from the session store at
+ *   the moment of the call, so a `setByKey` made earlier in the request is what goes out;
+ *   outside any session neither goes out. Other entries of the context's baggage go along
+ *   (at an untrusted edge, only entries the service itself set).
  */
 export class SessionBaggagePropagator implements TextMapPropagator {
   readonly #w3c = new W3CBaggagePropagator();
@@ -47,14 +56,20 @@ export class SessionBaggagePropagator implements TextMapPropagator {
     // destination this propagator cannot see (another instrumentation, a manual inject) is
     // treated as one, since it cannot be shown to be on the list.
     if (allowed !== undefined && (host === undefined || !allowed.has(host))) return;
-    const store = currentSessionStore();
-    const outgoing = outgoingBaggage(propagation.getBaggage(context), store, this.#policy);
+    const outgoing = outgoingBaggage(propagation.getBaggage(context), currentSessionStore(), this.#policy);
     if (outgoing === undefined) return;
     this.#w3c.inject(propagation.setBaggage(context, outgoing), carrier, setter);
   }
 
   extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
-    return this.#w3c.extract(context, carrier, getter);
+    const extracted = this.#w3c.extract(context, carrier, getter);
+    const incoming = propagation.getBaggage(extracted);
+    // Unchanged baggage is the process's own (the carrier had none): not the caller's to filter.
+    if (incoming === undefined || incoming === propagation.getBaggage(context)) return withSessionSlot(extracted);
+    const admitted = admitIncomingBaggage(incoming, this.#policy.trustIncomingBaggage);
+    const filtered =
+      admitted === undefined ? propagation.deleteBaggage(extracted) : propagation.setBaggage(extracted, admitted);
+    return withSessionSlot(filtered);
   }
 
   fields(): string[] {
@@ -63,19 +78,21 @@ export class SessionBaggagePropagator implements TextMapPropagator {
 }
 
 /**
- * The baggage to send: `current` with the session's entries overwritten from `store`.
- * Outside a session, `current` goes out as it is, minus `user.id` unless allowed.
+ * The baggage to send: the context's entries, with `session.id` and `user.id` taken from
+ * `store` only (`user.id` only when the policy lets it travel), never from the context.
  * @returns `undefined` when there is nothing to send.
  */
 export function outgoingBaggage(
   current: Baggage | undefined,
   store: SessionStore | undefined,
-  policy: BaggagePolicy,
+  policy: Pick<BaggagePolicy, 'propagateUserId'>,
 ): Baggage | undefined {
-  let baggage = (current ?? propagation.createBaggage()).removeEntry(ATTR_USER_ID);
+  let baggage = current === undefined ? EMPTY_BAGGAGE : current.removeEntries(ATTR_SESSION_ID, ATTR_USER_ID);
   const sessionId = store?.values.sessionId;
   if (sessionId !== undefined) baggage = baggage.setEntry(ATTR_SESSION_ID, { value: sessionId });
-  const userId = store === undefined ? current?.getEntry(ATTR_USER_ID)?.value : store.values.userId;
+  const userId = store?.values.userId;
   if (policy.propagateUserId && userId !== undefined) baggage = baggage.setEntry(ATTR_USER_ID, { value: userId });
   return baggage.getAllEntries().length === 0 ? undefined : baggage;
 }
+
+const EMPTY_BAGGAGE = propagation.createBaggage();

@@ -1,5 +1,5 @@
 import { diag } from '@opentelemetry/api';
-import { CompositePropagator, getBooleanFromEnv, getStringFromEnv, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { CompositePropagator, getBooleanFromEnv, getStringFromEnv, W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
@@ -22,9 +22,9 @@ export interface TelemetryOptions {
   /** What crosses the service boundary in baggage. */
   readonly baggagePolicy: BaggagePolicy;
   /**
-   * The session bridge: the span processor that puts the session on every span and the
-   * propagator that puts it into outgoing baggage. `false` only to measure its cost.
-   * Default `true`.
+   * The session span processor, which puts the session on every span. `false` only to
+   * measure its cost. Default `true`. The baggage policy applies either way: it is the
+   * service's trust boundary, not an optional feature.
    */
   readonly sessionBridge?: boolean;
   /** The instrumentations to register (see `createInstrumentations`). */
@@ -76,10 +76,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     // The session processor runs first so exporters see the session attributes.
     spanProcessors: bridge ? [new SessionSpanProcessor(), ...exportingProcessors] : exportingProcessors,
     textMapPropagator: new CompositePropagator({
-      propagators: [
-        new W3CTraceContextPropagator(),
-        bridge ? new SessionBaggagePropagator(options.baggagePolicy) : new W3CBaggagePropagator(),
-      ],
+      propagators: [new W3CTraceContextPropagator(), new SessionBaggagePropagator(options.baggagePolicy)],
     }),
     ...(getStringFromEnv('OTEL_METRICS_EXPORTER') === undefined ? { metricReaders: [] } : {}),
     ...(getStringFromEnv('OTEL_LOGS_EXPORTER') === undefined ? { logRecordProcessors: [] } : {}),

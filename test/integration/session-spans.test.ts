@@ -116,16 +116,4 @@ describe('session context on spans (real SDK, in-memory exporter)', () => {
     const spans = await spansOfTrace(spanExporter, response.headers.get('x-trace-id')!);
     for (const span of spans) expect(span.attributes[ATTR_USER_ID]).to.equal(undefined);
   });
-
-  it('adopts user.id from baggage when the caller is trusted', async () => {
-    const internal = await startTestApp({ TRUST_INCOMING_BAGGAGE: 'true' });
-    try {
-      const response = await request(`${internal.url}/api/session`, {
-        headers: { baggage: 'session.id=session-internal,user.id=bob' },
-      });
-      expect(await response.json()).to.include({ sessionId: 'session-internal', userId: 'bob' });
-    } finally {
-      await internal.close();
-    }
-  });
 });

@@ -63,7 +63,7 @@ describe(`soak: ${REQUESTS} requests at concurrency ${CONCURRENCY}, each with it
 
   before(async () => {
     spanExporter.reset();
-    internal = await startTestApp({ TRUST_INCOMING_BAGGAGE: 'true', LOG_LEVEL: 'info' });
+    internal = await startTestApp({ LOG_LEVEL: 'info' });
     edge = await startTestApp({ DOWNSTREAM_URL: `${internal.url}/api/session`, LOG_LEVEL: 'info' }, [soakRoutes()]);
   });
 

@@ -43,4 +43,21 @@ describe('baggage a running service sends downstream', () => {
     const baggage = await callDownstreamAfterLogin({ TRUST_INCOMING_BAGGAGE: 'true' });
     expect(baggage?.split(',').sort()).to.deep.equal(['session.id=session-policy-1', 'tenant=planted']);
   });
+
+  async function sessionSeenWithCallerBaggage(env: Record<string, string>): Promise<Record<string, unknown>> {
+    service = await startServiceProcess({ ...env, OTEL_TRACES_EXPORTER: 'none' });
+    const response = await fetch(`${service.url}/api/session`, { headers: { baggage: 'session.id=session-internal,user.id=bob' } });
+    return (await response.json()) as Record<string, unknown>;
+  }
+
+  it('adopts session.id but not user.id from a caller\'s baggage by default', async () => {
+    expect(await sessionSeenWithCallerBaggage({})).to.include({ sessionId: 'session-internal', userId: null });
+  });
+
+  it('adopts user.id from a caller\'s baggage when TRUST_INCOMING_BAGGAGE=true', async () => {
+    expect(await sessionSeenWithCallerBaggage({ TRUST_INCOMING_BAGGAGE: 'true' })).to.include({
+      sessionId: 'session-internal',
+      userId: 'bob',
+    });
+  });
 });

@@ -19,9 +19,10 @@ registerTelemetry(
   startTelemetry({
     defaultServiceName: 'integration-test',
     serviceVersion: '0.0.0-test',
-    // The edge app of the downstream tests propagates user.id; the trust decision on the
-    // receiving side is per app (the session middleware), so one process can hold both.
-    baggagePolicy: { propagateUserId: true },
+    // An edge: callers' baggage is untrusted (the default). Trust is decided where baggage
+    // enters the process, so tests of a trusted internal service run it as its own process
+    // (test/process/). The edge propagates user.id so the tests can see what it sends.
+    baggagePolicy: { trustIncomingBaggage: false, propagateUserId: true },
     instrumentations: createInstrumentations({}),
     spanExporter,
   }),

@@ -21,8 +21,18 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Starts the app built by createApp with config read from `env` (plus PORT/HOST for tests). */
+/**
+ * Starts the app built by createApp with config read from `env` (plus PORT/HOST for tests).
+ *
+ * The app runs in the test process, whose telemetry (test/support/integration-preload.ts) is
+ * an untrusting edge. Trust in callers' baggage is decided where baggage enters the process,
+ * not per app, so a trusted internal service is tested as a process of its own
+ * (test/process/): asking for one here is refused rather than silently ignored.
+ */
 export async function startTestApp(env: Record<string, string> = {}, routers: Router[] = []): Promise<TestApp> {
+  if (env['TRUST_INCOMING_BAGGAGE'] !== undefined) {
+    throw new Error('startTestApp: TRUST_INCOMING_BAGGAGE is process-wide; run a trusted service with startServiceProcess');
+  }
   const config = readConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'debug', ...env });
   const stream = new PassThrough();
   const lines: string[] = [];

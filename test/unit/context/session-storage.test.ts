@@ -1,9 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
+import { context, diag, DiagLogLevel, ROOT_CONTEXT, type Context, type DiagLogger } from '@opentelemetry/api';
 import { expect } from 'chai';
 import { SessionMapKey } from '../../../src/context/session-map-key.ts';
 import { runWithSession } from '../../../src/context/run-with-session.ts';
-import { getByKey, setByKey } from '../../../src/context/session-storage.ts';
+import {
+  createSessionStore,
+  currentSessionStore,
+  getByKey,
+  runOutsideSession,
+  sessionSlotOf,
+  setByKey,
+  withSessionSlot,
+} from '../../../src/context/session-storage.ts';
+import { installContextManager } from '../../support/context-manager.ts';
 
 /** Collects diagnostic warnings through the real OpenTelemetry diag API. */
 function captureWarnings(): { warnings: string[]; restore: () => void } {
@@ -98,6 +107,50 @@ describe('session storage', () => {
       } finally {
         restore();
       }
+    });
+  });
+});
+
+describe('the session slot of a request context', () => {
+  let uninstall: () => void;
+  before(() => {
+    uninstall = installContextManager();
+  });
+  after(() => {
+    uninstall();
+  });
+
+  function requestContextWith(sessionId: string): Context {
+    const ctx = withSessionSlot(ROOT_CONTEXT);
+    sessionSlotOf(ctx)!.store = createSessionStore({ sessionId }, []);
+    return ctx;
+  }
+
+  it('gives code in the request context its session when no session run is active (listeners on req and res)', async () => {
+    await context.with(requestContextWith('session-slot-a'), async () => {
+      expect(getByKey(SessionMapKey.SESSION_ID)).to.equal('session-slot-a');
+      await sleep(1);
+      setByKey(SessionMapKey.USER_ID, 'alice');
+      expect(currentSessionStore()?.values).to.deep.equal({ sessionId: 'session-slot-a', userId: 'alice' });
+    });
+  });
+
+  it('yields to a session run inside the request context', () => {
+    context.with(requestContextWith('session-slot-b'), () => {
+      runWithSession({ sessionId: 'session-job-b' }, () => {
+        expect(getByKey(SessionMapKey.SESSION_ID)).to.equal('session-job-b');
+      });
+    });
+  });
+
+  it('is hidden, with the session run and the trace context, inside runOutsideSession', () => {
+    context.with(requestContextWith('session-slot-c'), () => {
+      runWithSession({ sessionId: 'session-job-c' }, () => {
+        runOutsideSession(() => {
+          expect(currentSessionStore()).to.equal(undefined);
+          expect(context.active()).to.equal(ROOT_CONTEXT);
+        });
+      });
     });
   });
 });

@@ -1,8 +1,8 @@
-import { context, defaultTextMapGetter, defaultTextMapSetter, propagation } from '@opentelemetry/api';
+import { context, defaultTextMapGetter, defaultTextMapSetter, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
 import { expect } from 'chai';
 import { SessionMapKey } from '../../../src/context/session-map-key.ts';
 import { runWithSession } from '../../../src/context/run-with-session.ts';
-import { currentSessionStore, setByKey } from '../../../src/context/session-storage.ts';
+import { currentSessionStore, sessionSlotOf, setByKey } from '../../../src/context/session-storage.ts';
 import { outgoingBaggage, SessionBaggagePropagator } from '../../../src/telemetry/session-baggage-propagator.ts';
 import { installContextManager } from '../../support/context-manager.ts';
 
@@ -42,10 +42,14 @@ describe('outgoingBaggage', () => {
     });
   });
 
-  it('outside a session, passes the context baggage on, minus a user.id that may not travel', () => {
-    const current = propagation.createBaggage({ 'user.id': { value: 'ivan' }, tenant: { value: 'acme' } });
+  it('outside a session sends neither session.id nor user.id, whatever the context baggage holds', () => {
+    const current = propagation.createBaggage({
+      'session.id': { value: 'leftover-session' },
+      'user.id': { value: 'ivan' },
+      tenant: { value: 'acme' },
+    });
     expect(entries(outgoingBaggage(current, undefined, withoutUser))).to.deep.equal({ tenant: 'acme' });
-    expect(entries(outgoingBaggage(current, undefined, withUser))).to.deep.equal({ tenant: 'acme', 'user.id': 'ivan' });
+    expect(entries(outgoingBaggage(current, undefined, withUser))).to.deep.equal({ tenant: 'acme' });
   });
 
   it('returns undefined when there is nothing to send', () => {
@@ -63,7 +67,7 @@ describe('SessionBaggagePropagator', () => {
   });
 
   it('injects the store values at the time of the call, not those of session start', () => {
-    const propagator = new SessionBaggagePropagator({ propagateUserId: true });
+    const propagator = new SessionBaggagePropagator({ trustIncomingBaggage: false, propagateUserId: true });
     const headers: Record<string, string> = {};
     runWithSession({ sessionId: 'session-inj-1' }, () => {
       setByKey(SessionMapKey.USER_ID, 'judy');
@@ -74,7 +78,7 @@ describe('SessionBaggagePropagator', () => {
   });
 
   it('sends no baggage to a destination it cannot see when an allowlist is set', () => {
-    const propagator = new SessionBaggagePropagator({ propagateUserId: false, baggageAllowedHosts: new Set(['orders']) });
+    const propagator = new SessionBaggagePropagator({ trustIncomingBaggage: false, propagateUserId: false, baggageAllowedHosts: new Set(['orders']) });
     const headers: Record<string, string> = {};
     runWithSession({ sessionId: 'session-inj-2' }, () => {
       // A manual inject: no http/undici hook recorded where it goes.
@@ -83,10 +87,56 @@ describe('SessionBaggagePropagator', () => {
     expect(headers).to.deep.equal({});
   });
 
-  it('extracts incoming baggage as W3C does', () => {
-    const propagator = new SessionBaggagePropagator({ propagateUserId: false });
-    const extracted = propagator.extract(context.active(), { baggage: 'session.id=abc12345,k=v' }, defaultTextMapGetter);
-    expect(propagation.getBaggage(extracted)?.getEntry('session.id')?.value).to.equal('abc12345');
+  it('admits only a valid session.id from an untrusted caller', () => {
+    const propagator = new SessionBaggagePropagator({ trustIncomingBaggage: false, propagateUserId: true });
+    const extracted = propagator.extract(
+      ROOT_CONTEXT,
+      { baggage: 'session.id=abc12345,user.id=mallory,planted=evil' },
+      defaultTextMapGetter,
+    );
+    expect(entries(propagation.getBaggage(extracted))).to.deep.equal({ 'session.id': 'abc12345' });
     expect(propagator.fields()).to.deep.equal(['baggage']);
+  });
+
+  it('admits no baggage at all from an untrusted caller whose session.id is invalid', () => {
+    const propagator = new SessionBaggagePropagator({ trustIncomingBaggage: false, propagateUserId: true });
+    const extracted = propagator.extract(ROOT_CONTEXT, { baggage: 'session.id=bad,user.id=mallory' }, defaultTextMapGetter);
+    expect(propagation.getBaggage(extracted)).to.equal(undefined);
+  });
+
+  it('admits every entry from a trusted caller', () => {
+    const propagator = new SessionBaggagePropagator({ trustIncomingBaggage: true, propagateUserId: true });
+    const extracted = propagator.extract(
+      ROOT_CONTEXT,
+      { baggage: 'session.id=abc12345,user.id=bob,tenant=acme' },
+      defaultTextMapGetter,
+    );
+    expect(entries(propagation.getBaggage(extracted))).to.deep.equal({ 'session.id': 'abc12345', 'user.id': 'bob', tenant: 'acme' });
+  });
+
+  it('leaves baggage the process set itself alone when the carrier has none', () => {
+    const propagator = new SessionBaggagePropagator({ trustIncomingBaggage: false, propagateUserId: true });
+    const own = propagation.setBaggage(ROOT_CONTEXT, propagation.createBaggage({ tenant: { value: 'ours' } }));
+    const extracted = propagator.extract(own, {}, defaultTextMapGetter);
+    expect(entries(propagation.getBaggage(extracted))).to.deep.equal({ tenant: 'ours' });
+  });
+
+  it('gives every extracted context an empty session slot of its own', () => {
+    const propagator = new SessionBaggagePropagator({ trustIncomingBaggage: false, propagateUserId: true });
+    const first = sessionSlotOf(propagator.extract(ROOT_CONTEXT, {}, defaultTextMapGetter));
+    const second = sessionSlotOf(propagator.extract(ROOT_CONTEXT, {}, defaultTextMapGetter));
+    expect(first).to.deep.equal({ store: undefined });
+    expect(second).to.not.equal(first);
+  });
+
+  it('writes the session of the slot in the active context when no session run is active', () => {
+    const propagator = new SessionBaggagePropagator({ trustIncomingBaggage: false, propagateUserId: true });
+    const extracted = propagator.extract(ROOT_CONTEXT, { baggage: 'planted=evil' }, defaultTextMapGetter);
+    sessionSlotOf(extracted)!.store = { values: { sessionId: 'session-slot-1', userId: 'kim' }, earlySpans: [] };
+    const headers: Record<string, string> = {};
+    context.with(extracted, () => {
+      propagator.inject(context.active(), headers, defaultTextMapSetter);
+    });
+    expect(headers['baggage']?.split(',').sort()).to.deep.equal(['session.id=session-slot-1', 'user.id=kim']);
   });
 });
