@@ -4,7 +4,7 @@ import type { TokenService } from './auth/token-service.ts';
 import type { Config } from './config.ts';
 import { sessionContext } from './context/session-middleware.ts';
 import { errorHandler, notFound } from './http/error-handler.ts';
-import { accessLog } from './logging/access-log.ts';
+import { accessLog, nameRoutesWithMountPath } from './logging/access-log.ts';
 import type { Logger } from './logging/logger.ts';
 import { downstreamRoutes } from './routes/downstream-routes.ts';
 import { healthRoutes, type Readiness } from './routes/health-routes.ts';
@@ -16,7 +16,7 @@ import type { SpanDelivery } from './telemetry/span-loss-monitor.ts';
 export interface AppDependencies {
   readonly config: Pick<
     Config,
-    'downstreamUrl' | 'jsonBodyLimit' | 'tokenTtlSeconds' | 'trustIncomingBaggage'
+    'downstreamUrl' | 'jsonBodyLimit' | 'tokenTtlSeconds'
   >;
   readonly logger: Logger;
   readonly tokens: TokenService;
@@ -34,13 +34,9 @@ export function createApp(deps: AppDependencies): Express {
   const { config, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
+  nameRoutesWithMountPath(app);
 
-  app.use(sessionContext({ trustIncomingBaggage: config.trustIncomingBaggage }));
-  // Once shutdown has begun, every answer tells the client not to reuse its connection.
-  app.use(function closeConnectionsWhenDraining(_req, res, next) {
-    if (!deps.readiness.ready) res.setHeader('connection', 'close');
-    next();
-  });
+  app.use(sessionContext());
   app.use(accessLog(logger));
   app.use(express.json({ limit: config.jsonBodyLimit }));
   app.use(authenticate(deps.tokens));

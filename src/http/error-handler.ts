@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logging/logger.ts';
-import { HttpError } from './http-error.ts';
+import { toHttpError } from './to-http-error.ts';
 
 /** The JSON body of every error response. */
 export interface ErrorBody {
@@ -14,45 +14,54 @@ export const notFound: RequestHandler = (_req, res) => {
 };
 
 /**
- * The last middleware: every error becomes a JSON answer with a documented status, never an
- * HTML page or a stack trace. Client errors are logged by type only (a parse error message can
- * quote the body); server errors are logged in full.
+ * The last middleware: every error becomes a JSON answer with a documented status (see
+ * {@link toHttpError}), never an HTML page or a stack trace. Client errors (4xx) are logged
+ * at info level by status and code only: their messages can quote the path or the body.
+ * Server errors are logged in full at error level, with the request path cut out of the
+ * message and stack: it is client input, and the access line names the route.
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (error: unknown, _req, res, next) => {
+  return (error: unknown, req, res, next) => {
     if (res.headersSent) {
       next(error);
       return;
     }
     const answer = toHttpError(error);
-    if (answer.status >= 500) logger.error('request failed', { error: describe(error) });
+    if (answer.status >= 500) logger.error('request failed', { error: describe(error, req.originalUrl) });
     else logger.info('request rejected', { 'http.status_code': answer.status, 'error.type': answer.code });
     res.status(answer.status).json({ error: answer.code, message: answer.message } satisfies ErrorBody);
   };
 }
 
-/** Body-parser errors carry `type` and `status`; they map to fixed, input-free messages. */
-const BODY_PARSER_ERRORS: Readonly<Record<string, HttpError>> = {
-  'entity.too.large': new HttpError(413, 'payload_too_large', 'The request body is larger than the service accepts'),
-  'entity.parse.failed': new HttpError(400, 'invalid_json', 'The request body is not valid JSON'),
-  'encoding.unsupported': new HttpError(415, 'unsupported_encoding', 'The request body encoding is not supported'),
-  'charset.unsupported': new HttpError(415, 'unsupported_charset', 'The request body charset is not supported'),
-  'request.aborted': new HttpError(400, 'request_aborted', 'The request was aborted by the client'),
-};
-
-function toHttpError(error: unknown): HttpError {
-  if (error instanceof HttpError) return error;
-  if (typeof error === 'object' && error !== null && 'type' in error && typeof error.type === 'string') {
-    const known = BODY_PARSER_ERRORS[error.type];
-    if (known !== undefined) return known;
-    if ('status' in error && typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
-      return new HttpError(error.status, 'bad_request', 'The request could not be processed');
-    }
-  }
-  return new HttpError(500, 'internal_error', 'Internal server error');
+function describe(error: unknown, requestTarget: string): Record<string, string | undefined> {
+  if (!(error instanceof Error)) return { type: typeof error };
+  const spellings = pathSpellings(requestTarget);
+  const stack = error.stack === undefined ? undefined : redact(error.stack, spellings);
+  return { type: error.name, message: redact(error.message, spellings), stack };
 }
 
-function describe(error: unknown): Record<string, string | undefined> {
-  if (error instanceof Error) return { type: error.name, message: error.message, stack: error.stack };
-  return { type: typeof error };
+/**
+ * The spellings of the request target that an error message may quote: the whole target, its
+ * query, and its path from each `/` on (a router's `req.path` is the part below its mount
+ * path), raw and percent-decoded; longest first, so the longest quote is cut whole.
+ */
+function pathSpellings(requestTarget: string): string[] {
+  const queryAt = requestTarget.indexOf('?');
+  const path = queryAt === -1 ? requestTarget : requestTarget.slice(0, queryAt);
+  const raw = [requestTarget, queryAt === -1 ? '' : requestTarget.slice(queryAt)];
+  for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) raw.push(path.slice(slash));
+  const spellings = new Set(raw);
+  for (const spelling of raw) {
+    try {
+      spellings.add(decodeURIComponent(spelling));
+    } catch {
+      // Not decodable: only the raw spelling can appear.
+    }
+  }
+  // Two characters or fewer ("/", "/a") would cut unrelated text out of a stack trace.
+  return [...spellings].filter((spelling) => spelling.length > 2).sort((a, b) => b.length - a.length);
+}
+
+function redact(text: string, spellings: readonly string[]): string {
+  return spellings.reduce((result, spelling) => result.replaceAll(spelling, '[request path]'), text);
 }

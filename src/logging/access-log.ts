@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { context } from '@opentelemetry/api';
-import type { Request, RequestHandler } from 'express';
+import type { Express, Request, RequestHandler } from 'express';
 import { currentSessionStore, runInSessionStore } from '../context/session-storage.ts';
 import type { Logger } from './logger.ts';
 
@@ -48,11 +48,44 @@ export function accessLog(logger: Logger): RequestHandler {
   };
 }
 
+/** Where {@link nameRoutesWithMountPath} keeps the route and the mount path it was matched under. */
+const ROUTE = Symbol('route');
+const ROUTE_MOUNT_PATH = Symbol('routeMountPath');
+
+interface RouteRecord {
+  baseUrl: string;
+  [ROUTE]?: unknown;
+  [ROUTE_MOUNT_PATH]?: string;
+}
+
+/**
+ * Makes `req.route` remember the mount path (`req.baseUrl`) it was matched under, so that the
+ * access line names a route the same way whoever answers: Express restores `req.baseUrl`
+ * when an error leaves a router, but not `req.route`, so the error handler's answer of
+ * `POST /api/login` would otherwise be named `/login`. An accessor on the app's request
+ * prototype (Express's router sets `req.route` once per matched route) costs two property
+ * writes per routed request and no per-request closure. Call it once on the app, before
+ * any request.
+ */
+export function nameRoutesWithMountPath(app: Express): void {
+  Object.defineProperty(app.request, 'route', {
+    configurable: true,
+    get(this: RouteRecord): unknown {
+      return this[ROUTE];
+    },
+    set(this: RouteRecord, route: unknown) {
+      this[ROUTE] = route;
+      this[ROUTE_MOUNT_PATH] = this.baseUrl;
+    },
+  });
+}
+
 /** `/api/session` for a matched route; `(unmatched)` for a 404, so raw paths stay out of logs. */
 function matchedRoute(req: Request): string {
   const route: unknown = req.route;
   if (typeof route === 'object' && route !== null && 'path' in route && typeof route.path === 'string') {
-    return `${req.baseUrl}${route.path}`;
+    const record: RouteRecord = req;
+    return `${record[ROUTE_MOUNT_PATH] ?? req.baseUrl}${route.path}`;
   }
   return '(unmatched)';
 }

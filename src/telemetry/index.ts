@@ -2,6 +2,7 @@
 export { ATTR_SESSION_ID, ATTR_USER_ID } from './semconv.ts';
 export { startTelemetry, disabledTelemetry, DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, type Telemetry, type TelemetryOptions } from './start-telemetry.ts';
 export { createInstrumentations } from './instrumentations.ts';
+export { HEALTH_PROBE_PATHS, isHealthProbeRequest } from './health-probes.ts';
 export { SessionSpanProcessor } from './session-span-processor.ts';
 export { SessionBaggagePropagator, outgoingBaggage, type BaggagePolicy } from './session-baggage-propagator.ts';
 export { SpanLossMonitor, type SpanDelivery } from './span-loss-monitor.ts';

@@ -5,15 +5,15 @@ import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrum
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { WinstonInstrumentation } from '@opentelemetry/instrumentation-winston';
+import { isHealthProbeRequest } from './health-probes.ts';
 import { recordOutgoingHost } from './outgoing-destination.ts';
-
-/** Probe paths that would otherwise fill the trace store with one trace per health check. */
-const UNTRACED_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
 
 /** How each instrumentation is tuned for this service, whichever set is enabled. */
 const INSTRUMENTATION_CONFIG = {
   '@opentelemetry/instrumentation-http': {
-    ignoreIncomingRequestHook: (request: IncomingMessage) => UNTRACED_PATHS.has(request.url?.split('?')[0] ?? ''),
+    // Health probes would fill the trace store with one trace per check. The probe routes
+    // answer exactly the requests this ignores (one definition: health-probes.ts).
+    ignoreIncomingRequestHook: (request: IncomingMessage) => isHealthProbeRequest(request.method, request.url),
     // Tells the session propagator where the request goes (baggage allowlist).
     startOutgoingSpanHook: (request: RequestOptions) => {
       recordOutgoingHost(request.hostname ?? request.host?.split(':')[0] ?? undefined);
