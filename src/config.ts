@@ -8,42 +8,61 @@
 /** The development-only token secret; startup refuses it when NODE_ENV=production. */
 export const DEVELOPMENT_TOKEN_SECRET = 'development-only-secret-do-not-deploy';
 
+/** Values accepted by NODE_ENV, in any letter case. */
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+/**
+ * Where `GET /api/downstream` calls: a URL (DOWNSTREAM_URL), or `'self'` when DOWNSTREAM_URL
+ * is unset: this service's own `/api/session` at `127.0.0.1` and the port the request came
+ * in on, resolved per request, so that PORT=0 works (the port is unknown until `listen`).
+ */
+export type DownstreamTarget = URL | 'self';
+
 /** Validated, frozen configuration. Every field has a documented default (README). */
 export interface Config {
-  /** NODE_ENV, default `development`. */
-  readonly nodeEnv: string;
+  /** NODE_ENV: `development` (default), `test` or `production`, read in any case, stored lower case. */
+  readonly nodeEnv: NodeEnv;
   /** PORT: TCP port to listen on, default 3000 (0 picks a free port). */
   readonly port: number;
   /** HOST: interface to bind, default `0.0.0.0`. */
   readonly host: string;
   /** LOG_LEVEL: winston npm level, default `info`. */
   readonly logLevel: LogLevel;
-  /** DOWNSTREAM_URL: what `GET /api/downstream` calls; default this service's own `/api/session`. */
-  readonly downstreamUrl: URL;
-  /** TOKEN_SECRET: HMAC secret of the demo login tokens (at least 32 characters). */
+  /**
+   * DOWNSTREAM_URL: what `GET /api/downstream` calls; `'self'` when unset (see
+   * {@link DownstreamTarget}). A URL with credentials is refused: `fetch` rejects it.
+   */
+  readonly downstreamUrl: DownstreamTarget;
+  /**
+   * TOKEN_SECRET: HMAC secret of the demo login tokens (at least 32 characters), used exactly
+   * as given: never trimmed; leading or trailing whitespace is refused.
+   */
   readonly tokenSecret: string;
   /** TOKEN_TTL_SECONDS: lifetime of a login token, default 3600. */
   readonly tokenTtlSeconds: number;
   /**
    * TRUST_INCOMING_BAGGAGE: `true` for an internal service whose callers are other services
-   * of the system: `user.id` and other entries of incoming baggage are adopted and forwarded.
-   * Default `false` (an edge service never trusts identity claimed by a client).
+   * of the system: `user.id` and other entries of incoming baggage are admitted (where the
+   * baggage is extracted, for the whole process), adopted and forwarded. Default `false`: an
+   * edge admits only a valid `session.id` and never trusts identity claimed by a client.
    */
   readonly trustIncomingBaggage: boolean;
   /** PROPAGATE_USER_ID: put `user.id` into outgoing baggage, default `false`. */
   readonly propagateUserId: boolean;
   /**
    * BAGGAGE_ALLOWED_HOSTS: comma-separated host names that outgoing HTTP calls may carry
-   * baggage to; any other host gets none. Default: the host of DOWNSTREAM_URL only.
+   * baggage to; any other host gets none. Default: the host of DOWNSTREAM_URL only
+   * (`127.0.0.1` when DOWNSTREAM_URL is unset).
    */
   readonly baggageAllowedHosts: ReadonlySet<string>;
-  /** JSON_BODY_LIMIT: largest accepted JSON body, default `100kb` (bigger answers 413). */
+  /** JSON_BODY_LIMIT: largest accepted JSON body, above zero, default `100kb` (bigger answers 413). */
   readonly jsonBodyLimit: string;
   /** SHUTDOWN_TIMEOUT_MS: how long SIGTERM waits for requests and telemetry, default 10000. */
   readonly shutdownTimeoutMs: number;
   /**
-   * SESSION_TELEMETRY_BRIDGE: `false` leaves out the session span processor and the session
-   * baggage propagator (plain W3C baggage), to measure what they cost. Default `true`.
+   * SESSION_TELEMETRY_BRIDGE: `false` leaves out the session span processor, to measure what
+   * it costs. The baggage policy applies either way. Default `true`.
    */
   readonly sessionTelemetryBridge: boolean;
 }
@@ -73,13 +92,18 @@ export function readConfig(env: Env): Config {
   const problems: string[] = [];
   const read = new EnvReader(env, problems);
 
-  const nodeEnv = read.string('NODE_ENV', 'development');
+  const nodeEnv = read.oneOfAnyCase('NODE_ENV', NODE_ENVS, 'development');
   const port = read.integer('PORT', 3000, 0, 65535);
   const host = read.string('HOST', '0.0.0.0');
   const logLevel = read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
-  const downstreamUrl = read.httpUrl('DOWNSTREAM_URL', `http://127.0.0.1:${port}/api/session`);
-  const tokenSecret = read.string('TOKEN_SECRET', DEVELOPMENT_TOKEN_SECRET);
-  if (tokenSecret.length < 32) problems.push('TOKEN_SECRET must be at least 32 characters long');
+  const downstreamUrl = read.downstream('DOWNSTREAM_URL');
+  // Never trimmed, and never echoed: a secret is used byte for byte as the operator gave it.
+  const tokenSecret = read.untrimmed('TOKEN_SECRET', DEVELOPMENT_TOKEN_SECRET);
+  if (tokenSecret !== tokenSecret.trim()) {
+    problems.push('TOKEN_SECRET must not begin or end with whitespace (it is used exactly as given, never trimmed)');
+  } else if (tokenSecret.length < 32) {
+    problems.push('TOKEN_SECRET must be at least 32 characters long');
+  }
   if (nodeEnv === 'production' && tokenSecret === DEVELOPMENT_TOKEN_SECRET) {
     problems.push('TOKEN_SECRET must be set when NODE_ENV=production (the built-in secret is for development only)');
   }
@@ -94,8 +118,14 @@ export function readConfig(env: Env): Config {
     tokenTtlSeconds: read.integer('TOKEN_TTL_SECONDS', 3600, 1, 31_536_000),
     trustIncomingBaggage: read.boolean('TRUST_INCOMING_BAGGAGE', false),
     propagateUserId: read.boolean('PROPAGATE_USER_ID', false),
-    baggageAllowedHosts: read.hostList('BAGGAGE_ALLOWED_HOSTS', [downstreamUrl.hostname]),
-    jsonBodyLimit: read.matching('JSON_BODY_LIMIT', /^\d+(b|kb|mb)$/i, '100kb', 'a size such as 100kb or 1mb'),
+    baggageAllowedHosts: read.hostList('BAGGAGE_ALLOWED_HOSTS', [downstreamUrl === 'self' ? '127.0.0.1' : downstreamUrl.hostname]),
+    // At least one non-zero digit: a limit of 0 would answer 413 to every JSON body.
+    jsonBodyLimit: read.matching(
+      'JSON_BODY_LIMIT',
+      /^0*[1-9]\d*(b|kb|mb)$/i,
+      '100kb',
+      'a size above zero in b, kb or mb, such as 100kb or 1mb',
+    ),
     shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     sessionTelemetryBridge: read.boolean('SESSION_TELEMETRY_BRIDGE', true),
   };
@@ -115,6 +145,12 @@ class EnvReader {
 
   string(name: string, fallback: string): string {
     const raw = this.#env[name]?.trim();
+    return raw === undefined || raw === '' ? fallback : raw;
+  }
+
+  /** The value exactly as set (empty counts as unset). */
+  untrimmed(name: string, fallback: string): string {
+    const raw = this.#env[name];
     return raw === undefined || raw === '' ? fallback : raw;
   }
 
@@ -146,6 +182,17 @@ class EnvReader {
     return match;
   }
 
+  /** One of `allowed` (all lower case), in any letter case; answers the lower-case form. */
+  oneOfAnyCase<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.string(name, fallback);
+    const match = allowed.find((candidate) => candidate === raw.toLowerCase());
+    if (match === undefined) {
+      this.#problems.push(`${name} must be one of ${allowed.join(', ')} (any letter case), got ${JSON.stringify(raw)}`);
+      return fallback;
+    }
+    return match;
+  }
+
   matching(name: string, pattern: RegExp, fallback: string, expected: string): string {
     const raw = this.string(name, fallback);
     if (!pattern.test(raw)) {
@@ -168,13 +215,34 @@ class EnvReader {
     return new Set(hosts.map(normalize));
   }
 
-  httpUrl(name: string, fallback: string): URL {
-    const raw = this.string(name, fallback);
+  /** An http(s) URL without credentials, or `'self'` when unset. */
+  downstream(name: string): DownstreamTarget {
+    const raw = this.string(name, '');
+    if (raw === '') return 'self';
     const url = URL.parse(raw);
+    const shown = JSON.stringify(withoutPassword(raw, url));
     if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-      this.#problems.push(`${name} must be an http(s) URL, got ${JSON.stringify(raw)}`);
-      return new URL(fallback);
+      this.#problems.push(`${name} must be an http(s) URL, got ${shown}`);
+      return 'self';
+    }
+    if (url.username !== '' || url.password !== '') {
+      this.#problems.push(
+        `${name} must not contain credentials (user:password@): credentials in the URL are not supported, fetch refuses such URLs; got ${shown}`,
+      );
+      return 'self';
     }
     return url;
   }
+}
+
+/** `raw` fit for an error message: a password in it replaced by `***`. */
+function withoutPassword(raw: string, parsed: URL | null): string {
+  if (parsed !== null) {
+    if (parsed.password === '') return raw;
+    const shown = new URL(parsed.href);
+    shown.password = '***';
+    return shown.href;
+  }
+  // Unparseable: hide everything between the first `:` after `//` and the last `@`.
+  return raw.replace(/^([^/]*\/\/[^:@/]*:).*@/s, '$1***@');
 }

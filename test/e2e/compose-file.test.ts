@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { parse } from 'yaml';
+import { readConfig } from '../../src/config.ts';
+import { parseComposeDuration } from '../support/compose-duration.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -15,6 +17,7 @@ interface ComposeService {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
   volumes?: (string | { source: string; target: string; read_only?: boolean })[];
+  stop_grace_period?: string;
 }
 
 describe('docker-compose.yml, as a real compose implementation reads it', () => {
@@ -70,6 +73,16 @@ describe('docker-compose.yml, as a real compose implementation reads it', () => 
     });
     expect(services['otel-collector']!.depends_on).to.deep.equal({ jaeger: { condition: 'service_healthy' } });
     expect(services['jaeger']!.healthcheck!.test.join(' ')).to.include('13133/status');
+  });
+
+  it('gives api and orders a stop grace period longer than their shutdown budget when compose stops them', () => {
+    for (const name of ['api', 'orders']) {
+      const service = services[name]!;
+      // Docker's default (10 s) equals the default SHUTDOWN_TIMEOUT_MS: SIGKILL could land during the flush.
+      expect(service.stop_grace_period, `${name}: stop_grace_period`).to.be.a('string');
+      const budgetMs = readConfig({ SHUTDOWN_TIMEOUT_MS: service.environment?.['SHUTDOWN_TIMEOUT_MS'] ?? '' }).shutdownTimeoutMs;
+      expect(parseComposeDuration(service.stop_grace_period!), `${name}: stop_grace_period in ms`).to.be.at.least(budgetMs + 1000);
+    }
   });
 
   it('mounts the repository otel-collector.yaml where the official collector image reads its config', () => {
