@@ -4,11 +4,17 @@
  * across services, from Jaeger. See src/trace-lookup/ and the README.
  */
 import { once } from 'node:events';
-import { runLookup } from '../trace-lookup/run-lookup.ts';
+import { EXIT, runLookup } from '../trace-lookup/run-lookup.ts';
 
-process.exitCode = await runLookup(process.argv.slice(2), {
-  env: process.env,
-  stdout: process.stdout,
-  stderr: process.stderr,
-  interrupted: () => once(process, 'SIGINT').then(() => undefined),
-});
+try {
+  process.exitCode = await runLookup(process.argv.slice(2), {
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    interrupted: () => once(process, 'SIGINT').then(() => undefined),
+  });
+} catch (error) {
+  // A bug, not an answer about the session: exit 2, never Node's 1, which means "none found".
+  process.stderr.write(`session-traces: unexpected failure (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = EXIT.FAILED;
+}

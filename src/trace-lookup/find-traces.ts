@@ -1,4 +1,5 @@
-import type { JaegerClient, JaegerTrace } from './jaeger-client.ts';
+import type { JaegerTrace } from './jaeger-answer.ts';
+import type { JaegerClient } from './jaeger-client.ts';
 import { summarizeTrace, type TraceSummary } from './trace-summary.ts';
 
 /** What to look for. */
@@ -21,11 +22,13 @@ export interface TraceQueryResult {
 /**
  * Searches each service (Jaeger's search needs one) for traces with `query.tags`, merges the
  * answers by trace id and returns them oldest first.
+ * @param signal aborts every request; the promise then rejects with the signal's reason.
+ * @throws {JaegerError} when Jaeger cannot be asked or answers something unusable.
  */
-export async function findTraces(jaeger: JaegerClient, query: TraceQuery): Promise<TraceQueryResult> {
-  const services = query.services ?? (await jaeger.services()).filter((service) => service !== 'jaeger');
+export async function findTraces(jaeger: JaegerClient, query: TraceQuery, signal?: AbortSignal): Promise<TraceQueryResult> {
+  const services = query.services ?? (await jaeger.services(signal)).filter((service) => service !== 'jaeger');
   const answers = await Promise.all(
-    services.map((service) => jaeger.searchTraces({ service, tags: query.tags, sinceMs: query.sinceMs, limit: query.limit })),
+    services.map((service) => jaeger.searchTraces({ service, tags: query.tags, sinceMs: query.sinceMs, limit: query.limit }, signal)),
   );
   const byId = new Map<string, JaegerTrace>();
   for (const trace of answers.flat()) {

@@ -1,5 +1,6 @@
 import { styleText } from 'node:util';
 import Table from 'cli-table3';
+import { stripControlCharacters } from './strip-control-characters.ts';
 import type { TraceSummary } from './trace-summary.ts';
 
 /** What the lookup found, as `--json` prints it. Field names are stable (README). */
@@ -8,6 +9,7 @@ export interface LookupReport {
   readonly tags: Readonly<Record<string, string>>;
   readonly since: string;
   readonly servicesSearched: readonly string[];
+  /** The query address, without credentials. */
   readonly jaegerUrl: string;
   /** Jaeger UI search for the whole session (or user), in the entry service. */
   readonly searchUrl: string | null;
@@ -21,23 +23,26 @@ export interface Output {
 
 const HEAD = ['START (UTC)', 'DURATION', 'ENTRY', 'OPERATION', 'STATUS', 'SPANS', 'SERVICES', 'ERROR', 'USER.ID'];
 
+/** Shorthand: every value from Jaeger goes through it before it is printed, coloured or not. */
+const clean = stripControlCharacters;
+
 /** Colours `text` when the stream is a colour terminal (styleText checks TTY and NO_COLOR). */
 function paint(format: Parameters<typeof styleText>[0], text: string, output: Output): string {
   return styleText(format, text, { stream: output.stream });
 }
 
-/** One table row of a trace. */
+/** One table row of a trace; Jaeger's values are cleaned before the colours are added. */
 function row(trace: TraceSummary, output: Output): string[] {
   return [
     trace.startTime.replace('T', ' ').replace('Z', ''),
     `${trace.durationMs} ms`,
-    trace.entryService,
-    trace.operation,
+    clean(trace.entryService),
+    clean(trace.operation),
     trace.httpStatus === null ? '-' : String(trace.httpStatus),
     String(trace.spanCount),
-    trace.services.join(','),
+    clean(trace.services.join(',')),
     trace.error ? paint('red', 'ERROR', output) : '',
-    trace.userId === null ? '-' : `${trace.userId.slice(0, 12)}…`,
+    trace.userId === null ? '-' : `${clean(trace.userId).slice(0, 12)}…`,
   ];
 }
 
@@ -45,18 +50,33 @@ function row(trace: TraceSummary, output: Output): string[] {
 export function formatReport(report: LookupReport, output: Output): string {
   const table = new Table({ head: HEAD.map((title) => paint('bold', title, output)), style: { head: [], border: [], compact: true } });
   for (const trace of report.traces) table.push(row(trace, output));
-  const links = report.traces.map((trace) => `  ${trace.traceId}  ${paint('cyan', trace.url, output)}`);
+  const links = report.traces.map((trace) => `  ${clean(trace.traceId)}  ${paint('cyan', clean(trace.url), output)}`);
   const lines = [table.toString(), '', 'Traces in Jaeger:', ...links];
-  if (report.searchUrl !== null) lines.push('', `All of them: ${paint('cyan', report.searchUrl, output)}`);
+  if (report.searchUrl !== null) lines.push('', `All of them: ${paint('cyan', clean(report.searchUrl), output)}`);
   return `${lines.join('\n')}\n`;
 }
 
 /** A single trace as one line, for `--follow`. */
 export function formatFollowLine(trace: TraceSummary, output: Output): string {
-  return `${row(trace, output).filter((cell) => cell !== '').join('  ')}  ${trace.url}\n`;
+  return `${row(trace, output).filter((cell) => cell !== '').join('  ')}  ${clean(trace.url)}\n`;
 }
 
-/** The `--json` document. */
+/**
+ * JSON.stringify's replacer: control characters are removed from every string (JSON only
+ * escapes C0, so DEL, C1 and bidirectional overrides would reach the terminal, and a consumer
+ * such as `jq -r` would print even an escaped ESC raw).
+ */
+const cleanStrings = (_key: string, value: unknown): unknown => (typeof value === 'string' ? clean(value) : value);
+
+/** The `--json` document, indented. */
 export function formatJson(report: LookupReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return `${JSON.stringify(report, cleanStrings, 2)}\n`;
+}
+
+/**
+ * One trace as one line of JSON (the fields of an element of `traces` in {@link formatJson}),
+ * for `--follow --json`: every line printed is one such object.
+ */
+export function formatJsonLine(trace: TraceSummary): string {
+  return `${JSON.stringify(trace, cleanStrings)}\n`;
 }

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { isValidSessionId } from '../context/session-id.ts';
 import { isValidUserId } from '../context/user-id.ts';
 import { parseDuration } from './duration.ts';
+import { JaegerUrlError, parseJaegerUrl } from './jaeger-url.ts';
 
 /** What the command was asked for, validated. */
 export interface LookupOptions {
@@ -19,14 +20,14 @@ export interface LookupOptions {
   readonly json: boolean;
   readonly follow: boolean;
   readonly help: boolean;
-  /** JAEGER_URL, default `http://localhost:16686`. */
+  /** JAEGER_URL as given (credentials included: never print it), default `http://localhost:16686`. */
   readonly jaegerUrl: string;
 }
 
 /** The command line was wrong; the message says how. Exit code 2. */
 export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'UsageError';
   }
 }
@@ -41,15 +42,17 @@ Options:
   --limit <n>          most traces to show, 1-1000 (default 100)
   --service <name>     search only this service (repeatable)
   --user <userId>      find a user's traces (the id is hashed as the collector stores it)
-  --json               machine-readable output
+  --json               machine-readable output (with --follow: one JSON trace per line)
   --follow             keep polling and print new traces until Ctrl-C
   -h, --help           this text
 
 Environment:
-  JAEGER_URL           Jaeger query address (default http://localhost:16686)
+  JAEGER_URL           Jaeger query address (default http://localhost:16686); a path
+                       (http://host/jaeger) and user:password@ (Basic auth) are honoured
   NO_COLOR             no colours even on a terminal
 
-Exit codes: 0 traces found, 1 none found, 2 usage error or Jaeger unreachable.`;
+Exit codes: 0 traces found, 1 none found, 2 usage error, Jaeger unreachable or its
+answer unusable (malformed, or over 64 MiB).`;
 
 /**
  * Parses and validates the command line (with `node:util` parseArgs).
@@ -96,9 +99,11 @@ export function parseLookupArgs(argv: readonly string[], env: Readonly<Record<st
   if (sinceMs === undefined || sinceMs === 0) throw new UsageError(`--since takes a duration such as 30m, 24h or 7d, got ${JSON.stringify(values.since)}`);
   const limit = /^\d{1,4}$/.test(values.limit) ? Number(values.limit) : Number.NaN;
   if (!(limit >= 1 && limit <= 1000)) throw new UsageError(`--limit takes a whole number from 1 to 1000, got ${JSON.stringify(values.limit)}`);
-  const url = URL.parse(jaegerUrl);
-  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new UsageError(`JAEGER_URL must be an http(s) URL, got ${JSON.stringify(jaegerUrl)}`);
+  try {
+    parseJaegerUrl(jaegerUrl);
+  } catch (error) {
+    if (!(error instanceof JaegerUrlError)) throw error;
+    throw new UsageError(error.message, { cause: error });
   }
   return { ...base, sessionId, userId: values.user, sinceMs, since: values.since, limit, services: values.service };
 }

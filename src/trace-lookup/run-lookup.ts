@@ -1,9 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import yoctoSpinner from 'yocto-spinner';
 import { findTraces } from './find-traces.ts';
-import { JaegerClient, JaegerUnavailableError } from './jaeger-client.ts';
-import { formatFollowLine, formatJson, formatReport, type LookupReport } from './format-output.ts';
+import { JaegerClient } from './jaeger-client.ts';
+import { JaegerError } from './jaeger-errors.ts';
+import { formatFollowLine, formatJson, formatJsonLine, formatReport, type LookupReport } from './format-output.ts';
 import { parseLookupArgs, USAGE, UsageError, type LookupOptions } from './lookup-args.ts';
+import { stripControlCharacters } from './strip-control-characters.ts';
 import { hashUserId } from './user-id-hash.ts';
 
 /** Exit codes of the command (README). */
@@ -14,15 +16,24 @@ export interface LookupIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WriteStream;
-  /** Starts listening for Ctrl-C; called only with `--follow`. Resolves when it comes. */
+  /**
+   * Starts listening for Ctrl-C; called once, at the start, only with `--follow`. Resolves
+   * when it comes: the pending request or wait is aborted and the command returns at once.
+   */
   readonly interrupted: () => Promise<void>;
   /** Poll interval of `--follow`. Default 2 s. */
   readonly followIntervalMs?: number;
 }
 
+/** One line on stderr; the message may quote Jaeger, so it is cleaned of control characters. */
+function complain(io: LookupIo, message: string): void {
+  io.stderr.write(`session-traces: ${stripControlCharacters(message)}\n`);
+}
+
 /**
  * `session-traces`: prints every trace of a session (or user) from Jaeger.
- * @returns the exit code: 0 found, 1 none found, 2 usage error or Jaeger unreachable.
+ * @returns the exit code: 0 found, 1 none found, 2 usage error, Jaeger unreachable or its
+ * answer unusable (with one line on stderr saying which).
  */
 export async function runLookup(argv: readonly string[], io: LookupIo): Promise<number> {
   let options: LookupOptions;
@@ -30,7 +41,8 @@ export async function runLookup(argv: readonly string[], io: LookupIo): Promise<
     options = parseLookupArgs(argv, io.env);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`session-traces: ${error.message}\nRun session-traces --help for usage.\n`);
+    complain(io, error.message);
+    io.stderr.write('Run session-traces --help for usage.\n');
     return EXIT.FAILED;
   }
   if (options.help) {
@@ -39,14 +51,22 @@ export async function runLookup(argv: readonly string[], io: LookupIo): Promise<
   }
 
   const jaeger = new JaegerClient(options.jaegerUrl);
+  const stopped = new AbortController();
+  if (options.follow) {
+    // From the start, so that Ctrl-C during the first search also ends the command cleanly.
+    void io.interrupted().then(() => {
+      stopped.abort(new Error('interrupted (Ctrl-C)'));
+    });
+  }
   const tags = options.userId === undefined ? { 'session.id': options.sessionId ?? '' } : { 'user.id': hashUserId(options.userId) };
   const lookup = async (): Promise<LookupReport> => {
-    const result = await findTraces(jaeger, {
+    const query = {
       tags,
       sinceMs: Date.now() - options.sinceMs,
       limit: options.limit,
       ...(options.services === undefined ? {} : { services: options.services }),
-    });
+    };
+    const result = await findTraces(jaeger, query, stopped.signal);
     const entryService = result.traces[0]?.entryService;
     return {
       tags,
@@ -58,54 +78,64 @@ export async function runLookup(argv: readonly string[], io: LookupIo): Promise<
     };
   };
 
-  const spinner = io.stderr.isTTY && !options.json ? yoctoSpinner({ text: `Searching ${options.jaegerUrl}`, stream: io.stderr, handleSignals: false }).start() : undefined;
+  const spinner = io.stderr.isTTY && !options.json ? yoctoSpinner({ text: `Searching ${jaeger.displayUrl}`, stream: io.stderr, handleSignals: false }).start() : undefined;
   let report: LookupReport;
   try {
     report = await lookup();
   } catch (error) {
     spinner?.stop();
-    if (!(error instanceof JaegerUnavailableError)) throw error;
-    io.stderr.write(`session-traces: ${error.message}\n`);
+    if (stopped.signal.aborted) return EXIT.NONE;
+    if (!(error instanceof JaegerError)) throw error;
+    complain(io, error.message);
     return EXIT.FAILED;
   }
   spinner?.stop();
 
   const output = { stream: io.stdout };
-  if (options.json) io.stdout.write(formatJson(report));
+  if (options.json && options.follow) for (const trace of report.traces) io.stdout.write(formatJsonLine(trace));
+  else if (options.json) io.stdout.write(formatJson(report));
   else if (report.traces.length > 0) io.stdout.write(formatReport(report, output));
   const what = options.userId === undefined ? `session ${options.sessionId ?? ''}` : `user ${options.userId}`;
   if (report.traces.length === 0 && !options.json) {
-    io.stderr.write(`session-traces: no traces of ${what} in the last ${options.since} (searched ${report.servicesSearched.length} services)\n`);
+    complain(io, `no traces of ${what} in the last ${options.since} (searched ${report.servicesSearched.length} services)`);
   }
   if (!options.follow) return report.traces.length > 0 ? EXIT.FOUND : EXIT.NONE;
-  return follow(lookup, new Set(report.traces.map((trace) => trace.traceId)), io, options);
+  return follow(lookup, new Set(report.traces.map((trace) => trace.traceId)), stopped.signal, io, options);
 }
 
-/** `--follow`: prints traces as they appear, until interrupted. */
+/**
+ * `--follow`: prints traces as they appear until `stopped` aborts. Both the wait between polls
+ * and the poll itself are aborted by it, so nothing keeps the process alive after Ctrl-C.
+ */
 async function follow(
   lookup: () => Promise<LookupReport>,
   seen: Set<string>,
+  stopped: AbortSignal,
   io: LookupIo,
   options: LookupOptions,
 ): Promise<number> {
-  const stopped = new AbortController();
-  const interrupted = io.interrupted();
-  void interrupted.then(() => {
-    stopped.abort();
-  });
   io.stderr.write('session-traces: following; Ctrl-C to stop\n');
   for (;;) {
-    await Promise.race([sleep(io.followIntervalMs ?? 2000), interrupted]);
-    if (stopped.signal.aborted) break;
+    // Rejects at once when already aborted, so Ctrl-C during a poll also ends here.
     try {
-      for (const trace of (await lookup()).traces) {
-        if (seen.has(trace.traceId)) continue;
-        seen.add(trace.traceId);
-        io.stdout.write(options.json ? `${JSON.stringify(trace)}\n` : formatFollowLine(trace, { stream: io.stdout }));
-      }
+      await sleep(io.followIntervalMs ?? 2000, undefined, { signal: stopped });
     } catch (error) {
-      if (!(error instanceof JaegerUnavailableError)) throw error;
-      io.stderr.write(`session-traces: ${error.message} (still following)\n`);
+      if (stopped.aborted) break;
+      throw error;
+    }
+    let report: LookupReport;
+    try {
+      report = await lookup();
+    } catch (error) {
+      if (stopped.aborted) break;
+      if (!(error instanceof JaegerError)) throw error;
+      complain(io, `${error.message} (still following)`);
+      continue;
+    }
+    for (const trace of report.traces) {
+      if (seen.has(trace.traceId)) continue;
+      seen.add(trace.traceId);
+      io.stdout.write(options.json ? formatJsonLine(trace) : formatFollowLine(trace, { stream: io.stdout }));
     }
   }
   return seen.size > 0 ? EXIT.FOUND : EXIT.NONE;

@@ -1,4 +1,4 @@
-import type { JaegerSpan, JaegerTrace } from './jaeger-client.ts';
+import type { JaegerSpan, JaegerTrace } from './jaeger-answer.ts';
 
 /**
  * One trace, summarized for a person: the row of the table and the element of the `--json`
@@ -28,37 +28,56 @@ export interface TraceSummary {
 
 const tag = (span: JaegerSpan, key: string): unknown => span.tags.find((candidate) => candidate.key === key)?.value;
 
-/** The span whose parent is not in the trace (the request's entry), else the earliest. */
-function entrySpan(trace: JaegerTrace): JaegerSpan | undefined {
-  const ids = new Set(trace.spans.map((span) => span.spanID));
-  const roots = trace.spans.filter((span) => !(span.references ?? []).some((reference) => ids.has(reference.spanID)));
-  const candidates = roots.length > 0 ? roots : trace.spans;
-  return candidates.reduce<JaegerSpan | undefined>((earliest, span) => (earliest === undefined || span.startTime < earliest.startTime ? span : earliest), undefined);
-}
+const statusOf = (span: JaegerSpan): unknown => tag(span, 'http.response.status_code') ?? tag(span, 'http.status_code');
 
 function isError(span: JaegerSpan): boolean {
-  const status = Number(tag(span, 'http.response.status_code') ?? tag(span, 'http.status_code'));
-  return tag(span, 'error') === true || tag(span, 'otel.status_code') === 'ERROR' || status >= 500;
+  return tag(span, 'error') === true || tag(span, 'otel.status_code') === 'ERROR' || Number(statusOf(span)) >= 500;
 }
 
-/** Summarizes one Jaeger trace; `url` builds its UI link. */
+/**
+ * Summarizes one Jaeger trace; `url` builds its UI link. The entry is the earliest span whose
+ * parent is not in the trace, else the earliest span. Values are Jaeger's, unescaped: the
+ * formatters make them safe to print.
+ *
+ * Loops only, no recursion and no `Math.max(...spans)`: a trace of 130,000 spans would
+ * overflow the stack.
+ */
 export function summarizeTrace(trace: JaegerTrace, url: (traceId: string) => string): TraceSummary {
-  const entry = entrySpan(trace);
+  const ids = new Set<string>();
+  for (const span of trace.spans) ids.add(span.spanID);
   const serviceOf = (span: JaegerSpan): string => trace.processes[span.processID]?.serviceName ?? 'unknown';
-  const end = Math.max(...trace.spans.map((span) => span.startTime + span.duration));
-  const status = entry === undefined ? undefined : (tag(entry, 'http.response.status_code') ?? tag(entry, 'http.status_code'));
-  const userId = trace.spans.map((span) => tag(span, 'user.id')).find((value) => typeof value === 'string');
+
+  let root: JaegerSpan | undefined;
+  let earliest: JaegerSpan | undefined;
+  let end = Number.NEGATIVE_INFINITY;
+  let error = false;
+  let userId: string | null = null;
+  const services = new Set<string>();
+  for (const span of trace.spans) {
+    if (earliest === undefined || span.startTime < earliest.startTime) earliest = span;
+    const hasParentHere = (span.references ?? []).some((reference) => ids.has(reference.spanID));
+    if (!hasParentHere && (root === undefined || span.startTime < root.startTime)) root = span;
+    end = Math.max(end, span.startTime + span.duration);
+    services.add(serviceOf(span));
+    if (!error && isError(span)) error = true;
+    if (userId === null) {
+      const value = tag(span, 'user.id');
+      if (typeof value === 'string') userId = value;
+    }
+  }
+  const entry = root ?? earliest;
+  const status = entry === undefined ? undefined : Number(statusOf(entry) ?? Number.NaN);
   return {
     traceId: trace.traceID,
     startTime: new Date((entry?.startTime ?? 0) / 1000).toISOString(),
     durationMs: entry === undefined ? 0 : Math.round((end - entry.startTime) / 100) / 10,
     entryService: entry === undefined ? 'unknown' : serviceOf(entry),
     operation: entry?.operationName ?? 'unknown',
-    httpStatus: status === undefined ? null : Number(status),
+    httpStatus: status !== undefined && Number.isInteger(status) ? status : null,
     spanCount: trace.spans.length,
-    services: [...new Set(trace.spans.map(serviceOf))].sort(),
-    error: trace.spans.some(isError),
-    userId: typeof userId === 'string' ? userId : null,
+    services: [...services].sort(),
+    error,
+    userId,
     url: url(trace.traceID),
   };
 }

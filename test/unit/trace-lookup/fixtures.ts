@@ -1,4 +1,4 @@
-import type { JaegerSpan, JaegerTrace } from '../../../src/trace-lookup/jaeger-client.ts';
+import type { JaegerSpan, JaegerTrace } from '../../../src/trace-lookup/jaeger-answer.ts';
 
 type Tags = Record<string, string | number | boolean>;
 

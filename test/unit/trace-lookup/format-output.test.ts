@@ -1,6 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { expect } from 'chai';
-import { formatJson, formatReport, type LookupReport } from '../../../src/trace-lookup/format-output.ts';
+import { formatFollowLine, formatJson, formatJsonLine, formatReport, type LookupReport } from '../../../src/trace-lookup/format-output.ts';
+import type { TraceSummary } from '../../../src/trace-lookup/trace-summary.ts';
+import { capturingStream, CONTROL_CHARACTER, hasOwnColours, withoutOwnColours } from './captured-io.ts';
 import { summarizeTrace } from '../../../src/trace-lookup/trace-summary.ts';
 import { downstreamTrace, failedTrace } from './fixtures.ts';
 
@@ -46,5 +48,41 @@ describe('formatJson', () => {
     expect(Object.keys(first!)).to.deep.equal([
       'traceId', 'startTime', 'durationMs', 'entryService', 'operation', 'httpStatus', 'spanCount', 'services', 'error', 'userId', 'url',
     ]);
+  });
+});
+
+describe('formatJsonLine', () => {
+  it('prints a trace as one line of JSON with the fields of a --json trace', () => {
+    const line = formatJsonLine(report.traces[0]!);
+    expect(line.indexOf('\n')).to.equal(line.length - 1);
+    expect(JSON.parse(line)).to.deep.equal((JSON.parse(formatJson(report)) as LookupReport).traces[0]);
+  });
+});
+
+describe('format-output', () => {
+  const hostile: TraceSummary = {
+    ...report.traces[0]!,
+    traceId: 'ab\u001b[2Jcd',
+    entryService: '\u001b]8;;http://evil.example/\u0007api\u001b]8;;\u0007',
+    operation: 'GET \u001b[2J\u009b31m/x\u202e',
+    services: ['api\r\n', 'orders\u0000'],
+    userId: '\u001b[41muser-hash-value',
+    url: 'http://jaeger:16686/trace/ab%1B%5B2Jcd',
+  };
+
+  for (const colours of [false, true]) {
+    it(`prints the table and follow line without control characters when Jaeger's values hold them and colours are ${colours ? 'on' : 'off'}`, () => {
+      const { stream } = capturingStream(colours);
+      const printed = formatReport({ ...report, traces: [hostile] }, { stream }) + formatFollowLine(hostile, { stream });
+      expect(hasOwnColours(printed), 'colours were on').to.equal(colours);
+      expect(withoutOwnColours(printed)).not.to.match(CONTROL_CHARACTER);
+      expect(printed).to.include('GET [2J31m/x').and.include('ab[2Jcd');
+    });
+  }
+
+  it("prints --json and --follow --json without control characters, raw or escaped, when Jaeger's values hold them", () => {
+    const printed = formatJson({ ...report, traces: [hostile], servicesSearched: ['api\u001b[2J'] }) + formatJsonLine(hostile);
+    expect(printed).not.to.match(CONTROL_CHARACTER).and.not.to.match(/\\u00/);
+    expect(JSON.parse(formatJsonLine(hostile))).to.deep.include({ operation: 'GET [2J31m/x', services: ['api ', 'orders'] });
   });
 });

@@ -58,4 +58,15 @@ describe('parseLookupArgs', () => {
   it('refuses a JAEGER_URL that is not http(s)', () => {
     expect(() => parse(['session-0001'], { JAEGER_URL: 'ftp://jaeger' })).to.throw(UsageError, /JAEGER_URL/);
   });
+
+  it('takes a JAEGER_URL with a path and credentials', () => {
+    expect(parse(['session-0001'], { JAEGER_URL: 'https://ada:pw@jaeger.example/jaeger' }).jaegerUrl).to.equal('https://ada:pw@jaeger.example/jaeger');
+  });
+
+  it('refuses a JAEGER_URL with a query without printing its credentials', () => {
+    expect(() => parse(['session-0001'], { JAEGER_URL: 'http://ada:hunter2@jaeger/?x=1' }))
+      .to.throw(UsageError, /without \?query/)
+      .with.property('message')
+      .that.does.not.include('hunter2');
+  });
 });
