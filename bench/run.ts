@@ -9,13 +9,13 @@
  *   npm run bench -- --smoke           1 round of 1 s (what CI runs, to keep the script working)
  *   npm run bench -- --rounds 8 --duration 10 --connections 100
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { freePort } from '../test/support/ports.ts';
+import { freePorts } from '../test/support/ports.ts';
 import { answersOk, residentMiB } from '../test/support/probes.ts';
 import { waitFor } from '../test/support/service-process.ts';
 
@@ -37,15 +37,55 @@ interface Running {
   stop(): Promise<void>;
 }
 
+/** Attempts at starting a program on ports chosen ahead: another process may take one first. */
+const START_ATTEMPTS = 3;
+
+/**
+ * Spawns `spawnOn(ports)` on `count` free ports and waits until `probe(ports)` answers 2xx.
+ * The ports are chosen before the program binds them, so another process may take one first:
+ * the program then exits (address in use) and is started again on new ports. An exit on every
+ * attempt, or no answer within `timeoutMs`, fails with what did not happen.
+ */
+async function startOnFreePorts(
+  what: string,
+  count: number,
+  spawnOn: (ports: number[]) => ChildProcess,
+  probe: (ports: number[]) => string,
+  timeoutMs: number,
+): Promise<{ child: ChildProcess; ports: number[] }> {
+  for (let attempt = 1; ; attempt++) {
+    const ports = await freePorts(count);
+    const child = spawnOn(ports);
+    let exitedWith: string | undefined;
+    child.once('exit', (code, signal) => (exitedWith = String(code ?? signal)));
+    try {
+      await waitFor(`${what} to answer at ${probe(ports)}`, async () => {
+        if (exitedWith !== undefined) throw new Error(`${what} exited (${exitedWith}) before answering at ${probe(ports)}`);
+        return answersOk(probe(ports));
+      }, timeoutMs);
+      return { child, ports };
+    } catch (error) {
+      if (exitedWith === undefined) child.kill('SIGKILL');
+      if (exitedWith === undefined || attempt >= START_ATTEMPTS) throw error;
+      process.stderr.write(`bench: ${what} exited before answering (its port may have been taken); starting it again\n`);
+    }
+  }
+}
+
 async function startVariant(variant: Variant): Promise<Running> {
-  const port = await freePort();
-  const child = spawn(variant.command[0]!, variant.command.slice(1), {
-    cwd: root,
-    env: { PATH: process.env['PATH'] ?? '', PORT: String(port), HOST: '127.0.0.1', ...variant.env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${variant.label} to answer`, () => answersOk(`${url}/api/session`), 30_000);
+  const { child, ports } = await startOnFreePorts(
+    variant.label,
+    1,
+    ([port]) =>
+      spawn(variant.command[0]!, variant.command.slice(1), {
+        cwd: root,
+        env: { PATH: process.env['PATH'] ?? '', PORT: String(port), HOST: '127.0.0.1', ...variant.env },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      }),
+    ([port]) => `http://127.0.0.1:${port}/api/session`,
+    30_000,
+  );
+  const url = `http://127.0.0.1:${ports[0]!}`;
   return {
     url,
     pid: child.pid!,
@@ -86,16 +126,22 @@ async function startSink(): Promise<{ endpoint: string; kind: string; stop: () =
     collector = undefined;
   }
   if (collector !== undefined) {
-    const httpPort = await freePort();
-    const healthPort = await freePort();
-    const child = spawn(collector, ['--config', 'bench/collector-sink.yaml'], {
-      cwd: root,
-      env: { BENCH_OTLP_HTTP_PORT: String(httpPort), BENCH_HEALTH_PORT: String(healthPort) },
-      stdio: 'ignore',
-    });
-    await waitFor('the collector sink', () => answersOk(`http://127.0.0.1:${healthPort}/`), 30_000);
+    const binary = collector;
+    const { child, ports } = await startOnFreePorts(
+      'the collector sink',
+      2,
+      ([httpPort, healthPort]) =>
+        spawn(binary, ['--config', 'bench/collector-sink.yaml'], {
+          cwd: root,
+          env: { BENCH_OTLP_HTTP_PORT: String(httpPort), BENCH_HEALTH_PORT: String(healthPort) },
+          stdio: 'ignore',
+        }),
+      ([, healthPort]) => `http://127.0.0.1:${healthPort}/`,
+      30_000,
+    );
+    const [httpPort] = ports;
     return {
-      endpoint: `http://127.0.0.1:${httpPort}`,
+      endpoint: `http://127.0.0.1:${httpPort!}`,
       kind: 'the real OpenTelemetry Collector (built from scripts/otelcol-builder.yaml), OTLP/HTTP in, debug exporter out',
       stop: async () => {
         child.kill('SIGTERM');
@@ -103,11 +149,15 @@ async function startSink(): Promise<{ endpoint: string; kind: string; stop: () =
       },
     };
   }
-  const port = await freePort();
-  const child = spawn(node, ['bench/otlp-discard-sink.ts'], { cwd: root, env: { PORT: String(port) }, stdio: 'ignore' });
-  await waitFor('the discarding sink', () => answersOk(`http://127.0.0.1:${port}/`), 30_000);
+  const { child, ports } = await startOnFreePorts(
+    'the discarding sink',
+    1,
+    ([port]) => spawn(node, ['bench/otlp-discard-sink.ts'], { cwd: root, env: { PORT: String(port) }, stdio: 'ignore' }),
+    ([port]) => `http://127.0.0.1:${port}/`,
+    30_000,
+  );
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `http://127.0.0.1:${ports[0]!}`,
     kind: 'a local HTTP endpoint that accepts OTLP and discards it (collector not built)',
     stop: async () => {
       child.kill('SIGTERM');
@@ -152,16 +202,21 @@ const median = (values: number[]): number => {
 
 /** Milliseconds from spawn to the first 200 from /healthz. */
 async function startupMs(env: Record<string, string>): Promise<number> {
-  const port = await freePort();
-  const started = performance.now();
-  const child = spawn(SERVICE[0]!, SERVICE.slice(1), { cwd: root, env: { PATH: process.env['PATH'] ?? '', PORT: String(port), HOST: '127.0.0.1', ...env }, stdio: 'ignore' });
-  try {
-    await waitFor('the first 200 from /healthz', () => answersOk(`http://127.0.0.1:${port}/healthz`), 60_000);
-    return Math.round(performance.now() - started);
-  } finally {
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
-  }
+  let started = 0;
+  const { child } = await startOnFreePorts(
+    'the service (startup time)',
+    1,
+    ([port]) => {
+      started = performance.now();
+      return spawn(SERVICE[0]!, SERVICE.slice(1), { cwd: root, env: { PATH: process.env['PATH'] ?? '', PORT: String(port), HOST: '127.0.0.1', ...env }, stdio: 'ignore' });
+    },
+    ([port]) => `http://127.0.0.1:${port}/healthz`,
+    60_000,
+  );
+  const elapsed = Math.round(performance.now() - started);
+  child.kill('SIGKILL');
+  if (child.exitCode === null && child.signalCode === null) await new Promise((resolve) => child.once('exit', resolve));
+  return elapsed;
 }
 
 /** Every instrumentation of @opentelemetry/auto-instrumentations-node, for the "all" startup. */

@@ -35,7 +35,17 @@ describe('docker compose up: the unmodified docker-compose.yml, every container 
     }
     console.log('      docker-compose up --build -d');
     compose.run(['up', '--build', '-d']);
-    await waitFor('api, orders and Jaeger to report healthy', () => ['api', 'orders', 'jaeger'].every((service) => compose.health(service) === 'healthy'), 120_000);
+    const withHealthcheck = ['api', 'orders', 'jaeger'];
+    await waitFor(
+      'api, orders and Jaeger to report healthy',
+      () => withHealthcheck.every((service) => compose.health(service) === 'healthy'),
+      120_000,
+      () => withHealthcheck.map((service) => `${service}: ${compose.health(service)}`).join(', '),
+    );
+    // The collector's image has no healthcheck: ask its health_check extension directly, so no
+    // span of the first test is sent before it can receive.
+    const collectorHealth = `http://${compose.containerAddress('otel-collector')}:13133/`;
+    await waitFor('the collector to report healthy', () => answersOk(collectorHealth), 60_000);
   });
 
   after(() => {

@@ -7,6 +7,7 @@ import { ATTR_SESSION_ID } from '../../src/telemetry/semconv.ts';
 import { spanExporter } from '../support/integration-preload.ts';
 import { spansOfTraces } from '../support/spans.ts';
 import { request, startTestApp, type TestApp } from '../support/test-app.ts';
+import { accessLineTraceId, waitForLogLines } from '../support/wait-for-log-lines.ts';
 
 const CONCURRENT_REQUESTS = 1000;
 
@@ -66,6 +67,8 @@ describe('session isolation under concurrency', () => {
     expect(crossTalk, 'spans carrying another request\'s session').to.equal(0);
     expect(spanCount).to.be.at.least(CONCURRENT_REQUESTS * 5);
 
+    // Access lines are written on 'finish', which can come after the client has the answer.
+    await waitForLogLines(app, 'the access line of every request', [...sessionOfTrace.keys()], accessLineTraceId, 15_000);
     const accessLines = app.logLines().filter((line) => line['message'] === 'request completed');
     expect(accessLines).to.have.length(CONCURRENT_REQUESTS);
     for (const line of accessLines) {

@@ -3,18 +3,28 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
 import { Router } from 'express';
 import { spanExporter } from '../support/integration-preload.ts';
+import { waitFor } from '../support/service-process.ts';
 import { spansOfTrace } from '../support/spans.ts';
 import { request, startTestApp, type TestApp } from '../support/test-app.ts';
+import { accessLineTraceId, waitForLogLine, waitForLogLines, type LogLine } from '../support/wait-for-log-lines.ts';
+
+/** The x-session-id of every request the /slow route has answered (or tried to). */
+const slowAnswered = new Set<string>();
 
 /** A route that answers after 100 ms, so a pipelined request behind it has to wait. */
 function slowRoute(): Router {
   const router = Router();
-  router.get('/slow', async (_req, res) => {
+  router.get('/slow', async (req, res) => {
     await sleep(100);
     res.json({ slow: true });
+    slowAnswered.add(String(req.headers['x-session-id']));
   });
   return router;
 }
+
+/** The `http.route` of an access line that says `request completed`, else undefined. */
+const completedRoute = (line: LogLine): string | undefined =>
+  line['message'] === 'request completed' ? String(line['http.route']) : undefined;
 
 describe('log lines of a request', () => {
   let app: TestApp;
@@ -36,6 +46,8 @@ describe('log lines of a request', () => {
     });
     const traceId = response.headers.get('x-trace-id')!;
     const spanIds = new Set((await spansOfTrace(spanExporter, traceId)).map((span) => span.spanContext().spanId));
+    // The access line is the request's last, written on 'finish': once it is read, all are.
+    await waitForLogLines(app, 'the access line of the login', [traceId], accessLineTraceId);
 
     const lines = app.logLines().filter((line) => line['trace_id'] === traceId);
     const messages = lines.map((line) => line['message']);
@@ -49,14 +61,31 @@ describe('log lines of a request', () => {
   });
 
   it('write one access line with method, route template, status and duration', async () => {
-    await request(`${app.url}/api/session?secret=query`, { headers: { 'x-session-id': 'session-logs-2' } });
-    await request(`${app.url}/api/nothing-here`, { headers: { 'x-session-id': 'session-logs-2' } });
+    const found = await request(`${app.url}/api/session?secret=query`, { headers: { 'x-session-id': 'session-logs-2' } });
+    const notFound = await request(`${app.url}/api/nothing-here`, { headers: { 'x-session-id': 'session-logs-2' } });
+    const [foundTrace, notFoundTrace] = [found, notFound].map((response) => response.headers.get('x-trace-id')!) as [string, string];
+    const byTrace = await waitForLogLines(app, 'the access lines of both requests', [foundTrace, notFoundTrace], accessLineTraceId);
     const access = app.logLines().filter((line) => line['message'] === 'request completed');
     expect(access).to.have.length(2);
-    expect(access[0]).to.include({ 'http.method': 'GET', 'http.route': '/api/session', 'http.status_code': 200 });
-    expect(access[0]!['duration_ms']).to.be.a('number').and.to.be.at.least(0);
-    expect(access[1]).to.include({ 'http.route': '(unmatched)', 'http.status_code': 404 });
+    expect(byTrace.get(foundTrace)).to.include({ 'message': 'request completed', 'http.method': 'GET', 'http.route': '/api/session', 'http.status_code': 200 });
+    expect(byTrace.get(foundTrace)!['duration_ms']).to.be.a('number').and.to.be.at.least(0);
+    expect(byTrace.get(notFoundTrace)).to.include({ 'message': 'request completed', 'http.route': '(unmatched)', 'http.status_code': 404 });
     expect(JSON.stringify(access)).not.to.include('secret=query');
+  });
+
+  it('name a route with its mount path whether it answers or the error handler does', async () => {
+    const login = (body: string): Promise<Response> =>
+      request(`${app.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect((await login('{"userId":"frank"}')).status).to.equal(200);
+    expect((await login('{"userId":"bad user"}')).status).to.equal(400);
+    await waitForLogLines(app, 'the access lines of both logins', ['200', '400'], (line) =>
+      line['message'] === 'request completed' ? String(line['http.status_code']) : undefined,
+    );
+    const access = app.logLines().filter((line) => line['message'] === 'request completed');
+    expect(access.map((line) => [line['http.status_code'], line['http.route']])).to.deep.equal([
+      [200, '/api/login'],
+      [400, '/api/login'],
+    ]);
   });
 
   it("write each access line with its own request's session when responses queue on one connection", async () => {
@@ -71,6 +100,7 @@ describe('log lines of a request', () => {
     );
     await new Promise((resolve) => socket.once('close', resolve));
     expect(received.match(/HTTP\/1\.1 200/g)).to.have.length(2);
+    await waitForLogLines(app, 'the access lines of both pipelined requests', ['/api/slow', '/healthz'], completedRoute);
     const access = app.logLines().filter((line) => line['message'] === 'request completed');
     const sessionByRoute: Record<string, unknown> = Object.fromEntries(
       access.map((line) => [String(line['http.route']), line['session.id']]),
@@ -83,7 +113,9 @@ describe('log lines of a request', () => {
       (error: unknown) => error,
     );
     expect(aborted).to.be.instanceOf(Error);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Once the handler has answered too, a 'request completed' line would have been written.
+    await waitFor('the /api/slow handler to answer the aborted request', () => slowAnswered.has('aborted-0001'));
+    await waitForLogLine(app, 'of the aborted request', (line) => line['session.id'] === 'aborted-0001');
     const lines = app.logLines().filter((line) => line['session.id'] === 'aborted-0001');
     expect(lines.map((line) => line['message'])).to.deep.equal(['request aborted']);
     expect(lines[0]).to.include({ 'http.route': '/api/slow', 'http.method': 'GET' });

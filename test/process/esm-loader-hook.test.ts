@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { startOtlpSink, type OtlpSink } from '../support/otlp-sink.ts';
+import { SERVER_SPAN_KIND, startOtlpSink, waitForServerSpans, type OtlpSink, type SinkSpan } from '../support/otlp-sink.ts';
 import { startCommand, startServiceProcess, waitFor, type ServiceProcess } from '../support/service-process.ts';
 
 const EXPRESS_SCOPE = '@opentelemetry/instrumentation-express';
@@ -30,12 +30,13 @@ describe('the service started as npm start starts it', () => {
     service = await startServiceProcess(exportEnv());
     const response = await fetch(`${service.url}/api/session`, { headers: { 'x-session-id': 'session-esm-01' } });
     expect(response.status).to.equal(200);
-    const traceId = response.headers.get('x-trace-id');
-    await waitFor('the route span', () =>
-      sink.spans.some(
-        (span) => span.traceId === traceId && span.scope === EXPRESS_SCOPE && span.attributes['http.route'] === '/api/session',
-      ),
-    );
+    const traceId = response.headers.get('x-trace-id')!;
+    // The server span ends on the response's 'close', the route handler's span right after it:
+    // wait for both, and with them every span of the request has arrived.
+    const isRouteSpan = (span: SinkSpan): boolean =>
+      span.traceId === traceId && span.scope === EXPRESS_SCOPE && span.attributes['http.route'] === '/api/session';
+    await waitForServerSpans(sink, [traceId]);
+    await waitFor('the route handler span of /api/session', () => sink.spans.some(isRouteSpan));
     const spans = sink.spans.filter((span) => span.traceId === traceId);
     expect(spans.filter((span) => span.scope === EXPRESS_SCOPE).length).to.be.at.least(2);
     for (const span of spans) {
@@ -47,28 +48,31 @@ describe('the service started as npm start starts it', () => {
 
   it('does not trace the health probes /healthz and /readyz', async () => {
     service = await startServiceProcess(exportEnv());
-    for (const path of ['/healthz', '/readyz', '/api/session']) expect((await fetch(`${service.url}${path}`)).status).to.equal(200);
-    await waitFor('the /api/session spans', () => sink.spans.some((span) => span.attributes['http.route'] === '/api/session'));
+    for (const path of ['/healthz', '/readyz']) expect((await fetch(`${service.url}${path}`)).status).to.equal(200);
+    const traced = await fetch(`${service.url}/api/session`);
+    expect(traced.status).to.equal(200);
+    await waitForServerSpans(sink, [traced.headers.get('x-trace-id')!]);
+    // Whatever the probes recorded is exported by the time the process has exited.
     await service.stop();
     const routes = new Set(sink.spans.map((span) => span.attributes['http.route']));
     expect(routes.has('/healthz') || routes.has('/readyz')).to.equal(false);
-    expect(sink.spans.filter((span) => span.kind === 2)).to.have.length(1);
+    expect(sink.spans.filter((span) => span.kind === SERVER_SPAN_KIND)).to.have.length(1);
   });
 
   it('produces no Express spans at all when the loader hook is missing (what the hook is for)', async () => {
     const [node, , , main] = startCommand();
     service = await startServiceProcess(exportEnv(), [node!, '--import', './test/support/preload-without-loader-hook.ts', main!]);
     const response = await fetch(`${service.url}/api/session`);
-    const traceId = response.headers.get('x-trace-id');
-    await waitFor('the server span', () => sink.spans.some((span) => span.traceId === traceId && span.kind === 2));
+    await waitForServerSpans(sink, [response.headers.get('x-trace-id')!]);
+    // Whatever else the request recorded is exported by the time the process has exited.
     await service.stop();
     expect(sink.spans.filter((span) => span.scope === EXPRESS_SCOPE)).to.have.length(0);
   });
 
   it('exports OTLP over http/protobuf by default', async () => {
     service = await startServiceProcess({ OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint, OTEL_BSP_SCHEDULE_DELAY: '100' });
-    await fetch(`${service.url}/api/session`);
-    await waitFor('an export', () => sink.contentTypes.length > 0);
+    expect((await fetch(`${service.url}/api/session`)).status).to.equal(200);
+    await waitFor('the export of the request\'s spans', () => sink.contentTypes.length > 0);
     expect(sink.contentTypes[0]).to.equal('application/x-protobuf');
   });
 

@@ -2,22 +2,34 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { startOtlpSink, type OtlpSink } from '../support/otlp-sink.ts';
-import { closedPort } from '../support/ports.ts';
+import { closedPort, refusesConnections } from '../support/ports.ts';
 import { startServiceProcess, waitFor, type ServiceProcess } from '../support/service-process.ts';
 
-/** A downstream that answers only after `delayMs`, so the request in flight is slow. */
-async function startSlowDownstream(delayMs: number): Promise<{ url: string; received: () => number; server: Server }> {
+/**
+ * A downstream that answers only after `delayMs`, so the request in flight is slow; without
+ * `delayMs`, only when the test calls `release()`, so the request is in flight for certain
+ * until then.
+ */
+async function startSlowDownstream(
+  delayMs?: number,
+): Promise<{ url: string; received: () => number; release: () => void; server: Server }> {
   let received = 0;
+  const held: (() => void)[] = [];
   const server = createServer((_req, res) => {
     received++;
-    setTimeout(() => {
+    const answer = (): void => {
       res.setHeader('content-type', 'application/json');
       res.end('{"slow":true}');
-    }, delayMs);
+    };
+    if (delayMs === undefined) held.push(answer);
+    else setTimeout(answer, delayMs);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/`, received: () => received, server };
+  const release = (): void => {
+    for (const answer of held.splice(0)) answer();
+  };
+  return { url: `http://127.0.0.1:${port}/`, received: () => received, release, server };
 }
 
 describe('graceful shutdown', () => {
@@ -34,7 +46,7 @@ describe('graceful shutdown', () => {
   });
 
   it('on SIGTERM completes the slow request in flight, refuses new connections, exports its spans and exits 0', async () => {
-    const downstream = await startSlowDownstream(1500);
+    const downstream = await startSlowDownstream();
     try {
       service = await startServiceProcess({
         DOWNSTREAM_URL: downstream.url,
@@ -47,12 +59,12 @@ describe('graceful shutdown', () => {
       await waitFor('the downstream call', () => downstream.received() === 1);
       const exitCode = service.stop('SIGTERM');
 
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const refused = await fetch(`${service.url}/healthz`).then(
-        () => 'accepted',
-        (error: unknown) => String((error as { cause?: { code?: string } }).cause?.code),
-      );
-      expect(refused).to.equal('ECONNREFUSED');
+      // The downstream holds its answer until released: whatever happens now happens with the
+      // request in flight. The listener closes once the signal is handled.
+      const port = Number(new URL(service.url).port);
+      await waitFor('new connections to be refused after SIGTERM, with the request in flight', () => refusesConnections(port));
+      expect(service.child.exitCode, 'still running: the request in flight holds it').to.equal(null);
+      downstream.release();
 
       const response = await inFlight;
       expect(response.status).to.equal(200);
@@ -64,6 +76,34 @@ describe('graceful shutdown', () => {
       expect(spans.map((span) => `${span.kind} ${span.name}`)).to.include('2 GET /api/downstream');
       expect(spans.some((span) => span.kind === 3), 'the outgoing client span').to.equal(true);
       for (const span of spans) expect(span.attributes['session.id']).to.equal('session-term-01');
+    } finally {
+      downstream.server.closeAllConnections();
+      downstream.server.close();
+    }
+  });
+
+  it('answers the request in flight at SIGTERM with Connection: close when its answer is written after the signal', async () => {
+    const downstream = await startSlowDownstream();
+    try {
+      service = await startServiceProcess({ DOWNSTREAM_URL: downstream.url, OTEL_TRACES_EXPORTER: 'none' });
+      const running = service;
+      // A first answer on the same kept-alive connection, written before the signal: the control.
+      const before = await fetch(`${running.url}/api/session`);
+      expect(before.headers.get('connection')).to.equal('keep-alive');
+      await before.arrayBuffer();
+
+      const inFlight = fetch(`${running.url}/api/downstream`);
+      await waitFor('the downstream call', () => downstream.received() === 1);
+      const exitCode = running.stop('SIGTERM');
+      // Logged in the signal handler, in the same turn as shutdown stops keep-alive.
+      await waitFor('the "shutting down" log line', () => running.logLines().some((line) => line['message'] === 'shutting down'));
+      downstream.release();
+
+      const response = await inFlight;
+      expect(response.status).to.equal(200);
+      expect(response.headers.get('connection'), 'the answer written after SIGTERM').to.equal('close');
+      await response.arrayBuffer();
+      expect(await exitCode).to.equal(0);
     } finally {
       downstream.server.closeAllConnections();
       downstream.server.close();

@@ -2,9 +2,10 @@ import { expect } from 'chai';
 import { SignJWT } from 'jose';
 import { SESSION_ID_PATTERN } from '../../src/context/session-id.ts';
 import { DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT } from '../../src/telemetry/start-telemetry.ts';
-import { startOtlpSink, type OtlpSink } from '../support/otlp-sink.ts';
+import { SERVER_SPAN_KIND, startOtlpSink, waitForServerSpans, type OtlpSink } from '../support/otlp-sink.ts';
 import { rawRequest, type RawResponse } from '../support/raw-http.ts';
-import { startServiceProcess, waitFor, type ServiceProcess } from '../support/service-process.ts';
+import { startServiceProcess, type ServiceProcess } from '../support/service-process.ts';
+import { accessLineTraceId, waitForLogLines } from '../support/wait-for-log-lines.ts';
 
 /** What a case must get back. */
 type Expectation =
@@ -22,6 +23,7 @@ interface HostileCase {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const FORGED = '{"level":"error","message":"forged"}';
 const SECRET = 'development-only-secret-do-not-deploy';
+const LONG_USER_AGENT_CASE = 'user agent of 8 KiB';
 const utf8AsLatin1 = (text: string): string => Buffer.from(text, 'utf8').toString('latin1');
 const get = (...headers: string[]): string => ['GET /api/session HTTP/1.1', 'Host: service', ...headers].join('\r\n');
 const postLogin = (...headers: string[]): string =>
@@ -96,7 +98,7 @@ async function cases(): Promise<HostileCase[]> {
     { name: 'unknown method', head: 'FOO /api/session HTTP/1.1\r\nHost: service', expect: rejectedByParser },
     { name: 'space in the path', head: 'GET /a b HTTP/1.1\r\nHost: service', expect: rejectedByParser },
     { name: 'encoded CRLF and a forged line in the path', head: `GET /api/x%0d%0a${encodeURIComponent(FORGED)} HTTP/1.1\r\nHost: service`, expect: { status: 404, session: 'fresh' } },
-    { name: 'user agent of 8 KiB', head: get(`User-Agent: ${'u'.repeat(8192)}`), expect: fresh },
+    { name: LONG_USER_AGENT_CASE, head: get(`User-Agent: ${'u'.repeat(8192)}`), expect: fresh },
     { name: 'path of 4 KiB', head: `GET /${'p'.repeat(4096)} HTTP/1.1\r\nHost: service`, expect: { status: 404, session: 'fresh' } },
     { name: 'broken percent-encoding in the path', head: 'GET /api/%zz HTTP/1.1\r\nHost: service', expect: { status: 404, session: 'fresh' } },
   ];
@@ -125,6 +127,18 @@ describe('hostile input, sent byte for byte to the running service', function ()
     await service.stop();
     await sink.close();
   });
+
+  /**
+   * The trace ids of the requests that reached the app (those the session middleware answered
+   * with an x-session-id); each must carry one, else what the checks below wait for is unknown.
+   */
+  const tracedRequests = (): string[] => {
+    const reachedTheApp = results.filter(({ response }) => response.headers['x-session-id'] !== undefined);
+    expect(reachedTheApp.length, 'requests that reached the app').to.be.at.least(25);
+    const untraced = reachedTheApp.filter(({ response }) => response.headers['x-trace-id'] === undefined);
+    expect(untraced.map(({ testCase }) => testCase.name), 'answered without an x-trace-id').to.deep.equal([]);
+    return reachedTheApp.map(({ response }) => response.headers['x-trace-id']!);
+  };
 
   it('has at least 40 cases', () => {
     expect(results.length).to.be.at.least(40);
@@ -157,7 +171,10 @@ describe('hostile input, sent byte for byte to the running service', function ()
     expect((await fetch(`${service.url}/healthz`)).status).to.equal(200);
   });
 
-  it('writes one parseable JSON object per log line: no input starts a line or forges a field', () => {
+  it('writes one parseable JSON object per log line: no input starts a line or forges a field', async () => {
+    // Each request's access line is its last line, written on 'finish': once every traced
+    // request's access line is read, every line those requests wrote is.
+    await waitForLogLines(service, 'the access line of every request that reached the app', tracedRequests(), accessLineTraceId, 20_000);
     const lines = service.logLines();
     expect(lines.filter((line) => 'unparsed' in line)).to.deep.equal([]);
     expect(lines.filter((line) => line['message'] === 'forged')).to.deep.equal([]);
@@ -169,15 +186,19 @@ describe('hostile input, sent byte for byte to the running service', function ()
   });
 
   it(`keeps every span attribute within ${DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT} characters and every session.id valid`, async () => {
-    await waitFor('the spans of the hostile requests', () => sink.spans.filter((span) => span.kind === 2).length >= 25, 20_000);
+    const longUserAgent = results.find(({ testCase }) => testCase.name === LONG_USER_AGENT_CASE)!.response.headers['x-trace-id'];
+    expect(longUserAgent, 'the trace id of the 8 KiB user agent request').to.be.a('string');
+    const byTrace = await waitForServerSpans(sink, tracedRequests(), 20_000);
     let longest = 0;
     for (const span of sink.spans) {
       for (const value of Object.values(span.attributes)) longest = Math.max(longest, String(value).length);
       expect(SESSION_ID_PATTERN.test(String(span.attributes['session.id'])), span.name).to.equal(true);
     }
     expect(longest).to.be.at.most(DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT);
-    const userAgents = sink.spans.map((span) => span.attributes['user_agent.original']).filter((value) => typeof value === 'string');
-    expect(userAgents.map((value) => value.length), 'the 8 KiB user agent, cut to the limit').to.include(DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT);
+    const serverSpan = byTrace.get(longUserAgent!)!.find((span) => span.kind === SERVER_SPAN_KIND)!;
+    expect(String(serverSpan.attributes['user_agent.original']), 'the 8 KiB user agent, cut to the limit').to.equal(
+      'u'.repeat(DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT),
+    );
     console.log(`      ${sink.spans.length} spans, longest attribute ${longest} characters`);
   });
 });

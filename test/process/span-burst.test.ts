@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { startOtlpSink, type OtlpSink } from '../support/otlp-sink.ts';
+import { startOtlpSink, waitForServerSpans, type OtlpSink } from '../support/otlp-sink.ts';
 import { startServiceProcess, type ServiceProcess } from '../support/service-process.ts';
 
 /**
@@ -31,14 +31,11 @@ async function burst(service: ServiceProcess): Promise<string[]> {
 /** How many spans one request records, measured on a request of its own before the burst. */
 async function spansPerRequest(service: ServiceProcess, sink: OtlpSink): Promise<number> {
   const response = await fetch(`${service.url}/api/session`, { headers: { 'x-session-id': 'burst-calibration' } });
-  const traceId = response.headers.get('x-trace-id');
-  const deadline = Date.now() + 10_000;
-  // The batch processor exports on its schedule; wait for the trace's server span.
-  while (!sink.spans.some((span) => span.traceId === traceId && span.kind === 2)) {
-    if (Date.now() > deadline) throw new Error('calibration trace never arrived');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  const count = sink.spans.filter((span) => span.traceId === traceId).length;
+  expect(response.status).to.equal(200);
+  const traceId = response.headers.get('x-trace-id')!;
+  // The batch processor exports on its schedule; one request alone is far from a full batch,
+  // so its spans all come with its server span.
+  const count = (await waitForServerSpans(sink, [traceId])).get(traceId)!.length;
   sink.spans.length = 0;
   return count;
 }

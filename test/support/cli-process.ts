@@ -17,7 +17,7 @@ export interface RunningCommand {
   readonly child: ChildProcess;
   stdout(): string;
   stderr(): string;
-  /** Resolves when the command has exited. */
+  /** Resolves when the command has exited and all of its output has been read. */
   readonly exited: Promise<CommandResult>;
 }
 
@@ -33,11 +33,27 @@ export function startTraceCommand(args: string[], env: Record<string, string>): 
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = once(child, 'exit').then(([code]) => ({ code: code as number | null, stdout, stderr }));
+  // 'close', not 'exit': 'exit' can come before the pipes are drained, cutting the output short.
+  const exited = once(child, 'close').then(([code]) => ({ code: code as number | null, stdout, stderr }));
   return { child, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
-/** Runs `npm run trace -- <args>` to completion. */
-export function runTraceCommand(args: string[], env: Record<string, string>): Promise<CommandResult> {
-  return startTraceCommand(args, env).exited;
+/**
+ * Runs `npm run trace -- <args>` to completion. Kills it and rejects, with what it printed,
+ * when it has not exited within `timeoutMs` (default 60 s).
+ */
+export async function runTraceCommand(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<CommandResult> {
+  const command = startTraceCommand(args, env);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      command.child.kill('SIGKILL');
+      reject(new Error(`session-traces ${args.join(' ')} did not exit within ${timeoutMs} ms:\n${command.stdout()}\n${command.stderr()}`));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([command.exited, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

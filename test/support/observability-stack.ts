@@ -1,7 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { freePort, isPortFree } from './ports.ts';
+import { freePorts, isPortFree } from './ports.ts';
 import { answersOk } from './probes.ts';
 import { waitFor } from './service-process.ts';
 
@@ -27,7 +27,12 @@ export function builtBinary(script: 'build-collector.sh' | 'build-jaeger.sh'): s
     .trim();
 }
 
-function run(binary: string, args: string[], env: Record<string, string>): RunningProgram {
+/** A started program and whether it has exited (its output all read). */
+interface StartedProgram extends RunningProgram {
+  exited(): boolean;
+}
+
+function run(binary: string, args: string[], env: Record<string, string>): StartedProgram {
   const child = spawn(binary, args, { cwd: projectRoot, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer): void => {
@@ -35,27 +40,33 @@ function run(binary: string, args: string[], env: Record<string, string>): Runni
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  const exited = once(child, 'exit');
+  // 'close' comes after the pipes are drained: a program that failed has said why by then.
+  let hasExited = false;
+  const closed = once(child, 'close').then(() => {
+    hasExited = true;
+  });
   return {
     child,
     output: () => output,
+    exited: () => hasExited,
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await closed;
     },
   };
 }
 
-async function healthy(url: string, program: RunningProgram, what: string): Promise<void> {
+/** Waits until every one of `urls` answers 2xx; fails at once, with its output, if `program` exits. */
+async function answering(urls: readonly string[], program: StartedProgram, what: string): Promise<void> {
   await waitFor(
-    `${what} to report healthy at ${url}`,
+    `${what} to answer 2xx at ${urls.join(' and ')}`,
     async () => {
-      if (program.child.exitCode !== null) throw new Error(`${what} exited:\n${program.output()}`);
-      return answersOk(url);
+      if (program.exited()) throw new Error(`${what} exited before answering at ${urls.join(' and ')}:\n${program.output()}`);
+      for (const url of urls) if (!(await answersOk(url))) return false;
+      return true;
     },
     30_000,
+    () => `its output so far:\n${program.output().slice(-4000)}`,
   );
 }
 
@@ -65,22 +76,35 @@ export interface Jaeger extends RunningProgram {
   readonly otlpGrpcEndpoint: string;
 }
 
-/** Starts the Jaeger built from the Go module proxy with test/e2e/jaeger.yaml. */
+/** Attempts at starting Jaeger: its ports are chosen ahead, and another process may take one first. */
+const JAEGER_START_ATTEMPTS = 3;
+
+/**
+ * Starts the Jaeger built from the Go module proxy with test/e2e/jaeger.yaml, on free ports,
+ * and resolves once both its health endpoint and its query API (what the tests use) answer.
+ * A port taken by another process between choosing and binding makes Jaeger exit with
+ * "address already in use": then it is started again on new ports.
+ */
 export async function startJaeger(binary: string): Promise<Jaeger> {
-  const ports = {
-    JAEGER_QUERY_PORT: await freePort(),
-    JAEGER_QUERY_GRPC_PORT: await freePort(),
-    JAEGER_HEALTH_PORT: await freePort(),
-    JAEGER_OTLP_GRPC_PORT: await freePort(),
-  };
-  const env = Object.fromEntries(Object.entries(ports).map(([key, value]) => [key, String(value)]));
-  const program = run(binary, ['--config', 'test/e2e/jaeger.yaml'], env);
-  await healthy(`http://127.0.0.1:${ports.JAEGER_HEALTH_PORT}/status`, program, 'Jaeger');
-  return {
-    ...program,
-    queryUrl: `http://127.0.0.1:${ports.JAEGER_QUERY_PORT}`,
-    otlpGrpcEndpoint: `127.0.0.1:${ports.JAEGER_OTLP_GRPC_PORT}`,
-  };
+  for (let attempt = 1; ; attempt++) {
+    const [query, queryGrpc, health, otlpGrpc] = (await freePorts(4)) as [number, number, number, number];
+    const env = {
+      JAEGER_QUERY_PORT: String(query),
+      JAEGER_QUERY_GRPC_PORT: String(queryGrpc),
+      JAEGER_HEALTH_PORT: String(health),
+      JAEGER_OTLP_GRPC_PORT: String(otlpGrpc),
+    };
+    const program = run(binary, ['--config', 'test/e2e/jaeger.yaml'], env);
+    const queryUrl = `http://127.0.0.1:${query}`;
+    try {
+      await answering([`http://127.0.0.1:${health}/status`, `${queryUrl}/api/services`], program, 'Jaeger');
+    } catch (error) {
+      await program.stop();
+      if (attempt < JAEGER_START_ATTEMPTS && /address already in use/i.test(program.output())) continue;
+      throw error;
+    }
+    return { ...program, queryUrl, otlpGrpcEndpoint: `127.0.0.1:${otlpGrpc}` };
+  }
 }
 
 /**
@@ -94,6 +118,11 @@ export async function startCollector(binary: string, jaegerOtlpEndpoint: string)
     }
   }
   const program = run(binary, ['--config', 'otel-collector.yaml'], { JAEGER_OTLP_ENDPOINT: jaegerOtlpEndpoint });
-  await healthy(`http://127.0.0.1:${COLLECTOR_PORTS.health}/`, program, 'the collector');
+  try {
+    await answering([`http://127.0.0.1:${COLLECTOR_PORTS.health}/`], program, 'the collector');
+  } catch (error) {
+    await program.stop();
+    throw error;
+  }
   return program;
 }

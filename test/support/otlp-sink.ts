@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { waitFor } from './service-process.ts';
 
 /** One span as an OTLP/JSON export request carries it, flattened for assertions. */
 export interface SinkSpan {
@@ -105,4 +106,39 @@ export async function startOtlpSink(delayMs = 0): Promise<OtlpSink> {
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/** OTLP's SpanKind for a server span. */
+export const SERVER_SPAN_KIND = 2;
+
+/**
+ * Waits until `sink` holds the server span of each of `traceIds` and returns the spans of those
+ * traces received so far. The server span ends when its response closes, which can be after
+ * the client has the answer, and the batch processor exports on its schedule. The request's
+ * other spans ended before it or in the same turn (the route handler's span, on the same
+ * 'close'), so they came in the same export or an earlier one, unless a full batch split that
+ * turn: wait for a particular span of those explicitly. The timeout names the traces missing.
+ */
+export async function waitForServerSpans(
+  sink: OtlpSink,
+  traceIds: readonly string[],
+  timeoutMs = 10_000,
+): Promise<Map<string, SinkSpan[]>> {
+  const missing = (): string[] => {
+    const served = new Set(sink.spans.filter((span) => span.kind === SERVER_SPAN_KIND).map((span) => span.traceId));
+    return traceIds.filter((traceId) => !served.has(traceId));
+  };
+  await waitFor(
+    `the server spans of ${traceIds.length} traces at the OTLP sink`,
+    () => missing().length === 0,
+    timeoutMs,
+    () => {
+      const absent = missing();
+      return `${absent.length} missing (${sink.spans.length} spans received): ${absent.slice(0, 10).join(', ')}${absent.length > 10 ? ', ...' : ''}`;
+    },
+  );
+  const wanted = new Set(traceIds);
+  const byTrace = new Map<string, SinkSpan[]>(traceIds.map((traceId) => [traceId, []]));
+  for (const span of sink.spans) if (wanted.has(span.traceId)) byTrace.get(span.traceId)!.push(span);
+  return byTrace;
 }

@@ -1,11 +1,16 @@
 import { readFileSync } from 'node:fs';
 
-/** True when `url` answers 2xx; false for any other answer or no answer at all. */
-export function answersOk(url: string): Promise<boolean> {
-  return fetch(url).then(
-    (response) => response.ok,
-    () => false,
-  );
+/**
+ * True when `url` answers 2xx within `timeoutMs` (default 5 s); false for any other answer or
+ * no answer in time, so a probe inside a wait cannot outlast the wait's deadline by more.
+ */
+export function answersOk(url: string, timeoutMs = 5000): Promise<boolean> {
+  return fetch(url, { signal: AbortSignal.timeout(timeoutMs) })
+    .then(async (response) => {
+      await response.arrayBuffer();
+      return response.ok;
+    })
+    .catch(() => false);
 }
 
 /** Resident memory of process `pid` in MiB (one decimal): `VmHWM` (peak) or `VmRSS` (now), from /proc. */

@@ -13,7 +13,10 @@ export interface ServiceProcess {
   logLines(): Record<string, unknown>[];
   /** Everything written to stderr so far. */
   stderr(): string;
-  /** Sends `signal` and resolves with the exit code (null when killed by a signal). */
+  /**
+   * Sends `signal` and resolves with the exit code (null when killed by a signal) once the
+   * process has exited and all of its output has been read.
+   */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -34,9 +37,14 @@ export function startCommand(): string[] {
   return npmScriptCommand('start');
 }
 
+/** How long a spawned service may take to log `listening`: a cold start on a busy 2-core machine. */
+const LISTENING_TIMEOUT_MS = 60_000;
+
 /**
  * Spawns the service with `env` on top of a minimal environment (PORT=0, HOST=127.0.0.1) and
- * resolves once it logs `listening`. Rejects with its output if it exits first.
+ * resolves once it logs `listening` (the port it logs is the one it bound: no port is chosen
+ * ahead and raced for). Rejects with its output if it exits first or does not listen within
+ * 60 s (then it is killed).
  */
 export async function startServiceProcess(
   env: Record<string, string>,
@@ -57,7 +65,15 @@ export async function startServiceProcess(
     lines.push(...parts);
   });
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  // 'close', not 'exit': 'exit' can come before the pipes are drained, and a test reading the
+  // output after stop() (the shutdown's last lines, a configuration error) would miss its end.
+  let closedWith: { code: number | null } | undefined;
+  const exited = once(child, 'close').then(([code]) => {
+    if (stdoutTail !== '') lines.push(stdoutTail);
+    stdoutTail = '';
+    closedWith = { code: code as number | null };
+    return closedWith.code;
+  });
 
   const parsed = (): Record<string, unknown>[] =>
     lines.map((line) => {
@@ -67,21 +83,26 @@ export async function startServiceProcess(
         return { unparsed: line };
       }
     });
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const listening = parsed().find((line) => line['message'] === 'listening');
-      if (listening !== undefined) {
-        clearInterval(timer);
-        resolve(Number(listening['port']));
-      }
-    }, 20);
-    void exited.then((code) => {
-      clearInterval(timer);
-      reject(new Error(`service exited with ${String(code)} before listening:\n${lines.join('\n')}\n${stderr}`));
-    });
-  });
+  const output = (): string => `${lines.join('\n')}\n${stderr}`;
+  let port: number | undefined;
+  try {
+    await waitFor(
+      'the service to log "listening"',
+      () => {
+        const listening = parsed().find((line) => line['message'] === 'listening');
+        if (listening !== undefined) port = Number(listening['port']);
+        else if (closedWith !== undefined) throw new Error(`service exited with ${String(closedWith.code)} before listening:\n${output()}`);
+        return port !== undefined;
+      },
+      LISTENING_TIMEOUT_MS,
+      () => `its output so far:\n${output()}`,
+    );
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${String(port)}`,
     child,
     logLines: parsed,
     stderr: () => stderr,
@@ -92,11 +113,22 @@ export async function startServiceProcess(
   };
 }
 
-/** Polls `condition` every 50 ms until it holds or `timeoutMs` passes (then throws `what`). */
-export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+/**
+ * Polls `condition` every 50 ms until it holds or `timeoutMs` passes, then throws naming
+ * `what` did not arrive, followed by `progress()` when given (what did arrive, what is missing).
+ * An error thrown by `condition` ends the wait at once.
+ */
+export async function waitFor(
+  what: string,
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  progress?: () => string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${progress === undefined ? '' : `; ${progress()}`}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
