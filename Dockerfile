@@ -22,4 +22,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=5 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Exec form: node is PID 1 and receives SIGTERM itself, for the graceful shutdown.
-CMD ["node", "--import", "./src/telemetry/preload.ts", "./src/main.ts"]
+CMD ["node", "--import", "./src/core/preload.ts", "./src/main.ts"]

@@ -1,10 +1,15 @@
 // Type-aware linting: the async rules (no-floating-promises, no-misused-promises)
-// catch the mistakes that break context propagation and graceful shutdown.
+// catch the mistakes that break context propagation and graceful shutdown. The import rules
+// keep the layout's one direction: the core depends on nothing of the repository, other code
+// reaches it only through src/core/index.ts, and core folders reach each other only through
+// their index.ts.
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const CORE_ENTRY_ONLY = 'Import the core through its one public entry, src/core/index.ts.';
+
 export default tseslint.config(
-  { ignores: ['node_modules/', '.cache/', 'bench/results/'] },
+  { ignores: ['node_modules/', '.cache/', 'tools/bench/results/'] },
   eslint.configs.recommended,
   tseslint.configs.strictTypeChecked,
   {
@@ -22,7 +27,58 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    // The rest of src/: the demo and main.ts.
+    files: ['src/**/*.ts'],
+    ignores: ['src/core/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/core/*/**', '**/core/*.ts', '!**/core/index.ts'], message: CORE_ENTRY_ONLY }] },
+      ],
+    },
+  },
+  {
+    // Tooling and every test but the core's own (which test its parts one by one).
+    files: ['tools/**/*.ts', 'test/**/*.ts'],
+    ignores: ['test/core/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/src/core/*/**', '**/src/core/*.ts', '!**/src/core/index.ts'], message: CORE_ENTRY_ONLY }] },
+      ],
+    },
+  },
+  {
+    // Core folders: a sibling folder only through its index.ts; nothing outside the core.
+    files: ['src/core/*/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: String.raw`^\.\./[^./][^/]*/(?!index\.ts$)`, message: 'Import another core folder through its index.ts.' },
+            { regex: String.raw`^\.\./\.\./(?!\.\./package\.json$)`, message: 'The core depends on nothing outside src/core.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/core/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: String.raw`^\./[^/]+/(?!index\.ts$)`, message: 'Import a core folder through its index.ts.' },
+            { regex: String.raw`^\.\./(?!\.\./package\.json$)`, message: 'The core depends on nothing outside src/core.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['test/**/*.ts', 'tools/bench/**/*.ts'],
     rules: {
       // chai assertions are property accesses (`expect(x).to.be.true`).
       '@typescript-eslint/no-unused-expressions': 'off',

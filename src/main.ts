@@ -1,7 +1,8 @@
 /**
- * Composition root of the demo service: `npm start` runs it with the telemetry preload.
- * A service of your own passes its routers: `startService({ routers: [ordersRoutes()] })`.
+ * Composition root: `npm start` runs it with the core's preload. A service passes its own
+ * routes; the two demo lines go when the demo folder does.
  */
-import { startService } from './server/start-service.ts';
+import { startService } from './core/index.ts';
+import { demoRoutes } from './demo/index.ts';
 
-startService();
+startService({ routes: [demoRoutes] });

@@ -1,0 +1,74 @@
+import { readConfigFrom, type Env } from './env-reader.ts';
+
+/** Values accepted by NODE_ENV, in any letter case. */
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+/** Log levels accepted by LOG_LEVEL (winston's npm levels). */
+export const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Hosts outgoing calls may carry baggage to when BAGGAGE_ALLOWED_HOSTS is unset: loopback only. */
+export const DEFAULT_BAGGAGE_ALLOWED_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '::1'];
+
+/**
+ * What every service configures, read once from the environment at startup. A service's own
+ * variables are read the same way (`readConfigFrom` with an `EnvReader`), next to these.
+ *
+ * OTEL_* variables are deliberately absent: they belong to the OpenTelemetry SDK, which reads
+ * them itself.
+ */
+export interface CoreConfig {
+  /** NODE_ENV: `development` (default), `test` or `production`, read in any case, stored lower case. */
+  readonly nodeEnv: NodeEnv;
+  /** PORT: TCP port to listen on, default 3000 (0 picks a free port). */
+  readonly port: number;
+  /** HOST: interface to bind, default `0.0.0.0`. */
+  readonly host: string;
+  /** LOG_LEVEL: winston npm level, default `info`. */
+  readonly logLevel: LogLevel;
+  /**
+   * TRUST_INCOMING_BAGGAGE: `true` for an internal service whose callers are other services
+   * of the system: `user.id` and other entries of incoming baggage are admitted (where the
+   * baggage is extracted, for the whole process), adopted and forwarded. Default `false`: an
+   * edge admits only a valid `session.id` and never trusts identity claimed by a client.
+   */
+  readonly trustIncomingBaggage: boolean;
+  /** PROPAGATE_USER_ID: put `user.id` into outgoing baggage, default `false`. */
+  readonly propagateUserId: boolean;
+  /**
+   * BAGGAGE_ALLOWED_HOSTS: comma-separated host names that outgoing HTTP calls may carry
+   * baggage to; any other host gets none. Default {@link DEFAULT_BAGGAGE_ALLOWED_HOSTS}
+   * (loopback): list the services you call.
+   */
+  readonly baggageAllowedHosts: ReadonlySet<string>;
+  /** JSON_BODY_LIMIT: largest accepted JSON body, above zero, default `100kb` (bigger answers 413). */
+  readonly jsonBodyLimit: string;
+  /** SHUTDOWN_TIMEOUT_MS: how long SIGTERM waits for requests and telemetry, default 10000. */
+  readonly shutdownTimeoutMs: number;
+  /**
+   * SESSION_TELEMETRY_BRIDGE: `false` leaves out the session span processor, to measure what
+   * it costs. The baggage policy applies either way. Default `true`.
+   */
+  readonly sessionTelemetryBridge: boolean;
+}
+
+/**
+ * Reads and validates the core configuration.
+ * @throws {ConfigError} listing every problem, so one restart fixes them all.
+ */
+export function readCoreConfig(env: Env): CoreConfig {
+  return readConfigFrom(env, (read) => ({
+    nodeEnv: read.oneOfAnyCase('NODE_ENV', NODE_ENVS, 'development'),
+    port: read.integer('PORT', 3000, 0, 65535),
+    host: read.string('HOST', '0.0.0.0'),
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    trustIncomingBaggage: read.boolean('TRUST_INCOMING_BAGGAGE', false),
+    propagateUserId: read.boolean('PROPAGATE_USER_ID', false),
+    baggageAllowedHosts: read.hostList('BAGGAGE_ALLOWED_HOSTS', DEFAULT_BAGGAGE_ALLOWED_HOSTS),
+    // At least one non-zero digit: a limit of 0 would answer 413 to every JSON body.
+    jsonBodyLimit: read.matching('JSON_BODY_LIMIT', /^0*[1-9]\d*(b|kb|mb)$/i, '100kb', 'a size above zero in b, kb or mb, such as 100kb or 1mb'),
+    shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
+    sessionTelemetryBridge: read.boolean('SESSION_TELEMETRY_BRIDGE', true),
+  }));
+}

@@ -1,0 +1,26 @@
+/** The session context: one AsyncLocalStorage, its typed accessors and the Express middleware. */
+export {
+  forEachSessionTelemetry,
+  SESSION_KEYS,
+  SESSION_TELEMETRY,
+  SessionMapKey,
+  type SessionTelemetry,
+  type SessionValues,
+} from './session-map-key.ts';
+export { ATTR_SESSION_ID, ATTR_USER_ID } from './semconv.ts';
+export {
+  currentSessionStore,
+  getByKey,
+  runInSessionStore,
+  runOutsideSession,
+  sessionSlotOf,
+  setByKey,
+  withSessionSlot,
+  type SessionSlot,
+  type SessionStore,
+} from './session-storage.ts';
+export { runWithSession, type InitialSessionValues } from './run-with-session.ts';
+export { isValidSessionId, newSessionId, SESSION_ID_PATTERN } from './session-id.ts';
+export { deriveSessionId } from './derive-session-id.ts';
+export { isValidUserId, USER_ID_PATTERN } from './user-id.ts';
+export { sessionContext, type SessionContextOptions } from './session-middleware.ts';

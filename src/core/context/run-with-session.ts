@@ -1,0 +1,38 @@
+import { context, propagation } from '@opentelemetry/api';
+import { forEachSessionTelemetry, SESSION_KEYS, SESSION_TELEMETRY, type SessionValues } from './session-map-key.ts';
+import { isValidSessionId, newSessionId } from './session-id.ts';
+import { createSessionStore, runInSessionStore } from './session-storage.ts';
+import { isValidUserId } from './user-id.ts';
+
+/** Values a session starts with: the session id is required, the rest optional. */
+export type InitialSessionValues = Pick<SessionValues, 'sessionId'> & Partial<SessionValues>;
+
+/**
+ * Runs `fn` inside a new session: a fresh session store and an OpenTelemetry context whose
+ * baggage carries the session's telemetry keys (`session.id`, `user.id`), for code that reads
+ * the active baggage itself.
+ *
+ * Use it for work that does not come in over HTTP (jobs, queue consumers); HTTP requests get
+ * theirs from the session middleware. Nested calls start an independent session. The values
+ * are checked as the middleware checks headers: an invalid session id is replaced by a new
+ * one, an invalid user id is left out.
+ */
+export function runWithSession<T>(values: InitialSessionValues, fn: () => T): T {
+  // Values from a queue message are input like any other: the middleware's rules apply.
+  const store = createSessionStore(
+    {
+      sessionId: isValidSessionId(values.sessionId) ? values.sessionId : newSessionId(),
+      ...(isValidUserId(values.userId) ? { userId: values.userId } : {}),
+    },
+    [],
+  );
+  const active = context.active();
+  // The session's own entries replace whatever session entries the context held.
+  let baggage = propagation.getBaggage(active)?.removeEntries(...SESSION_TELEMETRY_NAMES) ?? propagation.createBaggage();
+  forEachSessionTelemetry(store.values, ({ name }, value) => {
+    baggage = baggage.setEntry(name, { value });
+  });
+  return context.with(propagation.setBaggage(active, baggage), runInSessionStore<T>, undefined, store, fn);
+}
+
+const SESSION_TELEMETRY_NAMES = SESSION_KEYS.map((key) => SESSION_TELEMETRY[key].name);

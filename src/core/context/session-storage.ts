@@ -1,0 +1,113 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { context, createContextKey, diag, ROOT_CONTEXT, type Context, type Span } from '@opentelemetry/api';
+import { forEachSessionTelemetry, SESSION_TELEMETRY, type SessionMapKey, type SessionValues } from './session-map-key.ts';
+
+/** The per-session state held in the AsyncLocalStorage. */
+export interface SessionStore {
+  /** Current values; mutated only through {@link setByKey}. */
+  readonly values: Partial<SessionValues>;
+  /**
+   * Spans that started before this store existed (the HTTP server span): {@link setByKey}
+   * mirrors new values onto them, because the span processor only tags spans at their start.
+   */
+  readonly earlySpans: readonly Span[];
+}
+
+/**
+ * A holder for a request's session, placed in the request's OpenTelemetry context when its
+ * headers are extracted (before any middleware runs) and filled by the session middleware.
+ *
+ * Why: the HTTP instrumentation binds `req` and `res` to that context, so their listeners
+ * (`req.on('end')`, `res.on('finish')`) and everything they start run in it, outside the
+ * AsyncLocalStorage run of the middleware. Through the slot they still find their session.
+ */
+export interface SessionSlot {
+  store: SessionStore | undefined;
+}
+
+// The one AsyncLocalStorage of the project. Entered only through run(); never enterWith().
+const storage = new AsyncLocalStorage<SessionStore>();
+const SESSION_SLOT_KEY = createContextKey('session-context-service: session slot');
+
+let warnedAboutWriteOutsideSession = false;
+
+/**
+ * A new store holding `values` (owned by the store from now on: pass a fresh object);
+ * `earlySpans` get the values' span attributes now and on every later {@link setByKey}.
+ */
+export function createSessionStore(values: Partial<SessionValues>, earlySpans: readonly Span[]): SessionStore {
+  const store: SessionStore = { values, earlySpans };
+  if (earlySpans.length > 0) {
+    forEachSessionTelemetry(values, ({ name }, value) => {
+      for (const span of earlySpans) span.setAttribute(name, value);
+    });
+  }
+  return store;
+}
+
+/**
+ * Runs `fn` with `store` as the current session. Internal: request code gets its store from
+ * the session middleware, other code from `runWithSession`.
+ */
+export function runInSessionStore<T>(store: SessionStore, fn: () => T): T {
+  return storage.run(store, fn);
+}
+
+/** `ctx` with an empty {@link SessionSlot}; the propagator calls it at extraction. */
+export function withSessionSlot(ctx: Context): Context {
+  const slot: SessionSlot = { store: undefined };
+  return ctx.setValue(SESSION_SLOT_KEY, slot);
+}
+
+/** The {@link SessionSlot} of `ctx`, if its headers were extracted by the session propagator. */
+export function sessionSlotOf(ctx: Context): SessionSlot | undefined {
+  return ctx.getValue(SESSION_SLOT_KEY) as SessionSlot | undefined;
+}
+
+/**
+ * The current session store, or `undefined` outside any session: the store of the innermost
+ * `run` (middleware, `runWithSession`), else the one of the request whose OpenTelemetry
+ * context is active (listeners on `req`/`res` and what they start).
+ */
+export function currentSessionStore(): SessionStore | undefined {
+  return storage.getStore() ?? sessionSlotOf(context.active())?.store;
+}
+
+/**
+ * Runs `fn` outside any session and trace: for the process's own work (telemetry
+ * diagnostics, start-up and shutdown lines) that may be triggered from inside a request,
+ * such as the span exporter's timer, and must not be stamped with that request's identity.
+ */
+export function runOutsideSession<T>(fn: () => T): T {
+  return storage.exit(() => context.with(ROOT_CONTEXT, fn));
+}
+
+/**
+ * Reads one value of the current session.
+ * @returns the value, or `undefined` when it is unset or when called outside any session.
+ */
+export function getByKey<K extends SessionMapKey>(key: K): SessionValues[K] | undefined {
+  return currentSessionStore()?.values[key];
+}
+
+/**
+ * Sets one value of the current session. It is visible to everything that runs later in the
+ * same async chain, is added to every span started afterwards, and is mirrored onto the
+ * spans that started before the session existed (the request's root span).
+ *
+ * Outside any session the write is ignored, with a one-time warning through the
+ * OpenTelemetry diagnostic logger: there is no session to write to.
+ */
+export function setByKey<K extends SessionMapKey>(key: K, value: SessionValues[K]): void {
+  const store = currentSessionStore();
+  if (store === undefined) {
+    if (!warnedAboutWriteOutsideSession) {
+      warnedAboutWriteOutsideSession = true;
+      diag.warn(`setByKey(${JSON.stringify(key)}) called outside any session; the write is ignored`);
+    }
+    return;
+  }
+  store.values[key] = value;
+  const { name } = SESSION_TELEMETRY[key];
+  for (const span of store.earlySpans) span.setAttribute(name, value);
+}

@@ -1,0 +1,53 @@
+/**
+ * The core of a service made from this template: the one module other code imports.
+ *
+ * - Run a service: `startService({ routes: [myRoutes] })`, started with the preload
+ *   (`node --import ./src/core/preload.ts ./src/main.ts`).
+ * - The session: `getByKey` / `setByKey` with `SessionMapKey`, `runWithSession` for work that
+ *   does not come in over HTTP.
+ * - Errors: throw `HttpError` for an answer with a status and a stable code.
+ * - Configuration of your own: `readConfigFrom(service.env, (read) => …)`.
+ */
+export {
+  startService,
+  createServiceApp,
+  type Readiness,
+  type RoutesFactory,
+  type ServiceAppDependencies,
+  type ServiceContext,
+  type ServiceOptions,
+} from './server/index.ts';
+export {
+  ATTR_SESSION_ID,
+  ATTR_USER_ID,
+  deriveSessionId,
+  getByKey,
+  isValidSessionId,
+  isValidUserId,
+  newSessionId,
+  runWithSession,
+  SESSION_ID_PATTERN,
+  SESSION_TELEMETRY,
+  sessionContext,
+  SessionMapKey,
+  setByKey,
+  USER_ID_PATTERN,
+  type InitialSessionValues,
+  type SessionContextOptions,
+  type SessionTelemetry,
+  type SessionValues,
+} from './context/index.ts';
+export { HttpError, type ErrorBody } from './http/index.ts';
+export { createLogger, type Logger, type LoggerOptions } from './logging/index.ts';
+export {
+  ConfigError,
+  DEFAULT_BAGGAGE_ALLOWED_HOSTS,
+  EnvReader,
+  readConfigFrom,
+  readCoreConfig,
+  type CoreConfig,
+  type Env,
+  type LogLevel,
+  type NodeEnv,
+} from './config/index.ts';
+export { registeredTelemetry, startServiceTelemetry, type SpanDelivery, type Telemetry } from './telemetry/index.ts';

@@ -1,0 +1,44 @@
+import express, { type Express, type Router } from 'express';
+import type { CoreConfig } from '../config/index.ts';
+import { sessionContext } from '../context/index.ts';
+import { errorHandler, notFound } from '../http/index.ts';
+import { accessLog, nameRoutesWithMountPath, type Logger } from '../logging/index.ts';
+import type { SpanDelivery } from '../telemetry/index.ts';
+import { healthRoutes, type Readiness } from './health-routes.ts';
+
+/** Everything the app needs, built by {@link startService} or a test. */
+export interface ServiceAppDependencies {
+  readonly config: Pick<CoreConfig, 'jsonBodyLimit'>;
+  readonly logger: Logger;
+  readonly readiness: Readiness;
+  readonly spanDelivery: () => Promise<SpanDelivery>;
+  /** The service's own routers, mounted under {@link mountPath} in this order. Default none. */
+  readonly routers?: readonly Router[];
+  /** Where the routers are mounted. Default `/api`. */
+  readonly mountPath?: string;
+}
+
+/**
+ * Builds the Express application of a service; never listens.
+ *
+ * The order is the core's contract: the session context first, so every later middleware,
+ * span and log line belongs to the session; then the access log, the JSON body parser, the
+ * health probes, the service's routers, a JSON 404 and the JSON error handler.
+ */
+export function createServiceApp(deps: ServiceAppDependencies): Express {
+  const { config, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  nameRoutesWithMountPath(app);
+
+  app.use(sessionContext());
+  app.use(accessLog(logger));
+  app.use(express.json({ limit: config.jsonBodyLimit }));
+
+  app.use(healthRoutes(deps.readiness, deps.spanDelivery));
+  for (const router of deps.routers ?? []) app.use(deps.mountPath ?? '/api', router);
+
+  app.use(notFound);
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,101 @@
+import { once } from 'node:events';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Logger } from '../logging/index.ts';
+import type { Readiness } from './health-routes.ts';
+import type { Telemetry } from '../telemetry/index.ts';
+
+/** The answers of a server not yet finished; see {@link trackResponses}. */
+export interface ResponseTracker {
+  /**
+   * From now on no connection is kept alive: of the unfinished responses, the last one of
+   * each connection says `Connection: close` when its head is not written yet, as does the
+   * response to every request arriving later; Node closes a connection once such a response
+   * is written. Idempotent.
+   */
+  stopKeepAlive(): void;
+}
+
+/**
+ * Tracks the responses of `server` that are not finished yet, so that shutdown can decide
+ * `Connection: close` when each answer is written rather than when its request arrived.
+ * Call it right after creating the server, before it takes requests. Per request it costs a
+ * set insertion and one shared 'close' listener (Node emits 'close' on every response:
+ * finished, aborted, or queued behind a pipelined request on a connection that died).
+ */
+export function trackResponses(server: Server): ResponseTracker {
+  const unfinished = new Set<ServerResponse>();
+  let keepAlive = true;
+  function forget(this: ServerResponse): void {
+    unfinished.delete(this);
+  }
+  // Prepended: the app may write the whole answer synchronously in its own listener.
+  server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+    if (!keepAlive) {
+      res.shouldKeepAlive = false;
+      return;
+    }
+    unfinished.add(res);
+    res.on('close', forget);
+  });
+  return {
+    stopKeepAlive() {
+      keepAlive = false;
+      // Only the last response of a connection: Node closes the connection after a response
+      // that says `close`, and requests pipelined behind it would go unanswered.
+      const lastOfConnection = new Map<Socket, ServerResponse>();
+      for (const res of unfinished) lastOfConnection.set(res.req.socket, res);
+      for (const res of lastOfConnection.values()) {
+        if (!res.headersSent) res.shouldKeepAlive = false;
+      }
+      unfinished.clear();
+    },
+  };
+}
+
+/** Options of {@link shutDownGracefully}. */
+export interface ShutdownOptions {
+  readonly server: Server;
+  /** The server's {@link trackResponses}: answers written from now on close their connection. */
+  readonly responses: ResponseTracker;
+  readonly readiness: Readiness;
+  readonly telemetry: Pick<Telemetry, 'shutdown'>;
+  readonly logger: Logger;
+  /** Upper bound for the whole shutdown, requests and telemetry flush together. */
+  readonly timeoutMs: number;
+}
+
+/**
+ * Stops the service: readiness off, no new connections, in-flight requests finish, then
+ * telemetry is flushed. Bounded by `timeoutMs`; requests still running at the deadline are
+ * cut off.
+ * @returns the exit code: 0 when every request finished in time, 1 otherwise.
+ */
+export async function shutDownGracefully(options: ShutdownOptions): Promise<number> {
+  const { server, logger } = options;
+  const deadline = Date.now() + options.timeoutMs;
+  options.readiness.ready = false;
+  options.responses.stopKeepAlive();
+
+  const closed = once(server, 'close').then(() => true);
+  server.close();
+  // close() closes the connections idle now; keep-alive connections whose request is still
+  // running become idle later and would hold the server open until the client lets go.
+  const idleSweeper = setInterval(() => {
+    server.closeIdleConnections();
+  }, 50);
+  // Leave a share of the budget for the telemetry flush.
+  const drained = await Promise.race([closed, sleep(options.timeoutMs * 0.8).then(() => false)]);
+  clearInterval(idleSweeper);
+  if (!drained) {
+    logger.warn('shutdown deadline reached with requests still running; closing their connections');
+    server.closeAllConnections();
+  }
+  await options.telemetry.shutdown(Math.max(deadline - Date.now(), 100));
+  logger.info('shutdown complete', { drained });
+  return drained ? 0 : 1;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,40 @@
+import { Router, type RequestHandler } from 'express';
+import { HEALTH_PROBE_PATHS, isHealthProbeRequest, type SpanDelivery } from '../telemetry/index.ts';
+
+/** Whether the service takes new work; graceful shutdown turns it off first. */
+export interface Readiness {
+  ready: boolean;
+}
+
+/**
+ * Express also routes targets the instrumentation traces (an absolute-form target, a raw
+ * `#`): those fall through to the 404, so no probe answer is ever traced.
+ */
+const onlyUntracedProbes: RequestHandler = (req, _res, next) => {
+  if (isHealthProbeRequest(req.method, req.originalUrl)) {
+    next();
+    return;
+  }
+  // Declined: unmatched like any unknown path, also in the access line's `http.route`.
+  req.route = undefined;
+  next('route');
+};
+
+/**
+ * `GET /healthz`: liveness, 200 while the process serves HTTP.
+ * `GET /readyz`: readiness, 200 `{"status":"ready"}` or 503 `{"status":"shutting_down"}`,
+ * with the span delivery counters, so lost telemetry is visible from outside.
+ * Both are exact (case-sensitive, no trailing slash) and untraced: a request answered here is
+ * one the HTTP instrumentation ignored, as both decide by {@link isHealthProbeRequest}.
+ */
+export function healthRoutes(readiness: Readiness, spanDelivery: () => Promise<SpanDelivery>): Router {
+  const router = Router({ caseSensitive: true, strict: true });
+  router.get(HEALTH_PROBE_PATHS.liveness, onlyUntracedProbes, (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get(HEALTH_PROBE_PATHS.readiness, onlyUntracedProbes, async (_req, res) => {
+    const telemetry = await spanDelivery();
+    res.status(readiness.ready ? 200 : 503).json({ status: readiness.ready ? 'ready' : 'shutting_down', telemetry });
+  });
+  return router;
+}

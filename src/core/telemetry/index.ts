@@ -1,0 +1,13 @@
+/** The OpenTelemetry bridge: SDK start-up, session span attributes and baggage policy. */
+export { startTelemetry, disabledTelemetry, DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, type Telemetry, type TelemetryOptions } from './start-telemetry.ts';
+export { createInstrumentations } from './instrumentations.ts';
+export { HEALTH_PROBE_PATHS, isHealthProbeRequest } from './health-probes.ts';
+export { SessionSpanProcessor } from './session-span-processor.ts';
+export { SessionBaggagePropagator, outgoingBaggage, type BaggagePolicy } from './session-baggage-propagator.ts';
+export { SpanLossMonitor, type SpanDelivery } from './span-loss-monitor.ts';
+export { DEFAULT_MAX_QUEUE_SIZE } from './span-processors-from-env.ts';
+export { registerTelemetry, registeredTelemetry } from './telemetry-registry.ts';
+export { DiagnosticsToLogger } from './diag-to-logger.ts';
+export { describeTelemetryError } from './describe-telemetry-error.ts';
+export { admitIncomingBaggage } from './incoming-baggage-policy.ts';
+export { startServiceTelemetry, type ServiceTelemetryOptions } from './start-service-telemetry.ts';

@@ -1,0 +1,107 @@
+import {
+  propagation,
+  type Baggage,
+  type Context,
+  type TextMapGetter,
+  type TextMapPropagator,
+  type TextMapSetter,
+} from '@opentelemetry/api';
+import { W3CBaggagePropagator } from '@opentelemetry/core';
+import {
+  currentSessionStore,
+  forEachSessionTelemetry,
+  SESSION_KEYS,
+  SESSION_TELEMETRY,
+  withSessionSlot,
+  type SessionStore,
+} from '../context/index.ts';
+import { admitIncomingBaggage } from './incoming-baggage-policy.ts';
+import { takeOutgoingHost } from './outgoing-destination.ts';
+
+/** What crosses the process boundary in W3C baggage, in and out. */
+export interface BaggagePolicy {
+  /**
+   * Admit every entry of incoming baggage (`user.id` included), for internal services whose
+   * callers are trusted services of the same system. When `false` (an edge), only a valid
+   * `session.id` is admitted. See {@link admitIncomingBaggage}.
+   */
+  readonly trustIncomingBaggage: boolean;
+  /** Send `user.id` in outgoing baggage. When `false`, it never leaves the process. */
+  readonly propagateUserId: boolean;
+  /**
+   * Host names (lower case) that outgoing HTTP requests may carry baggage to. A request to
+   * any other host, or an inject whose destination is unknown (it did not come through the
+   * http or undici instrumentation), carries none. Default: no restriction.
+   */
+  readonly baggageAllowedHosts?: ReadonlySet<string>;
+}
+
+/**
+ * W3C baggage propagation that enforces the session's trust boundary.
+ *
+ * - Extract: the caller's baggage is filtered by the trust policy before any code sees it
+ *   ({@link admitIncomingBaggage}), and the context gets the request's session slot, through
+ *   which listeners on `req`/`res` find the session the middleware creates.
+ * - Inject: `session.id` (and `user.id`, if allowed) are written from the session store at
+ *   the moment of the call, so a `setByKey` made earlier in the request is what goes out;
+ *   outside any session neither goes out. Other entries of the context's baggage go along
+ *   (at an untrusted edge, only entries the service itself set).
+ */
+export class SessionBaggagePropagator implements TextMapPropagator {
+  readonly #w3c = new W3CBaggagePropagator();
+  readonly #policy: BaggagePolicy;
+
+  constructor(policy: BaggagePolicy) {
+    this.#policy = policy;
+  }
+
+  inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
+    const host = takeOutgoingHost();
+    const allowed = this.#policy.baggageAllowedHosts;
+    // A third party gets no baggage at all: not the session, not what callers sent along. A
+    // destination this propagator cannot see (another instrumentation, a manual inject) is
+    // treated as one, since it cannot be shown to be on the list.
+    if (allowed !== undefined && (host === undefined || !allowed.has(host))) return;
+    const outgoing = outgoingBaggage(propagation.getBaggage(context), currentSessionStore(), this.#policy);
+    if (outgoing === undefined) return;
+    this.#w3c.inject(propagation.setBaggage(context, outgoing), carrier, setter);
+  }
+
+  extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
+    const extracted = this.#w3c.extract(context, carrier, getter);
+    const incoming = propagation.getBaggage(extracted);
+    // Unchanged baggage is the process's own (the carrier had none): not the caller's to filter.
+    if (incoming === undefined || incoming === propagation.getBaggage(context)) return withSessionSlot(extracted);
+    const admitted = admitIncomingBaggage(incoming, this.#policy.trustIncomingBaggage);
+    const filtered =
+      admitted === undefined ? propagation.deleteBaggage(extracted) : propagation.setBaggage(extracted, admitted);
+    return withSessionSlot(filtered);
+  }
+
+  fields(): string[] {
+    return this.#w3c.fields();
+  }
+}
+
+/**
+ * The baggage to send: the context's entries, with the session's entries (`session.id`, and
+ * `user.id` when the policy lets identity travel; see `SESSION_TELEMETRY`) taken from `store`
+ * only, never from the context.
+ * @returns `undefined` when there is nothing to send.
+ */
+export function outgoingBaggage(
+  current: Baggage | undefined,
+  store: SessionStore | undefined,
+  policy: Pick<BaggagePolicy, 'propagateUserId'>,
+): Baggage | undefined {
+  let baggage = current === undefined ? EMPTY_BAGGAGE : current.removeEntries(...SESSION_TELEMETRY_NAMES);
+  if (store !== undefined) {
+    forEachSessionTelemetry(store.values, ({ name, baggage: travels }, value) => {
+      if (travels === 'always' || (travels === 'identity' && policy.propagateUserId)) baggage = baggage.setEntry(name, { value });
+    });
+  }
+  return baggage.getAllEntries().length === 0 ? undefined : baggage;
+}
+
+const EMPTY_BAGGAGE = propagation.createBaggage();
+const SESSION_TELEMETRY_NAMES = SESSION_KEYS.map((key) => SESSION_TELEMETRY[key].name);

@@ -1,0 +1,43 @@
+import { Router, type Request } from 'express';
+import type { DownstreamTarget } from './demo-config.ts';
+import { HttpError, type Logger } from '../core/index.ts';
+
+/** How long `GET /api/downstream` waits for the downstream service. */
+const DOWNSTREAM_TIMEOUT_MS = 5000;
+
+/**
+ * `GET /api/downstream`: calls `downstream` with `fetch` (the instrumentation adds
+ * `traceparent`, the session propagator adds `baggage`) and answers
+ * `{"status", "downstream": <its JSON body>}`; 502 when the downstream fails or answers
+ * something other than JSON.
+ *
+ * `'self'` calls this service's own `/api/session` at `127.0.0.1` and the port the request
+ * arrived on: the port actually listened on, also with PORT=0. (`127.0.0.1` is also the
+ * default of BAGGAGE_ALLOWED_HOSTS then; a service bound to an IPv6 address only needs a
+ * DOWNSTREAM_URL.)
+ */
+export function downstreamRoutes(downstream: DownstreamTarget, logger: Logger): Router {
+  const router = Router();
+  router.get('/downstream', async (req, res) => {
+    let response: Response;
+    let body: unknown;
+    try {
+      const url = downstream === 'self' ? ownSessionUrl(req) : downstream;
+      response = await fetch(url, { signal: AbortSignal.timeout(DOWNSTREAM_TIMEOUT_MS) });
+      body = await response.json();
+    } catch (error) {
+      logger.warn('downstream call failed', { 'error.type': error instanceof Error ? error.name : typeof error });
+      throw new HttpError(502, 'bad_gateway', 'The downstream service did not answer with JSON', { cause: error });
+    }
+    res.json({ status: response.status, downstream: body });
+  });
+  return router;
+}
+
+/** This service's own `/api/session`, on the local port of the request's connection. */
+function ownSessionUrl(req: Request): URL {
+  const port = req.socket.localPort;
+  // Only a connection that is already gone has no local port.
+  if (port === undefined) throw new Error('The request has no local port to call back on');
+  return new URL(`http://127.0.0.1:${port}/api/session`);
+}

@@ -1,0 +1,210 @@
+import { gzipSync } from 'node:zlib';
+import { expect } from 'chai';
+import { Router } from 'express';
+import { SignJWT } from 'jose';
+import { request, startTestApp, type TestApp } from '../support/test-app.ts';
+import { DEVELOPMENT_TOKEN_SECRET } from '../../../src/demo/index.ts';
+
+/** Raw path text that must never reach a log line. */
+const PATH_MARKER = 'path-marker-7f3a';
+
+/**
+ * Test routes under /api: a route parameter (for broken percent-encoding), errors of another
+ * library's shape (a `status` or only a `statusCode`), and a handler that fails with the
+ * request path in its message.
+ */
+function errorRoutes(): Router {
+  const router = Router();
+  router.get('/users/:id', (req, res) => {
+    res.json({ id: req.params['id'] });
+  });
+  router.get('/library-error/:status', (req) => {
+    const status = Number(req.params['status']);
+    throw Object.assign(new Error(`library refused ${req.originalUrl}`), req.query['statusCode'] === undefined ? { status } : { statusCode: status });
+  });
+  router.get('/server-fault/:name', (req) => {
+    throw new Error(`could not load ${req.originalUrl} (${decodeURIComponent(req.path)})`);
+  });
+  return router;
+}
+
+describe('error responses', () => {
+  let app: TestApp;
+
+  before(async () => {
+    app = await startTestApp({ JSON_BODY_LIMIT: '1kb' }, [errorRoutes()]);
+  });
+
+  after(async () => {
+    await app.close();
+  });
+
+  async function expectJsonError(response: Response, status: number, code: string): Promise<void> {
+    expect(response.status).to.equal(status);
+    expect(response.headers.get('content-type')).to.match(/^application\/json/);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body['error']).to.equal(code);
+    expect(JSON.stringify(body)).not.to.match(/ at |stack/i);
+    expect(response.headers.get('x-session-id')).to.be.a('string');
+  }
+
+  const postJson = (body: string): Promise<Response> =>
+    request(`${app.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
+  it('answers 404 in JSON for an unknown route, without echoing the path', async () => {
+    const response = await request(`${app.url}/no/such/route-secret`);
+    await expectJsonError(response.clone(), 404, 'not_found');
+    expect(await response.text()).not.to.include('route-secret');
+  });
+
+  it('answers 400 in JSON, not an HTML stack trace, for invalid JSON', async () => {
+    await expectJsonError(await postJson('{"userId": '), 400, 'invalid_json');
+  });
+
+  it('logs a rejected body by error type only, never quoting it', async () => {
+    // Short on purpose: Node cuts long JSON parse messages down to a snippet, hiding a leak.
+    await expectJsonError(await postJson('{"p":hunter2}'), 400, 'invalid_json');
+    const rejected = app.logLines().filter((line) => line['message'] === 'request rejected' && line['error.type'] === 'invalid_json');
+    expect(rejected.length).to.be.at.least(1);
+    expect(rejected.at(-1)).to.include({ 'http.status_code': 400 });
+    expect(JSON.stringify(app.logLines())).not.to.include('hunter2');
+  });
+
+  it('answers 413 for a JSON body over JSON_BODY_LIMIT', async () => {
+    await expectJsonError(await postJson(JSON.stringify({ userId: 'x'.repeat(2048) })), 413, 'payload_too_large');
+  });
+
+  it('answers 400 when login has no valid userId', async () => {
+    await expectJsonError(await postJson(JSON.stringify({ userId: 'bad\nuser' })), 400, 'invalid_user_id');
+    await expectJsonError(await postJson('{}'), 400, 'invalid_user_id');
+  });
+
+  it('answers 400 invalid_content_encoding and logs no error when a gzip, br, deflate or zstd body is not compressed', async () => {
+    const before = app.logLines().length;
+    const bodies: [string, string | Uint8Array][] = [
+      ['gzip', '{"userId":"alice"}'],
+      ['br', '{"userId":"alice"}'],
+      ['deflate', '{"userId":"alice"}'],
+      ['zstd', '{"userId":"alice"}'],
+      ['gzip', new Uint8Array(gzipSync('{"userId":"alice"}').subarray(0, 12))],
+    ];
+    for (const [encoding, body] of bodies) {
+      const response = await request(`${app.url}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-encoding': encoding },
+        body,
+      });
+      await expectJsonError(response, 400, 'invalid_content_encoding');
+    }
+    const lines = app.logLines().slice(before);
+    expect(lines.filter((line) => line['level'] !== 'info'), 'lines above info').to.deep.equal([]);
+    const rejected = lines.filter((line) => line['message'] === 'request rejected');
+    expect(rejected).to.have.length(bodies.length);
+    for (const line of rejected) expect(line).to.include({ 'http.status_code': 400, 'error.type': 'invalid_content_encoding' });
+    expect(JSON.stringify(lines)).not.to.match(/zlib|incorrect header|Decompression failed|Unknown frame|unexpected end/i);
+  });
+
+  it('answers 400 invalid_path and never logs the path when a route parameter has broken percent-encoding', async () => {
+    const before = app.logLines().length;
+    const response = await request(`${app.url}/api/users/${PATH_MARKER}%E0%A4%A`);
+    await expectJsonError(response.clone(), 400, 'invalid_path');
+    expect(await response.text()).not.to.include(PATH_MARKER);
+    const lines = app.logLines().slice(before);
+    expect(lines.filter((line) => line['level'] !== 'info'), 'lines above info').to.deep.equal([]);
+    expect(lines.find((line) => line['message'] === 'request rejected')).to.include({ 'http.status_code': 400, 'error.type': 'invalid_path' });
+    expect(JSON.stringify(lines)).not.to.include(PATH_MARKER);
+  });
+
+  it("answers another library's 4xx error with its status and a stable code when it carries status or statusCode", async () => {
+    const before = app.logLines().length;
+    const cases: [string, number, string][] = [
+      ['400', 400, 'bad_request'],
+      ['404', 404, 'not_found'],
+      ['405?statusCode', 405, 'method_not_allowed'],
+      ['413', 413, 'payload_too_large'],
+      ['415?statusCode', 415, 'unsupported_media_type'],
+      ['422', 422, 'client_error'],
+      ['429?statusCode', 429, 'client_error'],
+    ];
+    for (const [path, status, code] of cases) {
+      const response = await request(`${app.url}/api/library-error/${path.replace('?', `?${PATH_MARKER}&`)}`);
+      await expectJsonError(response, status, code);
+    }
+    const lines = app.logLines().slice(before);
+    expect(lines.filter((line) => line['level'] !== 'info'), 'lines above info').to.deep.equal([]);
+    expect(JSON.stringify(lines)).not.to.include(PATH_MARKER);
+  });
+
+  it('answers 500 internal_error and logs the fault in full, without the request path, when a handler fails', async () => {
+    const before = app.logLines().length;
+    const response = await request(`${app.url}/api/server-fault/${PATH_MARKER}%20x?${PATH_MARKER}=1`);
+    await expectJsonError(response, 500, 'internal_error');
+    const lines = app.logLines().slice(before);
+    const failed = lines.filter((line) => line['level'] === 'error');
+    expect(failed).to.have.length(1);
+    expect(failed[0]).to.include({ message: 'request failed' });
+    const error = failed[0]!['error'] as Record<string, string>;
+    expect(error).to.include({ type: 'Error' });
+    expect(error['message']).to.match(/^could not load \[request path\]/);
+    expect(error['stack']).to.include('error-responses.test.ts');
+    expect(JSON.stringify(lines)).not.to.include(PATH_MARKER);
+  });
+
+  it('answers 500 internal_error when an error carries a 5xx status', async () => {
+    await expectJsonError(await request(`${app.url}/api/library-error/503`), 500, 'internal_error');
+  });
+
+  it('answers 401 for a malformed Authorization header', async () => {
+    const response = await request(`${app.url}/api/session`, { headers: { authorization: 'Basic abc' } });
+    await expectJsonError(response, 401, 'invalid_token');
+  });
+
+  it('answers 401 for a token signed with another secret', async () => {
+    const forged = await new SignJWT({ sub: 'alice' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('another-secret-another-secret-another'));
+    const response = await request(`${app.url}/api/session`, { headers: { authorization: `Bearer ${forged}` } });
+    await expectJsonError(response, 401, 'invalid_token');
+  });
+
+  it('answers 401 with "expired" for an expired token', async () => {
+    const expired = await new SignJWT({ sub: 'alice' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(new TextEncoder().encode(DEVELOPMENT_TOKEN_SECRET));
+    const response = await request(`${app.url}/api/session`, { headers: { authorization: `Bearer ${expired}` } });
+    expect(((await response.clone().json()) as { message: string }).message).to.match(/expired/);
+    await expectJsonError(response, 401, 'invalid_token');
+  });
+
+  it('answers 502 in JSON when the downstream does not answer', async () => {
+    const broken = await startTestApp({ DOWNSTREAM_URL: 'http://127.0.0.1:9/unreachable' });
+    try {
+      await expectJsonError(await request(`${broken.url}/api/downstream`), 502, 'bad_gateway');
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it('reports readiness and the span delivery counters on /readyz', async () => {
+    const response = await request(`${app.url}/readyz`);
+    expect(response.status).to.equal(200);
+    const body = (await response.json()) as { status: string; telemetry: Record<string, number> };
+    expect(body.status).to.equal('ready');
+    expect(body.telemetry).to.have.keys(['exported', 'droppedQueueFull', 'failedExport']);
+  });
+
+  it('answers /readyz 503 when readiness is off', async () => {
+    // Connection: close during shutdown is graceful shutdown's (test/core/unit/server, test/core/process).
+    const draining = await startTestApp();
+    try {
+      draining.readiness.ready = false;
+      const ready = await request(`${draining.url}/readyz`);
+      expect(ready.status).to.equal(503);
+      expect(((await ready.json()) as { status: string }).status).to.equal('shutting_down');
+    } finally {
+      await draining.close();
+    }
+  });
+});

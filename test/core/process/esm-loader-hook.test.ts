@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { expect } from 'chai';
+import { SERVER_SPAN_KIND, startOtlpSink, waitForServerSpans, type OtlpSink, type SinkSpan } from '../support/otlp-sink.ts';
+import { startCommand, startServiceProcess, waitFor, type ServiceProcess } from '../support/service-process.ts';
+
+const EXPRESS_SCOPE = '@opentelemetry/instrumentation-express';
+const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+describe('the service started as npm start starts it', () => {
+  let sink: OtlpSink;
+  let service: ServiceProcess | undefined;
+
+  beforeEach(async () => {
+    sink = await startOtlpSink();
+  });
+
+  afterEach(async () => {
+    await service?.stop();
+    await sink.close();
+  });
+
+  const exportEnv = (): Record<string, string> => ({
+    OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+    OTEL_SERVICE_NAME: 'esm-hook-test',
+  });
+
+  it('produces Express route spans (the ESM loader hook works) with the session on them', async () => {
+    service = await startServiceProcess(exportEnv());
+    const response = await fetch(`${service.url}/api/session`, { headers: { 'x-session-id': 'session-esm-01' } });
+    expect(response.status).to.equal(200);
+    const traceId = response.headers.get('x-trace-id')!;
+    // The server span ends on the response's 'close', the route handler's span right after it:
+    // wait for both, and with them every span of the request has arrived.
+    const isRouteSpan = (span: SinkSpan): boolean =>
+      span.traceId === traceId && span.scope === EXPRESS_SCOPE && span.attributes['http.route'] === '/api/session';
+    await waitForServerSpans(sink, [traceId]);
+    await waitFor('the route handler span of /api/session', () => sink.spans.some(isRouteSpan));
+    const spans = sink.spans.filter((span) => span.traceId === traceId);
+    expect(spans.filter((span) => span.scope === EXPRESS_SCOPE).length).to.be.at.least(2);
+    for (const span of spans) {
+      expect(span.service).to.equal('esm-hook-test');
+      expect(span.serviceVersion).to.equal(version);
+      expect(span.attributes['session.id'], span.name).to.equal('session-esm-01');
+    }
+  });
+
+  it('does not trace the health probes /healthz and /readyz', async () => {
+    service = await startServiceProcess(exportEnv());
+    for (const path of ['/healthz', '/readyz']) expect((await fetch(`${service.url}${path}`)).status).to.equal(200);
+    const traced = await fetch(`${service.url}/api/session`);
+    expect(traced.status).to.equal(200);
+    await waitForServerSpans(sink, [traced.headers.get('x-trace-id')!]);
+    // Whatever the probes recorded is exported by the time the process has exited.
+    await service.stop();
+    const routes = new Set(sink.spans.map((span) => span.attributes['http.route']));
+    expect(routes.has('/healthz') || routes.has('/readyz')).to.equal(false);
+    expect(sink.spans.filter((span) => span.kind === SERVER_SPAN_KIND)).to.have.length(1);
+  });
+
+  it('produces no Express spans at all when the loader hook is missing (what the hook is for)', async () => {
+    const [node, , , main] = startCommand();
+    service = await startServiceProcess(exportEnv(), [node!, '--import', './test/core/support/preload-without-loader-hook.ts', main!]);
+    const response = await fetch(`${service.url}/api/session`);
+    await waitForServerSpans(sink, [response.headers.get('x-trace-id')!]);
+    // Whatever else the request recorded is exported by the time the process has exited.
+    await service.stop();
+    expect(sink.spans.filter((span) => span.scope === EXPRESS_SCOPE)).to.have.length(0);
+  });
+
+  it('exports OTLP over http/protobuf by default', async () => {
+    service = await startServiceProcess({ OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint, OTEL_BSP_SCHEDULE_DELAY: '100' });
+    expect((await fetch(`${service.url}/api/session`)).status).to.equal(200);
+    await waitFor('the export of the request\'s spans', () => sink.contentTypes.length > 0);
+    expect(sink.contentTypes[0]).to.equal('application/x-protobuf');
+  });
+
+  it('serves without exporting anything when OTEL_SDK_DISABLED=true', async () => {
+    service = await startServiceProcess({ ...exportEnv(), OTEL_SDK_DISABLED: 'true' });
+    const response = await fetch(`${service.url}/api/session`, { headers: { 'x-session-id': 'session-off-01' } });
+    expect(response.status).to.equal(200);
+    expect(response.headers.get('x-session-id')).to.equal('session-off-01');
+    expect(await service.stop()).to.equal(0);
+    expect(sink.contentTypes).to.have.length(0);
+    const access = service.logLines().find((line) => line['message'] === 'request completed');
+    expect(access).to.include({ 'session.id': 'session-off-01' });
+  });
+});

@@ -1,0 +1,77 @@
+import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
+import { context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import type { Router } from 'express';
+import { createLogger, createServiceApp, readCoreConfig, registeredTelemetry, type CoreConfig, type Readiness } from '../../../src/core/index.ts';
+import { demoRoutes } from '../../../src/demo/index.ts';
+
+/** A running instance of the real app on 127.0.0.1 and a free port. */
+export interface TestApp {
+  readonly url: string;
+  readonly config: CoreConfig;
+  /** The readiness the app reports; graceful shutdown turns it off. */
+  readonly readiness: Readiness;
+  /** Every JSON log line written so far, parsed. */
+  logLines(): Record<string, unknown>[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the app built by createApp with config read from `env` (plus PORT/HOST for tests).
+ *
+ * The app runs in the test process, whose telemetry (test/core/support/integration-preload.ts) is
+ * an untrusting edge. Trust in callers' baggage is decided where baggage enters the process,
+ * not per app, so a trusted internal service is tested as a process of its own
+ * (test/core/process/): asking for one here is refused rather than silently ignored.
+ */
+export async function startTestApp(env: Record<string, string> = {}, routers: Router[] = []): Promise<TestApp> {
+  if (env['TRUST_INCOMING_BAGGAGE'] !== undefined) {
+    throw new Error('startTestApp: TRUST_INCOMING_BAGGAGE is process-wide; run a trusted service with startServiceProcess');
+  }
+  const fullEnv = { HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'debug', ...env };
+  const config = readCoreConfig(fullEnv);
+  const stream = new PassThrough();
+  const lines: string[] = [];
+  let partial = '';
+  stream.on('data', (chunk: Buffer) => {
+    const parts = (partial + chunk.toString('utf8')).split('\n');
+    partial = parts.pop() ?? '';
+    lines.push(...parts);
+  });
+  const logger = createLogger({ level: config.logLevel, stream });
+  const readiness: Readiness = { ready: true };
+  const demo = demoRoutes({ env: fullEnv, config, logger });
+  const app = createServiceApp({
+    config,
+    logger,
+    readiness,
+    spanDelivery: () => registeredTelemetry().spanDelivery(),
+    routers: [...[demo].flat(), ...routers],
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    config,
+    readiness,
+    logLines: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => {
+          if (error) reject(error);
+          else resolve();
+        });
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/**
+ * `fetch` from the test itself, with tracing suppressed: the test is not part of the system
+ * under test, so it must neither record a client span nor send a `traceparent`.
+ */
+export function request(url: string, init: RequestInit = {}): Promise<Response> {
+  return context.with(suppressTracing(context.active()), () => fetch(url, init));
+}

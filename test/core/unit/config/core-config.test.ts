@@ -1,0 +1,76 @@
+import { expect } from 'chai';
+import { ConfigError, readCoreConfig } from '../../../../src/core/config/index.ts';
+
+describe('readCoreConfig', () => {
+  it('applies the documented defaults when the environment is empty', () => {
+    const config = readCoreConfig({});
+    expect(config).to.include({
+      nodeEnv: 'development',
+      port: 3000,
+      host: '0.0.0.0',
+      logLevel: 'info',
+      trustIncomingBaggage: false,
+      propagateUserId: false,
+      jsonBodyLimit: '100kb',
+      shutdownTimeoutMs: 10_000,
+      sessionTelemetryBridge: true,
+    });
+    expect([...config.baggageAllowedHosts]).to.deep.equal(['localhost', '127.0.0.1', '::1']);
+    expect(Object.isFrozen(config)).to.equal(true);
+  });
+
+  it('reads every variable when each is set', () => {
+    const config = readCoreConfig({
+      PORT: '8080',
+      LOG_LEVEL: 'debug',
+      TRUST_INCOMING_BAGGAGE: 'true',
+      PROPAGATE_USER_ID: '1',
+      JSON_BODY_LIMIT: '1mb',
+    });
+    expect(config).to.include({ port: 8080, logLevel: 'debug', trustIncomingBaggage: true, propagateUserId: true, jsonBodyLimit: '1mb' });
+  });
+
+  it('allows baggage only to loopback by default, or to BAGGAGE_ALLOWED_HOSTS when it is set', () => {
+    expect([...readCoreConfig({ BAGGAGE_ALLOWED_HOSTS: 'orders, Billing.internal' }).baggageAllowedHosts]).to.deep.equal(['orders', 'billing.internal']);
+    expect(() => readCoreConfig({ BAGGAGE_ALLOWED_HOSTS: 'orders,evil host' })).to.throw(ConfigError, /BAGGAGE_ALLOWED_HOSTS/);
+    expect([...readCoreConfig({ BAGGAGE_ALLOWED_HOSTS: '[::1]' }).baggageAllowedHosts]).to.deep.equal(['::1']);
+  });
+
+  it('lists every problem at once when several variables are invalid', () => {
+    const problems = problemsOf({ PORT: 'eighty', LOG_LEVEL: 'loud', TRUST_INCOMING_BAGGAGE: 'maybe', JSON_BODY_LIMIT: 'huge' });
+    expect(problems).to.have.length(4);
+    expect(problems.join('\n')).to.include('PORT').and.include('LOG_LEVEL').and.include('TRUST_INCOMING_BAGGAGE').and.include('JSON_BODY_LIMIT');
+  });
+
+  it('accepts NODE_ENV in any letter case and normalizes it when it is development, test or production', () => {
+    expect(readCoreConfig({ NODE_ENV: 'Test' }).nodeEnv).to.equal('test');
+    expect(readCoreConfig({ NODE_ENV: 'DEVELOPMENT' }).nodeEnv).to.equal('development');
+    expect(readCoreConfig({ NODE_ENV: 'PRODUCTION' }).nodeEnv).to.equal('production');
+  });
+
+  it('refuses NODE_ENV, listing the accepted values, when it is not one of them', () => {
+    for (const value of ['prod', 'staging', 'dev']) {
+      expect(problemsOf({ NODE_ENV: value })).to.deep.equal([
+        `NODE_ENV must be one of development, test, production (any letter case), got "${value}"`,
+      ]);
+    }
+  });
+
+  it('refuses JSON_BODY_LIMIT when it is not a size above zero', () => {
+    for (const limit of ['0kb', '0b', '00mb', '-1kb', '1gb']) {
+      expect(problemsOf({ JSON_BODY_LIMIT: limit }).join('\n')).to.include('JSON_BODY_LIMIT must be a size above zero');
+    }
+    expect(readCoreConfig({ JSON_BODY_LIMIT: '1b' }).jsonBodyLimit).to.equal('1b');
+  });
+});
+
+/** The problems readCoreConfig reports for `env` (none when it accepts it). */
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    readCoreConfig(env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+}

@@ -1,0 +1,172 @@
+import { Agent, createServer, get, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
+import { expect } from 'chai';
+import { createLogger } from '../../../../src/core/logging/logger.ts';
+import { shutDownGracefully, trackResponses } from '../../../../src/core/server/graceful-shutdown.ts';
+
+/** `promise`, or a rejection naming `what` when it has not settled within `ms`. */
+async function within<T>(what: string, promise: Promise<T>, ms = 5000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`Timed out after ${ms} ms waiting for ${what}`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A server whose handler holds every response until the test answers it. */
+interface HoldingServer {
+  readonly server: Server;
+  readonly port: number;
+  /** Resolves once `count` requests have reached the handler. */
+  received(count: number): Promise<void>;
+  /** Answers every held response with 200 `done`. */
+  answerAll(): void;
+}
+
+async function startHoldingServer(): Promise<HoldingServer> {
+  const held: ServerResponse[] = [];
+  const waiters: { count: number; resolve: () => void }[] = [];
+  const server = createServer((_req, res) => {
+    held.push(res);
+    for (const waiter of waiters.filter((candidate) => held.length >= candidate.count)) waiter.resolve();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    received: (count) =>
+      held.length >= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ count, resolve })),
+    answerAll: () => {
+      for (const res of held.splice(0)) res.end('done');
+    },
+  };
+}
+
+/** GET `/` through `agent`; resolves with the response once its body has been read. */
+function getThrough(port: number, agent: Agent): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    get({ host: '127.0.0.1', port, path: '/', agent }, (response) => {
+      response.resume();
+      response.once('end', () => {
+        resolve(response);
+      });
+    }).once('error', reject);
+  });
+}
+
+const quietLogger = (): ReturnType<typeof createLogger> => createLogger({ stream: new PassThrough() });
+
+describe('shutDownGracefully', () => {
+  it('turns readiness off before the server stops and telemetry is flushed, and returns 0 when drained', async () => {
+    const server = createServer((_req, res) => res.end());
+    const responses = trackResponses(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const readiness = { ready: true };
+    let readyWhenClosed: boolean | undefined;
+    let readyAtTelemetryShutdown: boolean | undefined;
+    server.once('close', () => (readyWhenClosed = readiness.ready));
+    const code = await shutDownGracefully({
+      server, responses, readiness, logger: quietLogger(), timeoutMs: 1000,
+      telemetry: { shutdown: () => { readyAtTelemetryShutdown = readiness.ready; return Promise.resolve(); } },
+    });
+    expect(code).to.equal(0);
+    expect(readiness.ready).to.equal(false);
+    expect(readyWhenClosed).to.equal(false);
+    expect(readyAtTelemetryShutdown).to.equal(false);
+  });
+
+  it('returns 1 and cuts the connection when a request outlives the drain window', async () => {
+    const holding = await startHoldingServer();
+    const responses = trackResponses(holding.server);
+    const hanging = fetch(`http://127.0.0.1:${holding.port}/`).catch((error: unknown) => error);
+    await within('the request to reach the handler', holding.received(1));
+    const code = await shutDownGracefully({
+      server: holding.server,
+      responses,
+      readiness: { ready: true },
+      logger: quietLogger(),
+      timeoutMs: 300,
+      telemetry: { shutdown: () => Promise.resolve() },
+    });
+    expect(code).to.equal(1);
+    expect(await hanging).to.be.instanceOf(Error);
+  });
+
+  it('answers a request in flight with Connection: close when shutdown begins before its answer is written', async () => {
+    const holding = await startHoldingServer();
+    const responses = trackResponses(holding.server);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const before = getThrough(holding.port, agent);
+      await within('the first request to reach the handler', holding.received(1));
+      holding.answerAll();
+      expect((await before).headers.connection, 'answer written before shutdown').to.equal('keep-alive');
+
+      const inFlight = getThrough(holding.port, agent);
+      await within('the second request to reach the handler', holding.received(1));
+      const exitCode = shutDownGracefully({
+        server: holding.server, responses, readiness: { ready: true }, logger: quietLogger(), timeoutMs: 5000,
+        telemetry: { shutdown: () => Promise.resolve() },
+      });
+      holding.answerAll();
+      const answer = await within('the answer of the request in flight', inFlight);
+      expect(answer.statusCode).to.equal(200);
+      expect(answer.headers.connection, 'answer written after shutdown began').to.equal('close');
+      expect(await within('the shutdown to drain', exitCode)).to.equal(0);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('answers every request pipelined on a connection, only the last with Connection: close, when shutdown begins before they are answered', async () => {
+    const holding = await startHoldingServer();
+    const responses = trackResponses(holding.server);
+    const socket = connect(holding.port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    socket.write('GET /first HTTP/1.1\r\nHost: t\r\n\r\nGET /second HTTP/1.1\r\nHost: t\r\n\r\n');
+    await within('both pipelined requests to reach the handler', holding.received(2));
+    const exitCode = shutDownGracefully({
+      server: holding.server, responses, readiness: { ready: true }, logger: quietLogger(), timeoutMs: 5000,
+      telemetry: { shutdown: () => Promise.resolve() },
+    });
+    holding.answerAll();
+    await within('the server to close the connection', closed);
+    const answers = [...received.matchAll(/HTTP\/1\.1 (\d{3})[\s\S]*?^connection: (\S+)/gim)];
+    const connectionHeaders = answers.map((match) => `${match[1]} ${match[2]}`);
+    expect(connectionHeaders).to.deep.equal(['200 keep-alive', '200 close']);
+    expect(await within('the shutdown to drain', exitCode)).to.equal(0);
+  });
+});
+
+describe('trackResponses', () => {
+  it('answers a request arriving on a kept-alive connection with Connection: close once keep-alive has stopped', async () => {
+    const ports: number[] = [];
+    const server = createServer((req, res) => {
+      ports.push(req.socket.remotePort ?? 0);
+      res.end('done');
+    });
+    const responses = trackResponses(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const port = (server.address() as AddressInfo).port;
+      expect((await getThrough(port, agent)).headers.connection).to.equal('keep-alive');
+      responses.stopKeepAlive();
+      expect((await getThrough(port, agent)).headers.connection).to.equal('close');
+      expect(ports[1], 'the second request came on the kept-alive connection').to.equal(ports[0]);
+    } finally {
+      agent.destroy();
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});

@@ -1,0 +1,142 @@
+import { context, defaultTextMapGetter, defaultTextMapSetter, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+import { expect } from 'chai';
+import { SessionMapKey } from '../../../../src/core/context/session-map-key.ts';
+import { runWithSession } from '../../../../src/core/context/run-with-session.ts';
+import { currentSessionStore, sessionSlotOf, setByKey } from '../../../../src/core/context/session-storage.ts';
+import { outgoingBaggage, SessionBaggagePropagator } from '../../../../src/core/telemetry/session-baggage-propagator.ts';
+import { installContextManager } from '../../support/context-manager.ts';
+
+function entries(baggage: ReturnType<typeof outgoingBaggage>): Record<string, string> {
+  return Object.fromEntries((baggage?.getAllEntries() ?? []).map(([key, entry]) => [key, entry.value]));
+}
+
+describe('outgoingBaggage', () => {
+  const withUser = { propagateUserId: true };
+  const withoutUser = { propagateUserId: false };
+  const store = { values: { sessionId: 'session-out-1', userId: 'heidi' }, earlySpans: [] };
+
+  it('sends session.id and user.id from the store when user ids may travel', () => {
+    expect(entries(outgoingBaggage(undefined, store, withUser))).to.deep.equal({
+      'session.id': 'session-out-1',
+      'user.id': 'heidi',
+    });
+  });
+
+  it('never sends user.id when user ids may not travel', () => {
+    expect(entries(outgoingBaggage(undefined, store, withoutUser))).to.deep.equal({ 'session.id': 'session-out-1' });
+  });
+
+  it('overrides stale session entries in the context with the store values', () => {
+    const stale = propagation.createBaggage({ 'session.id': { value: 'old-session' }, 'user.id': { value: 'old-user' } });
+    expect(entries(outgoingBaggage(stale, store, withUser))).to.deep.equal({
+      'session.id': 'session-out-1',
+      'user.id': 'heidi',
+    });
+  });
+
+  it('keeps other entries of the context baggage', () => {
+    const current = propagation.createBaggage({ tenant: { value: 'acme' } });
+    expect(entries(outgoingBaggage(current, store, withoutUser))).to.deep.equal({
+      tenant: 'acme',
+      'session.id': 'session-out-1',
+    });
+  });
+
+  it('outside a session sends neither session.id nor user.id, whatever the context baggage holds', () => {
+    const current = propagation.createBaggage({
+      'session.id': { value: 'leftover-session' },
+      'user.id': { value: 'ivan' },
+      tenant: { value: 'acme' },
+    });
+    expect(entries(outgoingBaggage(current, undefined, withoutUser))).to.deep.equal({ tenant: 'acme' });
+    expect(entries(outgoingBaggage(current, undefined, withUser))).to.deep.equal({ tenant: 'acme' });
+  });
+
+  it('returns undefined when there is nothing to send', () => {
+    expect(outgoingBaggage(undefined, undefined, withUser)).to.equal(undefined);
+  });
+});
+
+describe('SessionBaggagePropagator', () => {
+  let uninstall: () => void;
+  before(() => {
+    uninstall = installContextManager();
+  });
+  after(() => {
+    uninstall();
+  });
+
+  it('injects the store values at the time of the call, not those of session start', () => {
+    const propagator = new SessionBaggagePropagator({ trustIncomingBaggage: false, propagateUserId: true });
+    const headers: Record<string, string> = {};
+    runWithSession({ sessionId: 'session-inj-1' }, () => {
+      setByKey(SessionMapKey.USER_ID, 'judy');
+      expect(currentSessionStore()).not.to.equal(undefined);
+      propagator.inject(context.active(), headers, defaultTextMapSetter);
+    });
+    expect(headers['baggage']?.split(',').sort()).to.deep.equal(['session.id=session-inj-1', 'user.id=judy']);
+  });
+
+  it('sends no baggage to a destination it cannot see when an allowlist is set', () => {
+    const propagator = new SessionBaggagePropagator({ trustIncomingBaggage: false, propagateUserId: false, baggageAllowedHosts: new Set(['orders']) });
+    const headers: Record<string, string> = {};
+    runWithSession({ sessionId: 'session-inj-2' }, () => {
+      // A manual inject: no http/undici hook recorded where it goes.
+      propagator.inject(context.active(), headers, defaultTextMapSetter);
+    });
+    expect(headers).to.deep.equal({});
+  });
+
+  it('admits only a valid session.id from an untrusted caller', () => {
+    const propagator = new SessionBaggagePropagator({ trustIncomingBaggage: false, propagateUserId: true });
+    const extracted = propagator.extract(
+      ROOT_CONTEXT,
+      { baggage: 'session.id=abc12345,user.id=mallory,planted=evil' },
+      defaultTextMapGetter,
+    );
+    expect(entries(propagation.getBaggage(extracted))).to.deep.equal({ 'session.id': 'abc12345' });
+    expect(propagator.fields()).to.deep.equal(['baggage']);
+  });
+
+  it('admits no baggage at all from an untrusted caller whose session.id is invalid', () => {
+    const propagator = new SessionBaggagePropagator({ trustIncomingBaggage: false, propagateUserId: true });
+    const extracted = propagator.extract(ROOT_CONTEXT, { baggage: 'session.id=bad,user.id=mallory' }, defaultTextMapGetter);
+    expect(propagation.getBaggage(extracted)).to.equal(undefined);
+  });
+
+  it('admits every entry from a trusted caller', () => {
+    const propagator = new SessionBaggagePropagator({ trustIncomingBaggage: true, propagateUserId: true });
+    const extracted = propagator.extract(
+      ROOT_CONTEXT,
+      { baggage: 'session.id=abc12345,user.id=bob,tenant=acme' },
+      defaultTextMapGetter,
+    );
+    expect(entries(propagation.getBaggage(extracted))).to.deep.equal({ 'session.id': 'abc12345', 'user.id': 'bob', tenant: 'acme' });
+  });
+
+  it('leaves baggage the process set itself alone when the carrier has none', () => {
+    const propagator = new SessionBaggagePropagator({ trustIncomingBaggage: false, propagateUserId: true });
+    const own = propagation.setBaggage(ROOT_CONTEXT, propagation.createBaggage({ tenant: { value: 'ours' } }));
+    const extracted = propagator.extract(own, {}, defaultTextMapGetter);
+    expect(entries(propagation.getBaggage(extracted))).to.deep.equal({ tenant: 'ours' });
+  });
+
+  it('gives every extracted context an empty session slot of its own', () => {
+    const propagator = new SessionBaggagePropagator({ trustIncomingBaggage: false, propagateUserId: true });
+    const first = sessionSlotOf(propagator.extract(ROOT_CONTEXT, {}, defaultTextMapGetter));
+    const second = sessionSlotOf(propagator.extract(ROOT_CONTEXT, {}, defaultTextMapGetter));
+    expect(first).to.deep.equal({ store: undefined });
+    expect(second).to.not.equal(first);
+  });
+
+  it('writes the session of the slot in the active context when no session run is active', () => {
+    const propagator = new SessionBaggagePropagator({ trustIncomingBaggage: false, propagateUserId: true });
+    const extracted = propagator.extract(ROOT_CONTEXT, { baggage: 'planted=evil' }, defaultTextMapGetter);
+    sessionSlotOf(extracted)!.store = { values: { sessionId: 'session-slot-1', userId: 'kim' }, earlySpans: [] };
+    const headers: Record<string, string> = {};
+    context.with(extracted, () => {
+      propagator.inject(context.active(), headers, defaultTextMapSetter);
+    });
+    expect(headers['baggage']?.split(',').sort()).to.deep.equal(['session.id=session-slot-1', 'user.id=kim']);
+  });
+});

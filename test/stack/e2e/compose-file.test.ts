@@ -1,0 +1,94 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { parse } from 'yaml';
+import { readCoreConfig } from '../../../src/core/index.ts';
+import { parseComposeDuration } from '../support/compose-duration.ts';
+
+const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+interface ComposeService {
+  image?: string;
+  build?: unknown;
+  /** Long form, or the short form `host_ip:published:target/protocol` compose 1.29 prints for a host IP. */
+  ports?: ({ published: number | string; target: number } | string)[];
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  volumes?: (string | { source: string; target: string; read_only?: boolean })[];
+  stop_grace_period?: string;
+}
+
+describe('docker-compose.yml, as a real compose implementation reads it', () => {
+  const source = parse(readFileSync(`${projectRoot}docker-compose.yml`, 'utf8')) as Record<string, unknown>;
+  // `config` validates the file against the compose schema and prints it normalized.
+  const normalized = parse(
+    execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config'], { cwd: projectRoot, env: { PATH: process.env['PATH'] ?? '' } }).toString('utf8'),
+  ) as { services: Record<string, ComposeService> };
+  const services = normalized.services;
+  const published = (name: string): number[] =>
+    (services[name]?.ports ?? []).map((port) => Number(typeof port === 'string' ? port.split(':').at(-2) : port.published));
+  const hostIps = (name: string): string[] =>
+    (services[name]?.ports ?? []).map((port) => (typeof port === 'string' && port.split(':').length === 3 ? port.split(':')[0]! : '0.0.0.0'));
+
+  it('has no top-level version key', () => {
+    expect(source).not.to.have.property('version');
+  });
+
+  it('runs api, orders, the collector and Jaeger on pinned images', () => {
+    expect(Object.keys(services).sort()).to.deep.equal(['api', 'jaeger', 'orders', 'otel-collector']);
+    expect(services['otel-collector']!.image).to.equal('otel/opentelemetry-collector-contrib:0.161.0');
+    expect(services['jaeger']!.image).to.equal('jaegertracing/jaeger:2.13.0');
+    for (const service of Object.values(services)) expect(service.image).to.match(/:[0-9A-Za-z.-]+$/).and.not.match(/:latest$/);
+  });
+
+  it('builds api and orders from the project Dockerfile as one image', () => {
+    expect(services['api']!.build).to.deep.equal(services['orders']!.build);
+    expect(services['api']!.image).to.equal(services['orders']!.image);
+  });
+
+  it('publishes only the ports a user needs: 3000 (api) and 16686 (Jaeger UI and API)', () => {
+    expect(published('api')).to.deep.equal([3000]);
+    expect(published('jaeger')).to.deep.equal([16686]);
+    // The trace store holds session ids: reachable from this machine only.
+    expect(hostIps('jaeger')).to.deep.equal(['127.0.0.1']);
+    expect(published('orders')).to.deep.equal([]);
+    expect(published('otel-collector')).to.deep.equal([]);
+  });
+
+  it('makes api the edge that calls orders, and orders the internal service that trusts its baggage', () => {
+    expect(services['api']!.environment).to.include({ OTEL_SERVICE_NAME: 'api', DOWNSTREAM_URL: 'http://orders:3000/api/session', PROPAGATE_USER_ID: 'true' });
+    expect(services['api']!.environment).not.to.have.property('TRUST_INCOMING_BAGGAGE');
+    expect(services['orders']!.environment).to.include({ OTEL_SERVICE_NAME: 'orders', TRUST_INCOMING_BAGGAGE: 'true' });
+    for (const name of ['api', 'orders']) {
+      expect(services[name]!.environment!['OTEL_EXPORTER_OTLP_ENDPOINT']).to.equal('http://otel-collector:4318');
+    }
+  });
+
+  it('starts services in dependency order, waiting for health where the image has a healthcheck', () => {
+    expect(services['api']!.depends_on).to.deep.equal({
+      orders: { condition: 'service_healthy' },
+      'otel-collector': { condition: 'service_started' },
+    });
+    expect(services['otel-collector']!.depends_on).to.deep.equal({ jaeger: { condition: 'service_healthy' } });
+    expect(services['jaeger']!.healthcheck!.test.join(' ')).to.include('13133/status');
+  });
+
+  it('gives api and orders a stop grace period longer than their shutdown budget when compose stops them', () => {
+    for (const name of ['api', 'orders']) {
+      const service = services[name]!;
+      // Docker's default (10 s) equals the default SHUTDOWN_TIMEOUT_MS: SIGKILL could land during the flush.
+      expect(service.stop_grace_period, `${name}: stop_grace_period`).to.be.a('string');
+      const budgetMs = readCoreConfig({ SHUTDOWN_TIMEOUT_MS: service.environment?.['SHUTDOWN_TIMEOUT_MS'] ?? '' }).shutdownTimeoutMs;
+      expect(parseComposeDuration(service.stop_grace_period!), `${name}: stop_grace_period in ms`).to.be.at.least(budgetMs + 1000);
+    }
+  });
+
+  it('mounts the repository otel-collector.yaml where the official collector image reads its config', () => {
+    const [volume] = services['otel-collector']!.volumes!;
+    const text = typeof volume === 'string' ? volume : `${volume!.source}:${volume!.target}`;
+    expect(text).to.match(/otel-collector\.yaml:\/etc\/otelcol-contrib\/config\.yaml/);
+    expect(services['otel-collector']!.environment).to.include({ JAEGER_OTLP_ENDPOINT: 'jaeger:4317' });
+  });
+});

@@ -1,0 +1,76 @@
+import { expect } from 'chai';
+import { builtBinary, startCollector, startJaeger, type Jaeger, type RunningProgram } from './observability-stack.ts';
+import { startServiceProcess, type ServiceProcess } from '../../core/support/service-process.ts';
+
+/** The whole system of the end-to-end tests, every part a real program on loopback. */
+export interface E2eStack {
+  readonly jaeger: Jaeger;
+  readonly collector: RunningProgram;
+  /** The edge service, named `api`, calling `orders` downstream. */
+  readonly api: ServiceProcess;
+  /** The internal service, named `orders`, trusting its caller's baggage. */
+  readonly orders: ServiceProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Jaeger and the collector (built from the Go module proxy on first use), then `orders` and
+ * `api` started as `npm start` starts them, exporting to the collector every 200 ms.
+ */
+export async function startE2eStack(): Promise<E2eStack> {
+  const jaeger = await startJaeger(builtBinary('build-jaeger.sh'));
+  const collector = await startCollector(builtBinary('build-collector.sh'), jaeger.otlpGrpcEndpoint);
+  const exportEnv = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_BSP_SCHEDULE_DELAY: '200' };
+  const orders = await startServiceProcess({ ...exportEnv, OTEL_SERVICE_NAME: 'orders', TRUST_INCOMING_BAGGAGE: 'true' });
+  const api = await startServiceProcess({
+    ...exportEnv,
+    OTEL_SERVICE_NAME: 'api',
+    DOWNSTREAM_URL: `${orders.url}/api/session`,
+    PROPAGATE_USER_ID: 'true',
+  });
+  return {
+    jaeger,
+    collector,
+    api,
+    orders,
+    stop: async () => {
+      await api.stop('SIGKILL');
+      await orders.stop('SIGKILL');
+      await collector.stop();
+      await jaeger.stop();
+    },
+  };
+}
+
+/** The requests one session made, by trace id (from the x-trace-id response headers). */
+export interface DrivenSession {
+  readonly sessionId: string;
+  readonly userId: string | undefined;
+  readonly traceIds: string[];
+  readonly downstreamTraceId: string;
+}
+
+/**
+ * One session against `api`: a login when `userId` is given, then an (authenticated) read
+ * and a downstream call, all under `sessionId`.
+ */
+export async function driveSession(api: ServiceProcess, sessionId: string, userId?: string): Promise<DrivenSession> {
+  const headers: Record<string, string> = { 'x-session-id': sessionId };
+  const responses: Response[] = [];
+  if (userId !== undefined) {
+    const login = await fetch(`${api.url}/api/login`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ userId }),
+    });
+    expect(login.status).to.equal(200);
+    headers['authorization'] = `Bearer ${((await login.json()) as { token: string }).token}`;
+    responses.push(login);
+  }
+  responses.push(await fetch(`${api.url}/api/session`, { headers }));
+  const downstream = await fetch(`${api.url}/api/downstream`, { headers });
+  expect(((await downstream.json()) as { downstream: { sessionId: string } }).downstream.sessionId).to.equal(sessionId);
+  responses.push(downstream);
+  const traceIds = responses.map((response) => response.headers.get('x-trace-id')!);
+  return { sessionId, userId, traceIds, downstreamTraceId: traceIds.at(-1)! };
+}

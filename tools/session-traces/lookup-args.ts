@@ -1,0 +1,108 @@
+import { parseArgs } from 'node:util';
+import { isValidSessionId, isValidUserId } from '../../src/core/index.ts';
+import { parseDuration } from './duration.ts';
+import { JaegerUrlError, parseJaegerUrl } from './jaeger-url.ts';
+
+/** What the command was asked for, validated. */
+export interface LookupOptions {
+  /** The session to show, or `undefined` with `--user`. */
+  readonly sessionId: string | undefined;
+  /** `--user`: find a user's traces instead of a session's. */
+  readonly userId: string | undefined;
+  /** `--since`, in milliseconds: how far back to search. Default 24 h. */
+  readonly sinceMs: number;
+  readonly since: string;
+  /** `--limit`: most traces shown. Default 100. */
+  readonly limit: number;
+  /** `--service` (repeatable): search only these services. */
+  readonly services: readonly string[] | undefined;
+  readonly json: boolean;
+  readonly follow: boolean;
+  readonly help: boolean;
+  /** JAEGER_URL as given (credentials included: never print it), default `http://localhost:16686`. */
+  readonly jaegerUrl: string;
+}
+
+/** The command line was wrong; the message says how. Exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'UsageError';
+  }
+}
+
+export const USAGE = `Usage: session-traces <sessionId> [options]
+       session-traces --user <userId> [options]
+
+Shows every trace of a session (or a user) across all services, from Jaeger.
+
+Options:
+  --since <duration>   how far back to search: 90s, 30m, 24h, 7d (default 24h)
+  --limit <n>          most traces to show, 1-1000 (default 100)
+  --service <name>     search only this service (repeatable)
+  --user <userId>      find a user's traces (the id is hashed as the collector stores it)
+  --json               machine-readable output (with --follow: one JSON trace per line)
+  --follow             keep polling and print new traces until Ctrl-C
+  -h, --help           this text
+
+Environment:
+  JAEGER_URL           Jaeger query address (default http://localhost:16686); a path
+                       (http://host/jaeger) and user:password@ (Basic auth) are honoured
+  NO_COLOR             no colours even on a terminal
+
+Exit codes: 0 traces found, 1 none found, 2 usage error, Jaeger unreachable or its
+answer unusable (malformed, or over 64 MiB).`;
+
+/**
+ * Parses and validates the command line (with `node:util` parseArgs).
+ * @throws {UsageError} for anything wrong, before any request is made.
+ */
+export function parseLookupArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): LookupOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        since: { type: 'string', default: '24h' },
+        limit: { type: 'string', default: '100' },
+        service: { type: 'string', multiple: true },
+        user: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        follow: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  const jaegerUrl = env['JAEGER_URL']?.trim() || 'http://localhost:16686';
+  const base = { json: values.json, follow: values.follow, help: values.help, jaegerUrl };
+  if (values.help) {
+    return { ...base, sessionId: undefined, userId: undefined, sinceMs: 0, since: values.since, limit: 0, services: undefined };
+  }
+
+  if (positionals.length > 1) throw new UsageError(`Expected one session id, got ${positionals.length} arguments`);
+  const [sessionId] = positionals;
+  if (sessionId === undefined && values.user === undefined) throw new UsageError('Give a session id, or --user <userId>');
+  if (sessionId !== undefined && values.user !== undefined) throw new UsageError('Give a session id or --user, not both');
+  if (sessionId !== undefined && !isValidSessionId(sessionId)) {
+    throw new UsageError('Not a valid session id: 8 to 128 characters of A-Z a-z 0-9 . _ : -');
+  }
+  if (values.user !== undefined && !isValidUserId(values.user)) {
+    throw new UsageError('Not a valid user id: 1 to 128 characters of A-Z a-z 0-9 . _ : @ -');
+  }
+  const sinceMs = parseDuration(values.since);
+  if (sinceMs === undefined || sinceMs === 0) throw new UsageError(`--since takes a duration such as 30m, 24h or 7d, got ${JSON.stringify(values.since)}`);
+  const limit = /^\d{1,4}$/.test(values.limit) ? Number(values.limit) : Number.NaN;
+  if (!(limit >= 1 && limit <= 1000)) throw new UsageError(`--limit takes a whole number from 1 to 1000, got ${JSON.stringify(values.limit)}`);
+  try {
+    parseJaegerUrl(jaegerUrl);
+  } catch (error) {
+    if (!(error instanceof JaegerUrlError)) throw error;
+    throw new UsageError(error.message, { cause: error });
+  }
+  return { ...base, sessionId, userId: values.user, sinceMs, since: values.since, limit, services: values.service };
+}
