@@ -62,7 +62,7 @@ interface RouteRecord {
  * Makes `req.route` remember the mount path (`req.baseUrl`) it was matched under, so that the
  * access line names a route the same way whoever answers: Express restores `req.baseUrl`
  * when an error leaves a router, but not `req.route`, so the error handler's answer of
- * `POST /api/login` would otherwise be named `/login`. An accessor on the app's request
+ * `POST /api/orders` would otherwise be named `/orders`. An accessor on the app's request
  * prototype (Express's router sets `req.route` once per matched route) costs two property
  * writes per routed request and no per-request closure. Call it once on the app, before
  * any request.

@@ -1,6 +1,6 @@
 import { readCoreConfig, type Env } from '../config/index.ts';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
-import { DEFAULT_SERVICE_NAME, SERVICE_VERSION } from '../service-identity.ts';
+import { DEFAULT_SERVICE_NAME, SERVICE_VERSION } from './service-identity.ts';
 import { DiagnosticsToLogger } from './diag-to-logger.ts';
 import { createInstrumentations } from './instrumentations.ts';
 import { disabledTelemetry, startTelemetry, type Telemetry } from './start-telemetry.ts';

@@ -23,7 +23,7 @@ describe('health probes', () => {
 
   /** The spans carrying `sessionId`, once a later traced request's spans have been flushed. */
   async function spansOfSession(sessionId: string): Promise<number> {
-    const marker = await request(`${app.url}/api/session`, { headers: { 'x-session-id': 'probe-marker-0001' } });
+    const marker = await request(`${app.url}/api/test/session`, { headers: { 'x-session-id': 'probe-marker-0001' } });
     await spansOfTrace(spanExporter, marker.headers.get('x-trace-id') ?? 'missing x-trace-id');
     return spanExporter.getFinishedSpans().filter((span) => span.attributes['session.id'] === sessionId).length;
   }

@@ -32,7 +32,7 @@ describe('session isolation under concurrency', () => {
 
   before(async () => {
     spanExporter.reset();
-    app = await startTestApp({}, [randomDelayRoute()]);
+    app = await startTestApp({ routers: [randomDelayRoute()] });
   });
 
   after(async () => {

@@ -41,17 +41,18 @@ function soakRoutes(): Router {
   return router;
 }
 
-type Kind = 'timers' | 'echo' | 'stream' | 'downstream';
-const KINDS: Kind[] = ['timers', 'echo', 'stream', 'downstream'];
+type Kind = 'timers' | 'echo' | 'stream' | 'call';
+const KINDS: Kind[] = ['timers', 'echo', 'stream', 'call'];
 
 async function call(edge: TestApp, kind: Kind, sessionId: string): Promise<{ traceId: string; seen: unknown[] }> {
   const headers = { 'x-session-id': sessionId, 'content-type': 'application/json' };
   const response =
     kind === 'echo'
       ? await request(`${edge.url}/api/soak/echo`, { method: 'POST', headers, body: JSON.stringify({ sessionId }) })
-      : await request(`${edge.url}/api/${kind === 'downstream' ? 'downstream' : `soak/${kind}`}`, { headers });
+      : await request(`${edge.url}/api/${kind === 'call' ? 'test/call' : `soak/${kind}`}`, { headers });
   const body = (await response.json()) as { seen?: unknown[]; downstream?: { sessionId: unknown } };
-  const seen = kind === 'downstream' ? [body.downstream?.sessionId] : (body.seen ?? []);
+  // A call answers what the internal service's GET /api/test/session read from its context.
+  const seen = kind === 'call' ? [body.downstream?.sessionId] : (body.seen ?? []);
   return { traceId: response.headers.get('x-trace-id') ?? '', seen: [response.headers.get('x-session-id'), ...seen] };
 }
 
@@ -63,8 +64,8 @@ describe(`soak: ${REQUESTS} requests at concurrency ${CONCURRENCY}, each with it
 
   before(async () => {
     spanExporter.reset();
-    internal = await startTestApp({ LOG_LEVEL: 'info' });
-    edge = await startTestApp({ DOWNSTREAM_URL: `${internal.url}/api/session`, LOG_LEVEL: 'info' }, [soakRoutes()]);
+    internal = await startTestApp({ env: { LOG_LEVEL: 'info' } });
+    edge = await startTestApp({ env: { TEST_DOWNSTREAM_URL: `${internal.url}/api/test/session`, LOG_LEVEL: 'info' }, routers: [soakRoutes()] });
   });
 
   after(async () => {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { TEST_USER_HEADER } from '../support/fixtures/test-routes.ts';
 import { startRecordingDownstream, type RecordingDownstream } from '../support/recording-downstream.ts';
 import { startServiceProcess, type ServiceProcess } from '../support/service-process.ts';
 
@@ -15,38 +16,35 @@ describe('baggage a running service sends downstream', () => {
     await downstream.close();
   });
 
-  async function callDownstreamAfterLogin(env: Record<string, string>): Promise<string | undefined> {
-    service = await startServiceProcess({ ...env, DOWNSTREAM_URL: downstream.url, OTEL_TRACES_EXPORTER: 'none' });
-    const login = await fetch(`${service.url}/api/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ userId: 'olivia' }),
+  /** The baggage of a call made by a request whose user is known and whose client sent baggage of its own. */
+  async function callDownstreamAsUser(env: Record<string, string>): Promise<string | undefined> {
+    service = await startServiceProcess({ ...env, TEST_DOWNSTREAM_URL: downstream.url, OTEL_TRACES_EXPORTER: 'none' });
+    const response = await fetch(`${service.url}/api/test/call`, {
+      headers: { 'x-session-id': 'session-policy-1', [TEST_USER_HEADER]: 'olivia', baggage: 'tenant=planted' },
     });
-    const { token } = (await login.json()) as { token: string };
-    await fetch(`${service.url}/api/downstream`, {
-      headers: { 'x-session-id': 'session-policy-1', authorization: `Bearer ${token}`, baggage: 'tenant=planted' },
-    });
-    const header = downstream.received[0]?.baggage;
+    expect(response.status, 'GET /api/test/call').to.equal(200);
+    expect(downstream.received).to.have.length(1);
+    const header = downstream.received[0]!.baggage;
     return Array.isArray(header) ? header.join(',') : header;
   }
 
   it('carries only session.id by default: the user id and client entries stay inside', async () => {
-    expect(await callDownstreamAfterLogin({})).to.equal('session.id=session-policy-1');
+    expect(await callDownstreamAsUser({})).to.equal('session.id=session-policy-1');
   });
 
   it('adds user.id when PROPAGATE_USER_ID=true', async () => {
-    const baggage = await callDownstreamAfterLogin({ PROPAGATE_USER_ID: 'true' });
+    const baggage = await callDownstreamAsUser({ PROPAGATE_USER_ID: 'true' });
     expect(baggage?.split(',').sort()).to.deep.equal(['session.id=session-policy-1', 'user.id=olivia']);
   });
 
   it('forwards other entries of incoming baggage when TRUST_INCOMING_BAGGAGE=true', async () => {
-    const baggage = await callDownstreamAfterLogin({ TRUST_INCOMING_BAGGAGE: 'true' });
+    const baggage = await callDownstreamAsUser({ TRUST_INCOMING_BAGGAGE: 'true' });
     expect(baggage?.split(',').sort()).to.deep.equal(['session.id=session-policy-1', 'tenant=planted']);
   });
 
   async function sessionSeenWithCallerBaggage(env: Record<string, string>): Promise<Record<string, unknown>> {
     service = await startServiceProcess({ ...env, OTEL_TRACES_EXPORTER: 'none' });
-    const response = await fetch(`${service.url}/api/session`, { headers: { baggage: 'session.id=session-internal,user.id=bob' } });
+    const response = await fetch(`${service.url}/api/test/session`, { headers: { baggage: 'session.id=session-internal,user.id=bob' } });
     return (await response.json()) as Record<string, unknown>;
   }
 

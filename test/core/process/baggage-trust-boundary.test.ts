@@ -4,7 +4,6 @@ import { LISTENER_KINDS, type ListenerKind } from '../support/fixtures/listener-
 import { startRecordingDownstream, type RecordingDownstream } from '../support/recording-downstream.ts';
 import { startServiceProcess, waitFor, type ServiceProcess } from '../support/service-process.ts';
 
-const LISTENER_SERVICE = [process.execPath, '--import', './src/core/preload.ts', './test/core/support/fixtures/listener-service.ts'];
 const SESSION_ID = 'session-trust-01';
 const CLIENT_BAGGAGE = 'user.id=mallory,planted=evil';
 
@@ -77,15 +76,13 @@ describe('the baggage trust boundary, in code that runs outside the middleware c
   });
 
   async function start(trusted: boolean): Promise<ServiceProcess> {
-    return startServiceProcess(
-      {
-        DOWNSTREAM_URL: downstream.url,
-        PROPAGATE_USER_ID: 'true',
-        TRUST_INCOMING_BAGGAGE: String(trusted),
-        OTEL_TRACES_EXPORTER: 'none',
-      },
-      LISTENER_SERVICE,
-    );
+    // The fixture service mounts the listener routes when it has a downstream to call.
+    return startServiceProcess({
+      TEST_DOWNSTREAM_URL: downstream.url,
+      PROPAGATE_USER_ID: 'true',
+      TRUST_INCOMING_BAGGAGE: String(trusted),
+      OTEL_TRACES_EXPORTER: 'none',
+    });
   }
 
   for (const kind of LISTENER_KINDS) {

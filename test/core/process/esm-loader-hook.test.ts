@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { SERVER_SPAN_KIND, startOtlpSink, waitForServerSpans, type OtlpSink, type SinkSpan } from '../support/otlp-sink.ts';
-import { startCommand, startServiceProcess, waitFor, type ServiceProcess } from '../support/service-process.ts';
+import { startServiceProcess, testServiceCommand, waitFor, type ServiceProcess } from '../support/service-process.ts';
 
 const EXPRESS_SCOPE = '@opentelemetry/instrumentation-express';
 const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-describe('the service started as npm start starts it', () => {
+describe('a service started with the core preload, as production starts it', () => {
   let sink: OtlpSink;
   let service: ServiceProcess | undefined;
 
@@ -28,15 +28,15 @@ describe('the service started as npm start starts it', () => {
 
   it('produces Express route spans (the ESM loader hook works) with the session on them', async () => {
     service = await startServiceProcess(exportEnv());
-    const response = await fetch(`${service.url}/api/session`, { headers: { 'x-session-id': 'session-esm-01' } });
+    const response = await fetch(`${service.url}/api/test/session`, { headers: { 'x-session-id': 'session-esm-01' } });
     expect(response.status).to.equal(200);
     const traceId = response.headers.get('x-trace-id')!;
     // The server span ends on the response's 'close', the route handler's span right after it:
     // wait for both, and with them every span of the request has arrived.
     const isRouteSpan = (span: SinkSpan): boolean =>
-      span.traceId === traceId && span.scope === EXPRESS_SCOPE && span.attributes['http.route'] === '/api/session';
+      span.traceId === traceId && span.scope === EXPRESS_SCOPE && span.attributes['http.route'] === '/api/test/session';
     await waitForServerSpans(sink, [traceId]);
-    await waitFor('the route handler span of /api/session', () => sink.spans.some(isRouteSpan));
+    await waitFor('the route handler span of /api/test/session', () => sink.spans.some(isRouteSpan));
     const spans = sink.spans.filter((span) => span.traceId === traceId);
     expect(spans.filter((span) => span.scope === EXPRESS_SCOPE).length).to.be.at.least(2);
     for (const span of spans) {
@@ -49,7 +49,7 @@ describe('the service started as npm start starts it', () => {
   it('does not trace the health probes /healthz and /readyz', async () => {
     service = await startServiceProcess(exportEnv());
     for (const path of ['/healthz', '/readyz']) expect((await fetch(`${service.url}${path}`)).status).to.equal(200);
-    const traced = await fetch(`${service.url}/api/session`);
+    const traced = await fetch(`${service.url}/api/test/session`);
     expect(traced.status).to.equal(200);
     await waitForServerSpans(sink, [traced.headers.get('x-trace-id')!]);
     // Whatever the probes recorded is exported by the time the process has exited.
@@ -60,9 +60,8 @@ describe('the service started as npm start starts it', () => {
   });
 
   it('produces no Express spans at all when the loader hook is missing (what the hook is for)', async () => {
-    const [node, , , main] = startCommand();
-    service = await startServiceProcess(exportEnv(), [node!, '--import', './test/core/support/preload-without-loader-hook.ts', main!]);
-    const response = await fetch(`${service.url}/api/session`);
+    service = await startServiceProcess(exportEnv(), testServiceCommand('./test/core/support/preload-without-loader-hook.ts'));
+    const response = await fetch(`${service.url}/api/test/session`);
     await waitForServerSpans(sink, [response.headers.get('x-trace-id')!]);
     // Whatever else the request recorded is exported by the time the process has exited.
     await service.stop();
@@ -71,14 +70,14 @@ describe('the service started as npm start starts it', () => {
 
   it('exports OTLP over http/protobuf by default', async () => {
     service = await startServiceProcess({ OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint, OTEL_BSP_SCHEDULE_DELAY: '100' });
-    expect((await fetch(`${service.url}/api/session`)).status).to.equal(200);
+    expect((await fetch(`${service.url}/api/test/session`)).status).to.equal(200);
     await waitFor('the export of the request\'s spans', () => sink.contentTypes.length > 0);
     expect(sink.contentTypes[0]).to.equal('application/x-protobuf');
   });
 
   it('serves without exporting anything when OTEL_SDK_DISABLED=true', async () => {
     service = await startServiceProcess({ ...exportEnv(), OTEL_SDK_DISABLED: 'true' });
-    const response = await fetch(`${service.url}/api/session`, { headers: { 'x-session-id': 'session-off-01' } });
+    const response = await fetch(`${service.url}/api/test/session`, { headers: { 'x-session-id': 'session-off-01' } });
     expect(response.status).to.equal(200);
     expect(response.headers.get('x-session-id')).to.equal('session-off-01');
     expect(await service.stop()).to.equal(0);

@@ -1,13 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
+import { TEST_USER_HEADER, type CallResult, type SessionSnapshot } from '../support/fixtures/test-routes.ts';
 import { startRecordingDownstream, type RecordingDownstream } from '../support/recording-downstream.ts';
 import { startServiceProcess, waitFor, type ServiceProcess } from '../support/service-process.ts';
-
-interface SessionView {
-  readonly sessionId: string | null;
-  readonly userId: string | null;
-  readonly traceId: string | null;
-}
 
 describe('the service with OTEL_SDK_DISABLED=true', () => {
   let downstream: RecordingDownstream;
@@ -28,43 +23,31 @@ describe('the service with OTEL_SDK_DISABLED=true', () => {
     return service;
   }
 
-  async function login(service: ServiceProcess, userId: string): Promise<string> {
-    const response = await fetch(`${service.url}/api/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ userId }),
-    });
-    expect(response.status, 'POST /api/login').to.equal(200);
-    return ((await response.json()) as { token: string }).token;
-  }
-
   it('keeps its own sessions (headers, getByKey/setByKey, log fields) when the SDK is disabled', async () => {
-    const service = await start({ OTEL_SDK_DISABLED: 'true', DOWNSTREAM_URL: downstream.url });
-    const token = await login(service, 'olivia');
-    const response = await fetch(`${service.url}/api/session`, {
-      headers: { 'x-session-id': 'session-nosdk-01', authorization: `Bearer ${token}` },
+    const service = await start({ OTEL_SDK_DISABLED: 'true' });
+    const response = await fetch(`${service.url}/api/test/session`, {
+      headers: { 'x-session-id': 'session-nosdk-01', [TEST_USER_HEADER]: 'olivia' },
     });
     expect(response.status).to.equal(200);
     expect(response.headers.get('x-session-id')).to.equal('session-nosdk-01');
     expect(response.headers.get('x-trace-id'), 'no span, so no trace id').to.equal(null);
-    // userId was set by the authentication middleware (setByKey) and read by the route (getByKey).
+    // userId was set by the test routes' stand-in for authentication (setByKey) and read by the route (getByKey).
     expect(await response.json()).to.deep.equal({ sessionId: 'session-nosdk-01', userId: 'olivia', traceId: null });
 
     const isAccessLine = (line: Record<string, unknown>): boolean =>
-      line['message'] === 'request completed' && line['http.route'] === '/api/session';
-    await waitFor('the access log line of GET /api/session', () => service.logLines().some(isAccessLine));
+      line['message'] === 'request completed' && line['http.route'] === '/api/test/session';
+    await waitFor('the access log line of GET /api/test/session', () => service.logLines().some(isAccessLine));
     const access = service.logLines().find(isAccessLine)!;
     expect(access).to.include({ 'session.id': 'session-nosdk-01', 'user.id': 'olivia' });
     expect(access).not.to.have.property('trace_id');
   });
 
   it('sends neither traceparent nor baggage downstream when the SDK is disabled, even with PROPAGATE_USER_ID=true', async () => {
-    const service = await start({ OTEL_SDK_DISABLED: 'true', DOWNSTREAM_URL: downstream.url, PROPAGATE_USER_ID: 'true' });
-    const token = await login(service, 'olivia');
-    const response = await fetch(`${service.url}/api/downstream`, {
-      headers: { 'x-session-id': 'session-nosdk-02', authorization: `Bearer ${token}`, baggage: 'session.id=session-nosdk-02' },
+    const service = await start({ OTEL_SDK_DISABLED: 'true', TEST_DOWNSTREAM_URL: downstream.url, PROPAGATE_USER_ID: 'true' });
+    const response = await fetch(`${service.url}/api/test/call`, {
+      headers: { 'x-session-id': 'session-nosdk-02', [TEST_USER_HEADER]: 'olivia', baggage: 'session.id=session-nosdk-02' },
     });
-    expect(response.status, 'GET /api/downstream').to.equal(200);
+    expect(response.status, 'GET /api/test/call').to.equal(200);
     // The service answered only after the downstream did: its request is recorded by now.
     expect(downstream.received).to.have.length(1);
     const headers = downstream.received[0]!;
@@ -74,15 +57,14 @@ describe('the service with OTEL_SDK_DISABLED=true', () => {
   });
 
   it('leaves a downstream service to start a session of its own when the caller has the SDK disabled', async () => {
-    // The downstream is the real service with the SDK on, trusting its caller's baggage.
+    // The downstream is a service with the SDK on, trusting its caller's baggage.
     const orders = await start({ OTEL_TRACES_EXPORTER: 'none', TRUST_INCOMING_BAGGAGE: 'true' });
-    const api = await start({ OTEL_SDK_DISABLED: 'true', DOWNSTREAM_URL: `${orders.url}/api/session`, PROPAGATE_USER_ID: 'true' });
-    const token = await login(api, 'olivia');
-    const response = await fetch(`${api.url}/api/downstream`, {
-      headers: { 'x-session-id': 'session-nosdk-03', authorization: `Bearer ${token}` },
+    const api = await start({ OTEL_SDK_DISABLED: 'true', TEST_DOWNSTREAM_URL: `${orders.url}/api/test/session`, PROPAGATE_USER_ID: 'true' });
+    const response = await fetch(`${api.url}/api/test/call`, {
+      headers: { 'x-session-id': 'session-nosdk-03', [TEST_USER_HEADER]: 'olivia' },
     });
-    expect(response.status, 'GET /api/downstream').to.equal(200);
-    const { downstream: seen } = (await response.json()) as { downstream: SessionView };
+    expect(response.status, 'GET /api/test/call').to.equal(200);
+    const seen = ((await response.json()) as CallResult).downstream as SessionSnapshot;
     expect(seen.sessionId, 'a fresh session id').to.be.a('string').and.not.equal('session-nosdk-03');
     expect(seen.userId).to.equal(null);
     expect(seen.traceId, 'a trace of its own').to.be.a('string');

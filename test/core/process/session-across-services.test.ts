@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { TEST_USER_HEADER } from '../support/fixtures/test-routes.ts';
 import { startOtlpSink, type OtlpSink, type SinkSpan } from '../support/otlp-sink.ts';
 import { startServiceProcess, waitFor, type ServiceProcess } from '../support/service-process.ts';
 
@@ -21,7 +22,7 @@ describe('a session crossing a service boundary, edge and trusted internal servi
       ...exportEnv,
       OTEL_SERVICE_NAME: 'api',
       PROPAGATE_USER_ID: 'true',
-      DOWNSTREAM_URL: `${orders.url}/api/session`,
+      TEST_DOWNSTREAM_URL: `${orders.url}/api/test/session`,
     });
   });
 
@@ -31,10 +32,7 @@ describe('a session crossing a service boundary, edge and trusted internal servi
   });
 
   it('gives the downstream the same session, user and trace, and tags the spans of both services with them', async () => {
-    const headers = { 'content-type': 'application/json', 'x-session-id': 'session-cross-1' };
-    const login = await fetch(`${api!.url}/api/login`, { method: 'POST', headers, body: JSON.stringify({ userId: 'carol' }) });
-    const { token } = (await login.json()) as { token: string };
-    const response = await fetch(`${api!.url}/api/downstream`, { headers: { ...headers, authorization: `Bearer ${token}` } });
+    const response = await fetch(`${api!.url}/api/test/call`, { headers: { 'x-session-id': 'session-cross-1', [TEST_USER_HEADER]: 'carol' } });
     expect(response.status).to.equal(200);
     const traceId = response.headers.get('x-trace-id')!;
     const body = (await response.json()) as { downstream: Record<string, unknown> };
@@ -46,8 +44,8 @@ describe('a session crossing a service boundary, edge and trusted internal servi
     await waitFor('the server spans of api and orders in the trace', () => serverSpanOf('api') !== undefined && serverSpanOf('orders') !== undefined);
     await waitFor('the client span of the call from api to orders', () => ofTrace().some((span) => span.kind === CLIENT));
 
-    expect(serverSpanOf('api')!.name).to.equal('GET /api/downstream');
-    expect(serverSpanOf('orders')!.name).to.equal('GET /api/session');
+    expect(serverSpanOf('api')!.name).to.equal('GET /api/test/call');
+    expect(serverSpanOf('orders')!.name).to.equal('GET /api/test/session');
     for (const span of ofTrace()) expect(span.attributes['session.id'], `${span.service} ${span.name}`).to.equal('session-cross-1');
     for (const span of ofTrace().filter((candidate) => candidate.kind !== 1 || candidate.name.startsWith('request handler'))) {
       expect(span.attributes['user.id'], `${span.service} ${span.name}`).to.equal('carol');

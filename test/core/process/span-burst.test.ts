@@ -20,7 +20,7 @@ interface Delivery {
 async function burst(service: ServiceProcess): Promise<string[]> {
   const traceIds = await Promise.all(
     Array.from({ length: BURST }, async (_, i) => {
-      const response = await fetch(`${service.url}/api/session`, { headers: { 'x-session-id': `burst-${String(i).padStart(6, '0')}` } });
+      const response = await fetch(`${service.url}/api/test/session`, { headers: { 'x-session-id': `burst-${String(i).padStart(6, '0')}` } });
       expect(response.status).to.equal(200);
       return response.headers.get('x-trace-id')!;
     }),
@@ -30,7 +30,7 @@ async function burst(service: ServiceProcess): Promise<string[]> {
 
 /** How many spans one request records, measured on a request of its own before the burst. */
 async function spansPerRequest(service: ServiceProcess, sink: OtlpSink): Promise<number> {
-  const response = await fetch(`${service.url}/api/session`, { headers: { 'x-session-id': 'burst-calibration' } });
+  const response = await fetch(`${service.url}/api/test/session`, { headers: { 'x-session-id': 'burst-calibration' } });
   expect(response.status).to.equal(200);
   const traceId = response.headers.get('x-trace-id')!;
   // The batch processor exports on its schedule; one request alone is far from a full batch,

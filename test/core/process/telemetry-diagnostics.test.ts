@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { TEST_USER_HEADER } from '../support/fixtures/test-routes.ts';
 import { closedPort } from '../support/ports.ts';
 import { startServiceProcess, waitFor, type ServiceProcess } from '../support/service-process.ts';
 
@@ -19,10 +20,7 @@ describe('telemetry diagnostics in the log', function () {
       OTEL_EXPORTER_OTLP_TIMEOUT: '1000',
       OTEL_BSP_SCHEDULE_DELAY: '100',
     });
-    const headers = { 'content-type': 'application/json', 'x-session-id': 'session-diag-01' };
-    const login = await fetch(`${service.url}/api/login`, { method: 'POST', headers, body: JSON.stringify({ userId: 'alice' }) });
-    const { token } = (await login.json()) as { token: string };
-    const read = await fetch(`${service.url}/api/session`, { headers: { ...headers, authorization: `Bearer ${token}` } });
+    const read = await fetch(`${service.url}/api/test/session`, { headers: { 'x-session-id': 'session-diag-01', [TEST_USER_HEADER]: 'alice' } });
     expect(read.status).to.equal(200);
 
     const isExportWarning = (line: Record<string, unknown>): boolean =>
@@ -36,14 +34,14 @@ describe('telemetry diagnostics in the log', function () {
     expect(warning).to.not.have.any.keys('session.id', 'user.id', 'trace_id', 'span_id', 'trace_flags', 'details');
     // The request's own lines still carry its session.
     const isAccessLine = (line: Record<string, unknown>): boolean =>
-      line['message'] === 'request completed' && line['http.route'] === '/api/session';
-    await waitFor('the access line of GET /api/session', () => service!.logLines().some(isAccessLine));
+      line['message'] === 'request completed' && line['http.route'] === '/api/test/session';
+    await waitFor('the access line of GET /api/test/session', () => service!.logLines().some(isAccessLine));
     expect(service.logLines().find(isAccessLine)).to.include({ 'session.id': 'session-diag-01', 'user.id': 'alice' });
   });
 
   it('writes start-up and shutdown lines without session or trace fields', async () => {
     service = await startServiceProcess({ OTEL_TRACES_EXPORTER: 'none' });
-    await fetch(`${service.url}/api/session`, { headers: { 'x-session-id': 'session-diag-02' } });
+    await fetch(`${service.url}/api/test/session`, { headers: { 'x-session-id': 'session-diag-02' } });
     expect(await service.stop()).to.equal(0);
     const own = service.logLines().filter((line) => ['listening', 'shutting down', 'shutdown complete'].includes(String(line['message'])));
     expect(own.map((line) => line['message'])).to.deep.equal(['listening', 'shutting down', 'shutdown complete']);

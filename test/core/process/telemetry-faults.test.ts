@@ -14,7 +14,7 @@ interface LoadResult {
 }
 
 async function load(service: ServiceProcess, amount: number): Promise<LoadResult> {
-  const result = await autocannon({ url: `${service.url}/api/session`, connections: 50, amount });
+  const result = await autocannon({ url: `${service.url}/api/test/session`, connections: 50, amount });
   return { ok: result['2xx'], failed: result.errors + result.non2xx, p99Ms: result.latency.p99 };
 }
 
@@ -88,7 +88,7 @@ describe('telemetry faults', function () {
       for (let i = 0; ; i++) {
         try {
           const sessionId = `sigterm-${worker}-${String(i).padStart(6, '0')}`;
-          const response = await fetch(`${running.url}/api/session`, { headers: { 'x-session-id': sessionId } });
+          const response = await fetch(`${running.url}/api/test/session`, { headers: { 'x-session-id': sessionId } });
           expect(response.status).to.equal(200);
           await response.arrayBuffer();
           completed.push(response.headers.get('x-trace-id')!);

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** A stand-in downstream service on 127.0.0.1 that answers `{}` and records request headers. */
+/** A stand-in downstream service on a loopback address that answers `{}` and records request headers. */
 export interface RecordingDownstream {
   readonly url: string;
   /** Headers of every request received, in order. */
@@ -9,17 +9,21 @@ export interface RecordingDownstream {
   close(): Promise<void>;
 }
 
-export async function startRecordingDownstream(): Promise<RecordingDownstream> {
+/**
+ * Starts a {@link RecordingDownstream} on `host`, default `127.0.0.1`. Another address of
+ * 127.0.0.0/8 (Linux answers on all of them) stands in for another host on the machine.
+ */
+export async function startRecordingDownstream(host = '127.0.0.1'): Promise<RecordingDownstream> {
   const received: IncomingHttpHeaders[] = [];
   const server = createServer((req, res) => {
     received.push(req.headers);
     res.setHeader('content-type', 'application/json');
     res.end('{}');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://${host}:${port}/`,
     received,
     close: async () => {
       server.closeAllConnections();

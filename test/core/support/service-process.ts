@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** The service running as its own process, the way `npm start` runs it. */
+/** A service running as its own process, started the way production starts one. */
 export interface ServiceProcess {
   readonly url: string;
   readonly child: ChildProcess;
@@ -32,23 +32,43 @@ export function npmScriptCommand(name: string): string[] {
   return [process.execPath, ...args];
 }
 
-/** The command line of `npm start` (see {@link npmScriptCommand}). */
+/**
+ * The command line of `npm start` (see {@link npmScriptCommand}): for tests outside the core
+ * that mean this repository's own service. The core's tests never use it: in a service made
+ * from the template, `npm start` runs that service's routes.
+ */
 export function startCommand(): string[] {
   return npmScriptCommand('start');
+}
+
+/** The core's preload, which every service is started with. */
+export const CORE_PRELOAD = './src/core/preload.ts';
+
+/** The core's fixture service: a bare service with the neutral test routes. */
+export const TEST_SERVICE = './test/core/support/fixtures/test-service.ts';
+
+/**
+ * The command line that starts the fixture service exactly as production starts a service,
+ * `node --import <preload> ./test/core/support/fixtures/test-service.ts`, with `node` the Node
+ * running the tests (the project's Node 24). `preload` defaults to {@link CORE_PRELOAD}.
+ */
+export function testServiceCommand(preload: string = CORE_PRELOAD): string[] {
+  return [process.execPath, '--import', preload, TEST_SERVICE];
 }
 
 /** How long a spawned service may take to log `listening`: a cold start on a busy 2-core machine. */
 const LISTENING_TIMEOUT_MS = 60_000;
 
 /**
- * Spawns the service with `env` on top of a minimal environment (PORT=0, HOST=127.0.0.1) and
+ * Spawns `command` (default: the core's fixture service, {@link testServiceCommand}) in the
+ * project root with `env` on top of a minimal environment (PORT=0, HOST=127.0.0.1) and
  * resolves once it logs `listening` (the port it logs is the one it bound: no port is chosen
  * ahead and raced for). Rejects with its output if it exits first or does not listen within
  * 60 s (then it is killed).
  */
 export async function startServiceProcess(
   env: Record<string, string>,
-  command: string[] = startCommand(),
+  command: readonly string[] = testServiceCommand(),
 ): Promise<ServiceProcess> {
   const [executable, ...args] = command;
   const child = spawn(executable!, args, {

@@ -3,8 +3,16 @@ import { PassThrough } from 'node:stream';
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { Router } from 'express';
-import { createLogger, createServiceApp, readCoreConfig, registeredTelemetry, type CoreConfig, type Readiness } from '../../../src/core/index.ts';
-import { demoRoutes } from '../../../src/demo/index.ts';
+import {
+  createLogger,
+  createServiceApp,
+  readCoreConfig,
+  registeredTelemetry,
+  type CoreConfig,
+  type Readiness,
+  type RoutesFactory,
+} from '../../../src/core/index.ts';
+import { testServiceRoutes } from './fixtures/test-service-routes.ts';
 
 /** A running instance of the real app on 127.0.0.1 and a free port. */
 export interface TestApp {
@@ -17,15 +25,30 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** Options of {@link startTestApp}; every field is optional. */
+export interface TestAppOptions {
+  /** Variables on top of HOST=127.0.0.1, PORT=0 and LOG_LEVEL=debug. */
+  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * The service's routes, as `startService` takes them. Default: the core's neutral test
+   * routes ({@link testServiceRoutes}, which read TEST_DOWNSTREAM_URL from `env`).
+   */
+  readonly routes?: readonly RoutesFactory[];
+  /** Routers of the test itself, mounted under `/api` after the routes. */
+  readonly routers?: readonly Router[];
+}
+
 /**
- * Starts the app built by createApp with config read from `env` (plus PORT/HOST for tests).
+ * Starts the app built by `createServiceApp`, as `startService` builds it: config read from
+ * `env`, the routes built from their factories, then the test's own routers.
  *
  * The app runs in the test process, whose telemetry (test/core/support/integration-preload.ts) is
  * an untrusting edge. Trust in callers' baggage is decided where baggage enters the process,
  * not per app, so a trusted internal service is tested as a process of its own
  * (test/core/process/): asking for one here is refused rather than silently ignored.
  */
-export async function startTestApp(env: Record<string, string> = {}, routers: Router[] = []): Promise<TestApp> {
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const env = options.env ?? {};
   if (env['TRUST_INCOMING_BAGGAGE'] !== undefined) {
     throw new Error('startTestApp: TRUST_INCOMING_BAGGAGE is process-wide; run a trusted service with startServiceProcess');
   }
@@ -41,13 +64,13 @@ export async function startTestApp(env: Record<string, string> = {}, routers: Ro
   });
   const logger = createLogger({ level: config.logLevel, stream });
   const readiness: Readiness = { ready: true };
-  const demo = demoRoutes({ env: fullEnv, config, logger });
+  const routes = (options.routes ?? [testServiceRoutes]).flatMap((factory) => factory({ env: fullEnv, config, logger }));
   const app = createServiceApp({
     config,
     logger,
     readiness,
     spanDelivery: () => registeredTelemetry().spanDelivery(),
-    routers: [...[demo].flat(), ...routers],
+    routers: [...routes, ...(options.routers ?? [])],
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { startServiceProcess, type ServiceProcess } from '../../core/support/service-process.ts';
+import { startCommand, startServiceProcess, type ServiceProcess } from '../../core/support/service-process.ts';
 
 describe('the default downstream (DOWNSTREAM_URL unset)', () => {
   let service: ServiceProcess | undefined;
@@ -11,7 +11,7 @@ describe('the default downstream (DOWNSTREAM_URL unset)', () => {
 
   it('calls the service\'s own /api/session on the port it listens on when PORT=0', async () => {
     // startServiceProcess sets PORT=0: the port is only known once the service listens.
-    service = await startServiceProcess({ OTEL_TRACES_EXPORTER: 'none' });
+    service = await startServiceProcess({ OTEL_TRACES_EXPORTER: 'none' }, startCommand());
     const response = await fetch(`${service.url}/api/downstream`, { headers: { 'x-session-id': 'session-self-01' } });
     expect(response.status, 'GET /api/downstream').to.equal(200);
     const body = (await response.json()) as { status: number; downstream: { sessionId: string | null; traceId: string | null } };

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { searchTraces } from '../support/jaeger-query.ts';
 import { builtBinary, startCollector, startJaeger, type Jaeger, type RunningProgram } from '../support/observability-stack.ts';
-import { startServiceProcess, waitFor, type ServiceProcess } from '../../core/support/service-process.ts';
+import { startCommand, startServiceProcess, waitFor, type ServiceProcess } from '../../core/support/service-process.ts';
 
 /** `count` requests, each its own session, returning their trace ids. */
 async function requests(service: ServiceProcess, phase: string, count: number): Promise<string[]> {
@@ -32,7 +32,7 @@ describe('the real collector restarted mid-run', function () {
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
       OTEL_BSP_SCHEDULE_DELAY: '200',
       OTEL_SERVICE_NAME: 'restart-test',
-    });
+    }, startCommand());
   });
 
   after(async () => {

@@ -43,9 +43,12 @@ describe('docker-compose.yml, as a real compose implementation reads it', () => 
     for (const service of Object.values(services)) expect(service.image).to.match(/:[0-9A-Za-z.-]+$/).and.not.match(/:latest$/);
   });
 
-  it('builds api and orders from the project Dockerfile as one image', () => {
-    expect(services['api']!.build).to.deep.equal(services['orders']!.build);
-    expect(services['api']!.image).to.equal(services['orders']!.image);
+  it('builds api from the project Dockerfile and orders, a service of its own, from services/orders/Dockerfile', () => {
+    const context = (service: string): unknown => (services[service]!.build as { context?: unknown } | undefined)?.context;
+    expect(context('api')).to.equal(projectRoot.replace(/\/$/, ''));
+    expect(context('orders')).to.equal(projectRoot.replace(/\/$/, ''));
+    expect(services['orders']!.build).to.include({ dockerfile: 'services/orders/Dockerfile' });
+    expect(services['api']!.image).to.not.equal(services['orders']!.image);
   });
 
   it('publishes only the ports a user needs: 3000 (api) and 16686 (Jaeger UI and API)', () => {
@@ -58,9 +61,16 @@ describe('docker-compose.yml, as a real compose implementation reads it', () => 
   });
 
   it('makes api the edge that calls orders, and orders the internal service that trusts its baggage', () => {
-    expect(services['api']!.environment).to.include({ OTEL_SERVICE_NAME: 'api', DOWNSTREAM_URL: 'http://orders:3000/api/session', PROPAGATE_USER_ID: 'true' });
+    expect(services['api']!.environment).to.include({
+      OTEL_SERVICE_NAME: 'api',
+      DOWNSTREAM_URL: 'http://orders:3000/api/orders',
+      BAGGAGE_ALLOWED_HOSTS: 'orders',
+      PROPAGATE_USER_ID: 'true',
+    });
     expect(services['api']!.environment).not.to.have.property('TRUST_INCOMING_BAGGAGE');
     expect(services['orders']!.environment).to.include({ OTEL_SERVICE_NAME: 'orders', TRUST_INCOMING_BAGGAGE: 'true' });
+    // orders is not the demo: it has no login and reads no token secret.
+    expect(services['orders']!.environment).not.to.have.property('TOKEN_SECRET');
     for (const name of ['api', 'orders']) {
       expect(services[name]!.environment!['OTEL_EXPORTER_OTLP_ENDPOINT']).to.equal('http://otel-collector:4318');
     }

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
+import { generateOrdersProject } from './orders-service.ts';
 import { builtBinary, startCollector, startJaeger, type Jaeger, type RunningProgram } from './observability-stack.ts';
-import { startServiceProcess, type ServiceProcess } from '../../core/support/service-process.ts';
+import { startCommand, startServiceProcess, type ServiceProcess } from '../../core/support/service-process.ts';
 
 /** The whole system of the end-to-end tests, every part a real program on loopback. */
 export interface E2eStack {
@@ -21,13 +22,13 @@ export async function startE2eStack(): Promise<E2eStack> {
   const jaeger = await startJaeger(builtBinary('build-jaeger.sh'));
   const collector = await startCollector(builtBinary('build-collector.sh'), jaeger.otlpGrpcEndpoint);
   const exportEnv = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_BSP_SCHEDULE_DELAY: '200' };
-  const orders = await startServiceProcess({ ...exportEnv, OTEL_SERVICE_NAME: 'orders', TRUST_INCOMING_BAGGAGE: 'true' });
-  const api = await startServiceProcess({
-    ...exportEnv,
-    OTEL_SERVICE_NAME: 'api',
-    DOWNSTREAM_URL: `${orders.url}/api/session`,
-    PROPAGATE_USER_ID: 'true',
-  });
+  // orders is its own service, generated from the template as docker compose builds it.
+  const ordersProject = await generateOrdersProject();
+  const orders = await startServiceProcess({ ...exportEnv, OTEL_SERVICE_NAME: 'orders', TRUST_INCOMING_BAGGAGE: 'true' }, ordersProject.command);
+  const api = await startServiceProcess(
+    { ...exportEnv, OTEL_SERVICE_NAME: 'api', DOWNSTREAM_URL: `${orders.url}/api/orders`, PROPAGATE_USER_ID: 'true' },
+    startCommand(),
+  );
   return {
     jaeger,
     collector,
@@ -36,6 +37,7 @@ export async function startE2eStack(): Promise<E2eStack> {
     stop: async () => {
       await api.stop('SIGKILL');
       await orders.stop('SIGKILL');
+      ordersProject.remove();
       await collector.stop();
       await jaeger.stop();
     },

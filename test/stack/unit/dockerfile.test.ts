@@ -21,6 +21,16 @@ describe('Dockerfile', () => {
     expect(args(installs[0]!)).to.include('--omit=dev');
   });
 
+  it('holds runtime code only: the service sources, never the tooling, whose packages are not production dependencies', () => {
+    const copies = keyword('COPY').map(args).filter((copy) => !copy.includes('node_modules'));
+    expect(copies).to.deep.equal(['package.json ./', 'src ./src']);
+    const { dependencies } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
+    // The lookup command's table and spinner; the benchmark's comparison libraries.
+    for (const tooling of ['cli-table3', 'yocto-spinner', 'autocannon', 'cls-rtracer', 'express-http-context']) {
+      expect(dependencies, tooling).not.to.have.property(tooling);
+    }
+  });
+
   it('runs as a non-root user', () => {
     const users = keyword('USER').map(args);
     expect(users).to.have.length(1);
@@ -42,10 +52,44 @@ describe('Dockerfile', () => {
 });
 
 describe('.dockerignore', () => {
-  it('lets only package files and src/ into the build context', () => {
+  it('lets into the build context only the package files, src/, and what the orders image generates its project from', () => {
     const lines = readFileSync(new URL('../../../.dockerignore', import.meta.url), 'utf8')
       .split('\n')
       .filter((line) => line !== '' && !line.startsWith('#'));
-    expect(lines).to.deep.equal(['*', '!package.json', '!package-lock.json', '!src/']);
+    expect(lines).to.deep.equal([
+      '*',
+      '!package.json',
+      '!package-lock.json',
+      '!src/',
+      // The generator, and the files a generated project copies (services/orders/Dockerfile).
+      '!test/core/',
+      '!tools/create-service/',
+      '!services/orders/',
+      '!tsconfig.json',
+      '!Dockerfile',
+      '!.dockerignore',
+      '!.mocharc.json',
+      '!otel-collector.yaml',
+    ]);
+  });
+});
+
+describe('services/orders/Dockerfile', () => {
+  const text = (path: string): string => readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
+  /** The instructions from the dependencies stage on, without comments: what packages a project. */
+  const packagingStages = (dockerfile: string): string[] => {
+    const instructions = DockerfileParser.parse(dockerfile).getInstructions().map((instruction) => instruction.getTextContent().replace(/\s+/g, ' ').trim());
+    return instructions.slice(instructions.findIndex((instruction) => instruction.includes(' AS dependencies')));
+  };
+
+  it('generates orders from the template with its own code, then packages it exactly as the generated project\'s Dockerfile would', () => {
+    const orders = text('services/orders/Dockerfile');
+    expect(orders).to.include('RUN node tools/create-service/main.ts /service --name orders --own-code services/orders');
+    // The generated project's Dockerfile is this repository's, copied: orders packages /service the same way.
+    const fromService = (instruction: string): string =>
+      instruction.replace('COPY --from=project /service/package.json /service/package-lock.json ./', 'COPY package.json package-lock.json ./')
+        .replace('COPY --from=project /service/package.json ./', 'COPY package.json ./')
+        .replace('COPY --from=project /service/src ./src', 'COPY src ./src');
+    expect(packagingStages(orders).map(fromService)).to.deep.equal(packagingStages(text('Dockerfile')));
   });
 });

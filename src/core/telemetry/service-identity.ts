@@ -1,4 +1,4 @@
-import packageJson from '../../package.json' with { type: 'json' };
+import packageJson from '../../../package.json' with { type: 'json' };
 
 /** `service.name` when OTEL_SERVICE_NAME does not set one. */
 export const DEFAULT_SERVICE_NAME: string = packageJson.name;

@@ -1,0 +1,84 @@
+import { SpanKind } from '@opentelemetry/api';
+import { expect } from 'chai';
+import { SignJWT } from 'jose';
+import { ATTR_SESSION_ID, ATTR_USER_ID } from '../../../src/core/index.ts';
+import { DEVELOPMENT_TOKEN_SECRET, demoRoutes } from '../../../src/demo/index.ts';
+import { expectJsonError } from '../../core/support/expect-json-error.ts';
+import { spanExporter } from '../../core/support/integration-preload.ts';
+import { spansOfTrace } from '../../core/support/spans.ts';
+import { request, startTestApp, type TestApp } from '../../core/support/test-app.ts';
+import { accessLineTraceId, waitForLogLines } from '../../core/support/wait-for-log-lines.ts';
+
+/** A token for `sub`, signed with `secret` (default: the demo's development secret). */
+function signToken(sub: string, expirationTime: number | string, secret = DEVELOPMENT_TOKEN_SECRET): Promise<string> {
+  return new SignJWT({ sub }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(expirationTime).sign(new TextEncoder().encode(secret));
+}
+
+describe('the demo login (POST /api/login) and its Bearer tokens', () => {
+  let app: TestApp;
+
+  beforeEach(async () => {
+    spanExporter.reset();
+    app = await startTestApp({ routes: [demoRoutes] });
+  });
+
+  afterEach(async () => {
+    await app.close();
+  });
+
+  const login = (body: string, sessionId = 'session-demo-login'): Promise<Response> =>
+    request(`${app.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-session-id': sessionId }, body });
+
+  it('answers a Bearer token and puts user.id on the root span and the log lines when the userId is valid', async () => {
+    const response = await login(JSON.stringify({ userId: 'alice' }), 'session-login-1');
+    expect(response.status).to.equal(200);
+    const body = (await response.json()) as { token: unknown; tokenType: unknown; expiresIn: unknown };
+    expect(body).to.include({ tokenType: 'Bearer', expiresIn: 3600 });
+    expect(body.token).to.be.a('string');
+    const traceId = response.headers.get('x-trace-id')!;
+    const root = (await spansOfTrace(spanExporter, traceId)).find((span) => span.kind === SpanKind.SERVER)!;
+    expect(root.attributes[ATTR_USER_ID]).to.equal('alice');
+    expect(root.attributes[ATTR_SESSION_ID]).to.equal('session-login-1');
+    await waitForLogLines(app, 'the access line of the login', [traceId], accessLineTraceId);
+    const lines = app.logLines().filter((line) => line['trace_id'] === traceId);
+    expect(lines.map((line) => line['message'])).to.include.members(['user logged in', 'request completed']);
+    for (const line of lines) expect(line).to.include({ 'session.id': 'session-login-1', 'user.id': 'alice' });
+  });
+
+  it('puts user.id on the server span and the spans after authentication when a request brings a valid token', async () => {
+    const { token } = (await (await login(JSON.stringify({ userId: 'alice' }))).json()) as { token: string };
+    const response = await request(`${app.url}/api/session`, {
+      headers: { 'x-session-id': 'session-login-2', authorization: `Bearer ${token}` },
+    });
+    expect(((await response.json()) as { userId: string }).userId).to.equal('alice');
+    const spans = await spansOfTrace(spanExporter, response.headers.get('x-trace-id')!);
+    const afterAuth = spans.filter((span) => span.name.startsWith('request handler') || span.kind === SpanKind.SERVER);
+    expect(afterAuth).to.have.length(2);
+    for (const span of afterAuth) expect(span.attributes[ATTR_USER_ID], span.name).to.equal('alice');
+    // Spans that ended before authentication cannot carry the user; they still carry the session.
+    for (const span of spans) expect(span.attributes[ATTR_SESSION_ID]).to.equal('session-login-2');
+  });
+
+  it('answers 400 invalid_user_id when login has no valid userId', async () => {
+    await expectJsonError(await login(JSON.stringify({ userId: 'bad\nuser' })), 400, 'invalid_user_id');
+    await expectJsonError(await login('{}'), 400, 'invalid_user_id');
+  });
+
+  it('answers 401 invalid_token when the Authorization header is not Bearer', async () => {
+    const response = await request(`${app.url}/api/session`, { headers: { authorization: 'Basic abc' } });
+    await expectJsonError(response, 401, 'invalid_token');
+  });
+
+  it('answers 401 invalid_token when the token is signed with another secret', async () => {
+    const forged = await signToken('alice', '1h', 'another-secret-another-secret-another');
+    const response = await request(`${app.url}/api/session`, { headers: { authorization: `Bearer ${forged}` } });
+    await expectJsonError(response, 401, 'invalid_token');
+  });
+
+  it('answers 401 invalid_token saying "expired" when the token has expired', async () => {
+    const expired = await signToken('alice', Math.floor(Date.now() / 1000) - 60);
+    const response = await request(`${app.url}/api/session`, { headers: { authorization: `Bearer ${expired}` } });
+    expect(((await response.clone().json()) as { message: string }).message).to.match(/expired/);
+    await expectJsonError(response, 401, 'invalid_token');
+  });
+});

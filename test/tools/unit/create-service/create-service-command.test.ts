@@ -1,0 +1,160 @@
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { EXIT, planService } from '../../../../tools/create-service/index.ts';
+import { createService, makeTempDir, type TempDir } from '../../support/create-service-run.ts';
+
+describe('create-service (the command)', function () {
+  // A real creation lets npm prune the lockfile: about a second, more on a busy machine.
+  this.timeout(60_000);
+
+  let temp: TempDir;
+
+  beforeEach(() => {
+    temp = makeTempDir();
+  });
+
+  afterEach(() => {
+    temp.remove();
+  });
+
+  it('prints the usage on stdout and exits 0 with --help', async () => {
+    const run = await createService(['--help'], temp.path);
+    expect(run.code).to.equal(EXIT.DONE);
+    expect(run.stdout).to.match(/^Usage: npm run create-service -- <dir> --name <service-name> \[--dry-run\]/);
+    expect(run.stderr).to.equal('');
+  });
+
+  const usageErrors: [string, string[], RegExp][] = [
+    ['no directory', ['--name', 'orders'], /give the directory to create/],
+    ['no --name', ['orders'], /--name <service-name> is required/],
+    ['--name without a value', ['orders', '--name'], /argument missing/],
+    ['two directories', ['a', 'b', '--name', 'orders'], /give one directory, got 2/],
+    ['an invalid name', ['orders', '--name', 'Orders_Service'], /invalid service name "Orders_Service": use 1 to 63 characters/],
+    ['an unknown option', ['orders', '--name', 'orders', '--force'], /Unknown option '--force'/],
+  ];
+  for (const [description, argv, message] of usageErrors) {
+    it(`exits 2 with one line on stderr and writes nothing for ${description}`, async () => {
+      const run = await createService(argv, temp.path);
+      expect(run.code).to.equal(EXIT.USAGE);
+      expect(run.stderr).to.match(/^create-service: [^\n]*\n$/).and.match(message);
+      expect(run.stdout).to.equal('');
+      expect(readdirSync(temp.path)).to.deep.equal([]);
+    });
+  }
+
+  it('refuses an existing non-empty directory with exit 2 and leaves it as it was', async () => {
+    const target = join(temp.path, 'taken');
+    mkdirSync(target);
+    writeFileSync(join(target, 'notes.txt'), 'mine');
+    const run = await createService([target, '--name', 'orders'], temp.path);
+    expect(run.code).to.equal(EXIT.USAGE);
+    expect(run.stderr).to.equal(`create-service: ${target} exists and is not empty (1 entries); give a new or empty directory\n`);
+    expect(readdirSync(target)).to.deep.equal(['notes.txt']);
+  });
+
+  it('refuses a target that is a file with exit 2', async () => {
+    const target = join(temp.path, 'a-file');
+    writeFileSync(target, 'mine');
+    const run = await createService([target, '--name', 'orders'], temp.path);
+    expect(run.code).to.equal(EXIT.USAGE);
+    expect(run.stderr).to.equal(`create-service: ${target} exists and is not a directory; give a new or empty directory\n`);
+  });
+
+  it('lists every file it would write and writes nothing with --dry-run', async () => {
+    const target = join(temp.path, 'orders');
+    const run = await createService([target, '--name', 'orders', '--dry-run'], temp.path);
+    expect(run.code).to.equal(EXIT.DONE);
+    expect(existsSync(target), 'the target directory').to.equal(false);
+    const planned = planService('orders').files.map((file) => file.path);
+    const listed = run.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('  '))
+      .map((line) => line.trim().split(' ')[0]);
+    expect(listed).to.deep.equal(planned);
+    expect(run.stdout).to.match(new RegExp(`^Would create ${target} for service orders, ${planned.length} files:\n`));
+    expect(run.stdout).to.match(/\nNothing written \(--dry-run\)\.\n$/);
+  });
+
+  it('refuses a non-empty directory with --dry-run too, as the real run would', async () => {
+    writeFileSync(join(temp.path, 'notes.txt'), 'mine');
+    const run = await createService(['.', '--name', 'orders', '--dry-run'], temp.path);
+    expect(run.code).to.equal(EXIT.USAGE);
+    expect(run.stderr).to.include('exists and is not empty');
+  });
+
+  it('creates a relative directory where the command was typed and prints the next two commands', async () => {
+    const run = await createService(['orders', '--name', 'orders'], temp.path);
+    expect(run.stderr).to.equal('');
+    expect(run.code).to.equal(EXIT.DONE);
+    expect(existsSync(join(temp.path, 'orders', 'package.json'))).to.equal(true);
+    const files = planService('orders').files.length;
+    expect(run.stdout).to.equal(
+      `Created ${join(temp.path, 'orders')} for service orders, ${files} files (--dry-run lists them).\n\nNext:\n  cd orders && npm ci && npm start\n  npm test\n`,
+    );
+  });
+
+  it('creates the project in an existing empty directory', async () => {
+    const run = await createService(['.', '--name', 'orders'], temp.path);
+    expect(run.code, run.stderr).to.equal(EXIT.DONE);
+    expect(readdirSync(temp.path)).to.include.members(['package.json', 'src', 'test', '.ci']);
+    expect(run.stdout).to.include('\n  cd . && npm ci && npm start\n');
+  });
+
+  it('quotes a directory with a space in the printed command', async () => {
+    const run = await createService(['my orders', '--name', 'orders'], temp.path);
+    expect(run.code, run.stderr).to.equal(EXIT.DONE);
+    expect(run.stdout).to.include("\n  cd 'my orders' && npm ci && npm start\n");
+  });
+
+  it('exits 1 with one line and leaves nothing behind when npm cannot prune the lockfile', async () => {
+    const target = join(temp.path, 'orders');
+    // No npm on PATH: the prune step fails after every file was written.
+    const run = await createService([target, '--name', 'orders'], temp.path, { PATH: join(temp.path, 'no-such-bin') });
+    expect(run.code).to.equal(EXIT.FAILED);
+    expect(run.stderr).to.match(/^create-service: cannot run npm to prune [^\n]+ \(nothing was left in [^\n]+\)\n$/);
+    expect(existsSync(target), 'the target directory').to.equal(false);
+  });
+
+  it('removes only what it wrote from an existing empty directory when it fails', async () => {
+    const target = join(temp.path, 'orders');
+    mkdirSync(target);
+    const run = await createService([target, '--name', 'orders'], temp.path, { PATH: join(temp.path, 'no-such-bin') });
+    expect(run.code).to.equal(EXIT.FAILED);
+    expect(readdirSync(target), 'the directory, empty again').to.deep.equal([]);
+  });
+
+  it('puts the service\'s own src/ and test/ in place of the example with --own-code, and nothing else of that folder', async () => {
+    const own = join(temp.path, 'own');
+    mkdirSync(join(own, 'src', 'billing'), { recursive: true });
+    mkdirSync(join(own, 'test', 'billing'), { recursive: true });
+    writeFileSync(join(own, 'src', 'main.ts'), "import { startService } from './core/index.ts';\nstartService();\n");
+    writeFileSync(join(own, 'src', 'billing', 'index.ts'), 'export {};\n');
+    writeFileSync(join(own, 'test', 'billing', 'notes.md'), 'tests go here\n');
+    writeFileSync(join(own, 'README.md'), 'not part of the project\n');
+    const run = await createService([join(temp.path, 'billing'), '--name', 'billing', '--own-code', own, '--dry-run'], temp.path);
+    expect(run.code).to.equal(EXIT.DONE);
+    const planned = planService('billing', own).files;
+    expect(planned.filter((file) => file.origin === 'own').map((file) => file.path)).to.deep.equal([
+      'src/billing/index.ts',
+      'src/main.ts',
+      'test/billing/notes.md',
+    ]);
+    const paths = planned.map((file) => file.path);
+    expect(paths.filter((path) => path.includes('example')), 'the example').to.deep.equal([]);
+    expect(paths).to.include.members(['src/core/index.ts', 'test/core/support/test-app.ts', 'README.md', 'package.json']);
+    expect(planned.find((file) => file.path === 'README.md')!.origin).to.equal('template');
+  });
+
+  it('exits 2 with one line when --own-code is not a folder or has no src/main.ts', async () => {
+    const missing = await createService([join(temp.path, 'x'), '--name', 'x', '--own-code', join(temp.path, 'nowhere')], temp.path);
+    expect(missing.code).to.equal(EXIT.USAGE);
+    expect(missing.stderr).to.match(/^create-service: --own-code \S+ is not a folder\n$/);
+    const empty = join(temp.path, 'empty-own');
+    mkdirSync(empty);
+    const noMain = await createService([join(temp.path, 'y'), '--name', 'y', '--own-code', empty], temp.path);
+    expect(noMain.code).to.equal(EXIT.USAGE);
+    expect(noMain.stderr).to.match(/has no src\/main\.ts/);
+    expect(existsSync(join(temp.path, 'x')) || existsSync(join(temp.path, 'y')), 'a target').to.equal(false);
+  });
+});

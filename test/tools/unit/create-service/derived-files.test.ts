@@ -1,0 +1,55 @@
+import { expect } from 'chai';
+import { derivePackageJson, deriveTsconfig, type RootPackageJson } from '../../../../tools/create-service/index.ts';
+
+describe('deriveTsconfig', () => {
+  const root = { compilerOptions: { strict: true }, include: ['src', 'test', 'tools', './eslint.config.js'], exclude: ['tools/template'] };
+
+  it('keeps the compiler options and the include entries the project has, and drops an exclude left empty', () => {
+    expect(deriveTsconfig(root, new Set(['src', 'test', 'eslint.config.js']))).to.deep.equal({
+      compilerOptions: { strict: true },
+      include: ['src', 'test', './eslint.config.js'],
+    });
+  });
+
+  it('keeps an exclude entry whose folder the project has', () => {
+    expect(deriveTsconfig(root, new Set(['src', 'tools'])).exclude).to.deep.equal(['tools/template']);
+  });
+
+  it('throws naming the include entries when none is left', () => {
+    expect(() => deriveTsconfig(root, new Set(['docs']))).to.throw(/none of its include entries \(src, test, tools, \.\/eslint\.config\.js\)/);
+  });
+});
+
+describe('derivePackageJson', () => {
+  const root: RootPackageJson = {
+    name: 'template',
+    version: '3.1.0',
+    scripts: { start: 'node a.ts', 'test:quick': 'q', typecheck: 't', lint: 'l', 'test:unit': 'u', 'test:integration': 'i', 'test:process': 'p', bench: 'b' },
+    dependencies: { express: '5.3.0', jose: '6.2.18' },
+    devDependencies: { mocha: '12.0.3', 'cli-table3': '0.6.5' },
+  };
+
+  it("lists start and test first, then the kept scripts in this repository's order, and nothing else", () => {
+    expect(Object.entries(derivePackageJson(root, 'orders').scripts)).to.deep.equal([
+      ['start', 'node a.ts'],
+      ['test', 'npm run test:quick'],
+      ['test:quick', 'q'],
+      ['typecheck', 't'],
+      ['lint', 'l'],
+      ['test:unit', 'u'],
+      ['test:integration', 'i'],
+      ['test:process', 'p'],
+    ]);
+  });
+
+  it("leaves out the demo's and the tooling's packages", () => {
+    const pkg = derivePackageJson(root, 'orders');
+    expect(pkg.dependencies).to.deep.equal({ express: '5.3.0' });
+    expect(pkg.devDependencies).to.deep.equal({ mocha: '12.0.3' });
+  });
+
+  it('throws naming a script the project must keep when this repository lacks it', () => {
+    const scripts = Object.fromEntries(Object.entries(root.scripts).filter(([name]) => name !== 'lint'));
+    expect(() => derivePackageJson({ ...root, scripts }, 'orders')).to.throw('package.json of template has no "lint" script');
+  });
+});

@@ -1,0 +1,75 @@
+/** The fields of this repository's package.json that the new project's is derived from. */
+export interface RootPackageJson {
+  readonly name: string;
+  readonly version: string;
+  readonly engines?: Readonly<Record<string, string>>;
+  readonly scripts: Readonly<Record<string, string>>;
+  readonly dependencies: Readonly<Record<string, string>>;
+  readonly devDependencies: Readonly<Record<string, string>>;
+}
+
+/** The new project's package.json. */
+export interface GeneratedPackageJson {
+  readonly name: string;
+  readonly version: string;
+  readonly private: true;
+  readonly description: string;
+  readonly type: 'module';
+  readonly engines?: Readonly<Record<string, string>>;
+  readonly scripts: Readonly<Record<string, string>>;
+  readonly dependencies: Readonly<Record<string, string>>;
+  readonly devDependencies: Readonly<Record<string, string>>;
+}
+
+/**
+ * The scripts the new project keeps, exactly as this repository defines them, in this order.
+ * `test` is replaced: the new project's full suite is `test:quick` (no end-to-end, compose,
+ * template or benchmark suites, which belong to this repository).
+ */
+export const KEPT_SCRIPTS = ['start', 'test:quick', 'typecheck', 'lint', 'test:unit', 'test:integration', 'test:process'] as const;
+
+/** The new project's `npm test`. */
+export const GENERATED_TEST_SCRIPT = 'npm run test:quick';
+
+/** Dependencies only the demo uses (its login tokens). */
+export const DEMO_DEPENDENCIES: readonly string[] = ['jose'];
+
+/**
+ * Dev dependencies only this repository's tooling and stack tests use: the trace lookup's
+ * table and spinner, the benchmark's comparison libraries, the Dockerfile and compose checks.
+ * A test (test/tools/unit/create-service/) checks that the new project imports none of them
+ * and uses every dev dependency it keeps.
+ */
+export const REPOSITORY_DEV_DEPENDENCIES: readonly string[] = ['cli-table3', 'cls-rtracer', 'dockerfile-ast', 'express-http-context', 'yaml', 'yocto-spinner'];
+
+/**
+ * The new project's package.json, derived from this repository's: named `serviceName` (the
+ * default `service.name`), version 0.1.0, private, the same engines, the kept scripts, and
+ * the same pinned versions minus the demo's and the tooling's packages.
+ * @throws {Error} naming the script when this repository lacks one of {@link KEPT_SCRIPTS}.
+ */
+export function derivePackageJson(root: RootPackageJson, serviceName: string): GeneratedPackageJson {
+  const scripts: Record<string, string> = {};
+  for (const name of KEPT_SCRIPTS) {
+    const script = root.scripts[name];
+    if (script === undefined) throw new Error(`package.json of ${root.name} has no "${name}" script for the new project to keep`);
+    scripts[name] = script;
+    // `test` right after `start`, as npm lists the two it runs without `run`.
+    if (name === 'start') scripts['test'] = GENERATED_TEST_SCRIPT;
+  }
+  return {
+    name: serviceName,
+    version: '0.1.0',
+    private: true,
+    description: `${serviceName}: an Express 5 service whose requests run in a session context (made from ${root.name}).`,
+    type: 'module',
+    ...(root.engines === undefined ? {} : { engines: root.engines }),
+    scripts,
+    dependencies: without(root.dependencies, DEMO_DEPENDENCIES),
+    devDependencies: without(root.devDependencies, REPOSITORY_DEV_DEPENDENCIES),
+  };
+}
+
+function without(versions: Readonly<Record<string, string>>, names: readonly string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(versions).filter(([name]) => !names.includes(name)));
+}
