@@ -1,96 +1,16 @@
-// Type-aware linting: the async rules (no-floating-promises, no-misused-promises)
-// catch the mistakes that break context propagation and graceful shutdown. The import rules
-// keep the layout's one direction: the core depends on nothing of the repository, other code
-// reaches it only through src/core/index.ts, and core folders reach each other only through
-// their index.ts.
-import eslint from '@eslint/js';
+// This repository's lint configuration: the one every service shares (eslint.service.js),
+// with the tooling held to the same import boundary as the tests.
 import tseslint from 'typescript-eslint';
-
-const CORE_ENTRY_ONLY = 'Import the core through its one public entry, src/core/index.ts.';
+import { serviceLintConfig } from './eslint.service.js';
 
 export default tseslint.config(
   // services/ and tools/create-service/template/ hold services' own code (also left out of
   // tsconfig.json), checked inside the project it is generated into (test/tools/template/),
-  // where its imports of the core resolve. A generated project is linted by the template's
-  // own eslint.config.js, which keeps the core's rules of this file (a test checks that).
+  // where its imports of the core resolve.
   { ignores: ['node_modules/', '.cache/', 'tools/bench/results/', 'services/', 'tools/create-service/template/'] },
-  eslint.configs.recommended,
-  tseslint.configs.strictTypeChecked,
-  {
-    languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
-    },
-    rules: {
-      '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
-      'no-restricted-properties': [
-        'error',
-        { property: 'enterWith', message: 'Context only through run(); enterWith leaks the store into unrelated work.' },
-      ],
-    },
-  },
-  {
-    // The rest of src/: the demo and main.ts.
-    files: ['src/**/*.ts'],
-    ignores: ['src/core/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['**/core/*/**', '**/core/*.ts', '!**/core/index.ts'], message: CORE_ENTRY_ONLY }] },
-      ],
-    },
-  },
-  {
-    // Tooling and every test but the core's own (which test its parts one by one).
-    files: ['tools/**/*.ts', 'test/**/*.ts'],
-    ignores: ['test/core/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['**/src/core/*/**', '**/src/core/*.ts', '!**/src/core/index.ts'], message: CORE_ENTRY_ONLY }] },
-      ],
-    },
-  },
-  {
-    // Core folders: a sibling folder only through its index.ts; nothing outside the core.
-    files: ['src/core/*/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { regex: String.raw`^\.\./[^./][^/]*/(?!index\.ts$)`, message: 'Import another core folder through its index.ts.' },
-            { regex: String.raw`^\.\./\.\./(?!\.\./package\.json$)`, message: 'The core depends on nothing outside src/core.' },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/core/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { regex: String.raw`^\./[^/]+/(?!index\.ts$)`, message: 'Import a core folder through its index.ts.' },
-            { regex: String.raw`^\.\./(?!\.\./package\.json$)`, message: 'The core depends on nothing outside src/core.' },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['test/**/*.ts', 'tools/bench/**/*.ts'],
-    rules: {
-      // chai assertions are property accesses (`expect(x).to.be.true`).
-      '@typescript-eslint/no-unused-expressions': 'off',
-      '@typescript-eslint/no-non-null-assertion': 'off',
-    },
-  },
-  {
-    files: ['eslint.config.js'],
-    extends: [tseslint.configs.disableTypeChecked],
-  },
+  ...serviceLintConfig({
+    rootDir: import.meta.dirname,
+    outsideCore: ['test/**/*.ts', 'tools/**/*.ts'],
+    tests: ['test/**/*.ts', 'tools/bench/**/*.ts'],
+  }),
 );

@@ -4,7 +4,7 @@
  * across services, from Jaeger. See tools/session-traces/ and the README.
  */
 import { once } from 'node:events';
-import { EXIT, runLookup } from './run-lookup.ts';
+import { EXIT, runLookup } from './index.ts';
 
 try {
   process.exitCode = await runLookup(process.argv.slice(2), {

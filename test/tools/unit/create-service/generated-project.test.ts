@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
@@ -173,7 +173,7 @@ describe('the project create-service generates', function () {
     expect([...files.keys()].filter((path) => !allowed.some((pattern) => pattern.test(path)))).to.deep.equal([]);
     const topLevel = [...files.keys()].filter((path) => !path.includes('/')).sort();
     expect(topLevel).to.deep.equal(
-      ['.dockerignore', '.gitignore', '.mocharc.json', 'Dockerfile', 'README.md', 'docker-compose.yml', 'eslint.config.js', 'otel-collector.yaml', 'package-lock.json', 'package.json', 'tsconfig.json'].sort(),
+      ['.dockerignore', '.gitignore', '.mocharc.json', 'Dockerfile', 'README.md', 'docker-compose.yml', 'eslint.config.js', 'eslint.service.js', 'otel-collector.yaml', 'package-lock.json', 'package.json', 'tsconfig.json'].sort(),
     );
   });
 
@@ -202,17 +202,19 @@ describe('the project create-service generates', function () {
     const tsconfig = json('tsconfig.json') as { compilerOptions: unknown; include: string[]; exclude?: string[] };
     const root = JSON.parse(readRoot('tsconfig.json')) as { compilerOptions: unknown };
     expect(tsconfig.compilerOptions).to.deep.equal(root.compilerOptions);
-    expect(tsconfig.include).to.deep.equal(['src', 'test', 'eslint.config.js']);
+    expect(tsconfig.include).to.deep.equal(['src', 'test', 'eslint.config.js', 'eslint.service.js']);
     expect(tsconfig).not.to.have.property('exclude');
   });
 
   it("lints with the rules this repository's eslint.config.js applies to the core, the service's code and the tests", async () => {
-    // The project's eslint.config.js is the template's; evaluated where the template lies, its
-    // imports resolve (the project has no node_modules yet).
+    // Both build on the shared eslint.service.js (copied byte for byte); the project's own
+    // eslint.config.js is evaluated in the project, with this repository's packages (the
+    // project has no node_modules of its own yet).
     const templateRoot = join(repositoryRoot, TEMPLATE_FOLDER);
     expect(read('eslint.config.js')).to.equal(readFileSync(join(templateRoot, 'eslint.config.js'), 'utf8'));
+    if (!existsSync(join(project, 'node_modules'))) symlinkSync(join(repositoryRoot, 'node_modules'), join(project, 'node_modules'), 'dir');
     const rootLint = new ESLint({ cwd: repositoryRoot });
-    const projectLint = new ESLint({ cwd: templateRoot, overrideConfigFile: join(templateRoot, 'eslint.config.js') });
+    const projectLint = new ESLint({ cwd: project });
     const samples = [
       'src/core/index.ts',
       'src/core/preload.ts',
@@ -226,7 +228,7 @@ describe('the project create-service generates', function () {
     ];
     for (const sample of samples) {
       const inRoot = (await rootLint.calculateConfigForFile(join(repositoryRoot, sample))) as { rules?: unknown } | undefined;
-      const inProject = (await projectLint.calculateConfigForFile(join(templateRoot, sample))) as { rules?: unknown } | undefined;
+      const inProject = (await projectLint.calculateConfigForFile(join(project, sample))) as { rules?: unknown } | undefined;
       expect(inRoot?.rules, `rules of ${sample} in this repository`).to.be.an('object');
       expect(inProject?.rules, `rules of ${sample}`).to.deep.equal(inRoot?.rules);
     }
