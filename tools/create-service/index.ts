@@ -4,6 +4,7 @@ export { parseCreateServiceArgs, UsageError, USAGE, type CreateServiceOptions } 
 export { serviceNameProblem, SERVICE_NAME_PATTERN, SERVICE_NAME_RULE, RESERVED_SERVICE_NAMES } from './service-name.ts';
 export {
   planService,
+  OwnCodeError,
   COPIED_FILES,
   COPIED_FOLDERS,
   LOCKFILE,

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { parseCreateServiceArgs, USAGE, UsageError } from './create-service-args.ts';
 import { changedLockedVersions, pruneLockfile } from './prune-lockfile.ts';
-import { LOCKFILE, planService, type ServicePlan } from './service-plan.ts';
+import { LOCKFILE, OwnCodeError, planService, type ServicePlan } from './service-plan.ts';
 import { checkTarget, TargetError } from './target-directory.ts';
 import { removePlan, writePlan } from './write-plan.ts';
 
@@ -54,8 +54,9 @@ export async function runCreateService(argv: readonly string[], io: CreateServic
   try {
     plan = planService(options.serviceName, ownCode);
   } catch (error) {
-    // A bad --own-code folder is a usage error; anything else is a bug and propagates.
-    if (ownCode !== undefined && error instanceof Error && !(error instanceof RangeError)) return fail(EXIT.USAGE, error.message);
+    // A bad --own-code folder is a usage error; anything else (a file of this repository
+    // missing, say) is not the user's doing and propagates with its own message.
+    if (error instanceof OwnCodeError) return fail(EXIT.USAGE, error.message);
     throw error;
   }
 

@@ -117,11 +117,19 @@ export function planService(serviceName: string, ownCode?: string): ServicePlan 
   return { serviceName, repositoryRoot: root, files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
 }
 
+/** The folder given as `--own-code` cannot serve as a service's own code; the message says why. */
+export class OwnCodeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OwnCodeError';
+  }
+}
+
 /** The src/ and test/ files of a service's own code; the folder must hold at least src/main.ts. */
 function listOwnCode(folder: string): ListedFile[] {
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new Error(`--own-code ${folder} is not a folder`);
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new OwnCodeError(`--own-code ${folder} is not a folder`);
   const files = listFiles(folder).filter((file) => /^(src|test)\//.test(file.path));
-  if (!files.some((file) => file.path === 'src/main.ts')) throw new Error(`--own-code ${folder} has no src/main.ts, the service's composition root`);
+  if (!files.some((file) => file.path === 'src/main.ts')) throw new OwnCodeError(`--own-code ${folder} has no src/main.ts, the service's composition root`);
   return files;
 }
 

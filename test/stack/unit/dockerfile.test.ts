@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import { COPIED_FILES, COPIED_FOLDERS, LOCKFILE, TEMPLATE_FOLDER } from '../../../tools/create-service/index.ts';
 
 describe('Dockerfile', () => {
   const dockerfile = DockerfileParser.parse(readFileSync(new URL('../../../Dockerfile', import.meta.url), 'utf8'));
@@ -69,8 +70,19 @@ describe('.dockerignore', () => {
       '!Dockerfile',
       '!.dockerignore',
       '!.mocharc.json',
+      '!eslint.service.js',
       '!otel-collector.yaml',
     ]);
+  });
+
+  it('lets in every file the generator reads, so the orders image can generate its project', () => {
+    const allowed = readFileSync(new URL('../../../.dockerignore', import.meta.url), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('!'))
+      .map((line) => line.slice(1).replace(/\/$/, ''));
+    for (const needed of [...COPIED_FOLDERS, ...COPIED_FILES, TEMPLATE_FOLDER, LOCKFILE, 'package.json', 'tsconfig.json', 'services/orders']) {
+      expect(allowed.some((entry) => needed === entry || needed.startsWith(`${entry}/`)), needed).to.equal(true);
+    }
   });
 });
 
