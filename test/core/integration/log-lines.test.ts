@@ -8,16 +8,27 @@ import { spansOfTrace } from '../support/spans.ts';
 import { request, startTestApp, type TestApp } from '../support/test-app.ts';
 import { accessLineTraceId, waitForLogLine, waitForLogLines, type LogLine } from '../support/wait-for-log-lines.ts';
 
-/** The x-session-id of every request the /slow route has answered (or tried to). */
-const slowAnswered = new Set<string>();
-
 /** A route that answers after 100 ms, so a pipelined request behind it has to wait. */
 function slowRoute(): Router {
   const router = Router();
-  router.get('/slow', async (req, res) => {
+  router.get('/slow', async (_req, res) => {
     await sleep(100);
     res.json({ slow: true });
-    slowAnswered.add(String(req.headers['x-session-id']));
+  });
+  return router;
+}
+
+/** The x-session-id of every request the /until-client-leaves route has started. */
+const waitingForClient = new Set<string>();
+
+/**
+ * A route that never answers: it waits for its client to go away, so the request can only
+ * end as aborted, however long the client takes to abort on a busy machine.
+ */
+function untilClientLeavesRoute(): Router {
+  const router = Router();
+  router.get('/until-client-leaves', (req) => {
+    waitingForClient.add(String(req.headers['x-session-id']));
   });
   return router;
 }
@@ -31,7 +42,7 @@ describe('log lines of a request', () => {
 
   beforeEach(async () => {
     spanExporter.reset();
-    app = await startTestApp({ routers: [slowRoute()] });
+    app = await startTestApp({ routers: [slowRoute(), untilClientLeavesRoute()] });
   });
 
   afterEach(async () => {
@@ -110,15 +121,18 @@ describe('log lines of a request', () => {
   });
 
   it('write a request aborted line, with its session, when the client goes away first', async () => {
-    const aborted = await request(`${app.url}/api/slow`, { headers: { 'x-session-id': 'aborted-0001' }, signal: AbortSignal.timeout(20) }).catch(
+    const client = new AbortController();
+    const pending = request(`${app.url}/api/until-client-leaves`, { headers: { 'x-session-id': 'aborted-0001' }, signal: client.signal }).catch(
       (error: unknown) => error,
     );
-    expect(aborted).to.be.instanceOf(Error);
-    // Once the handler has answered too, a 'request completed' line would have been written.
-    await waitFor('the /api/slow handler to answer the aborted request', () => slowAnswered.has('aborted-0001'));
+    // Abort only once the handler runs: earlier, the request might never reach the app.
+    await waitFor('the /api/until-client-leaves handler to start', () => waitingForClient.has('aborted-0001'));
+    client.abort();
+    expect(await pending).to.be.instanceOf(Error);
+    // The route never answers, so no 'request completed' line can follow the aborted one.
     await waitForLogLine(app, 'of the aborted request', (line) => line['session.id'] === 'aborted-0001');
     const lines = app.logLines().filter((line) => line['session.id'] === 'aborted-0001');
     expect(lines.map((line) => line['message'])).to.deep.equal(['request aborted']);
-    expect(lines[0]).to.include({ 'http.route': '/api/slow', 'http.method': 'GET' });
+    expect(lines[0]).to.include({ 'http.route': '/api/until-client-leaves', 'http.method': 'GET' });
   });
 });
