@@ -3,6 +3,7 @@ export {
   forEachSessionTelemetry,
   SESSION_KEYS,
   SESSION_TELEMETRY,
+  SESSION_TELEMETRY_NAMES,
   SessionMapKey,
   type SessionTelemetry,
   type SessionValues,

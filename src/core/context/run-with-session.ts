@@ -1,5 +1,5 @@
 import { context, propagation } from '@opentelemetry/api';
-import { forEachSessionTelemetry, SESSION_KEYS, SESSION_TELEMETRY, type SessionValues } from './session-map-key.ts';
+import { forEachSessionTelemetry, SESSION_TELEMETRY_NAMES, type SessionValues } from './session-map-key.ts';
 import { isValidSessionId, newSessionId } from './session-id.ts';
 import { createSessionStore, runInSessionStore } from './session-storage.ts';
 import { isValidUserId } from './user-id.ts';
@@ -34,5 +34,3 @@ export function runWithSession<T>(values: InitialSessionValues, fn: () => T): T 
   });
   return context.with(propagation.setBaggage(active, baggage), runInSessionStore<T>, undefined, store, fn);
 }
-
-const SESSION_TELEMETRY_NAMES = SESSION_KEYS.map((key) => SESSION_TELEMETRY[key].name);

@@ -44,6 +44,9 @@ export const SESSION_TELEMETRY: { readonly [K in SessionMapKey]: SessionTelemetr
 /** Every session key, in the order of {@link SESSION_TELEMETRY}. */
 export const SESSION_KEYS = Object.keys(SESSION_TELEMETRY) as readonly SessionMapKey[];
 
+/** The telemetry name of every session key (`session.id`, `user.id`): the entries a session owns in baggage. */
+export const SESSION_TELEMETRY_NAMES: readonly string[] = SESSION_KEYS.map((key) => SESSION_TELEMETRY[key].name);
+
 /**
  * Calls `visit` with the telemetry mapping of each value `values` holds, in the order of
  * {@link SESSION_KEYS}. A loop over the few keys, allocation-free: it runs for every span.

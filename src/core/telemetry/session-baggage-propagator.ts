@@ -10,8 +10,7 @@ import { W3CBaggagePropagator } from '@opentelemetry/core';
 import {
   currentSessionStore,
   forEachSessionTelemetry,
-  SESSION_KEYS,
-  SESSION_TELEMETRY,
+  SESSION_TELEMETRY_NAMES,
   withSessionSlot,
   type SessionStore,
 } from '../context/index.ts';
@@ -104,4 +103,3 @@ export function outgoingBaggage(
 }
 
 const EMPTY_BAGGAGE = propagation.createBaggage();
-const SESSION_TELEMETRY_NAMES = SESSION_KEYS.map((key) => SESSION_TELEMETRY[key].name);
