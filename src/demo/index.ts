@@ -7,4 +7,4 @@ export { demoRoutes } from './demo-routes.ts';
 export { readDemoConfig, DEVELOPMENT_TOKEN_SECRET, type DemoConfig, type DownstreamTarget } from './demo-config.ts';
 export { createTokenService, InvalidTokenError, type TokenService, type TokenServiceOptions } from './token-service.ts';
 export { authenticate } from './authenticate.ts';
-export type { SessionView } from './session-routes.ts';
+export type { SessionView } from './session-handler.ts';

@@ -32,5 +32,5 @@ export function runWithSession<T>(values: InitialSessionValues, fn: () => T): T 
   forEachSessionTelemetry(store.values, ({ name }, value) => {
     baggage = baggage.setEntry(name, { value });
   });
-  return context.with(propagation.setBaggage(active, baggage), runInSessionStore<T>, undefined, store, fn);
+  return context.with(propagation.setBaggage(active, baggage), () => runInSessionStore(store, fn));
 }

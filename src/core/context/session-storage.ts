@@ -46,11 +46,14 @@ export function createSessionStore(values: Partial<SessionValues>, earlySpans: r
 }
 
 /**
- * Runs `fn` with `store` as the current session. Internal: request code gets its store from
+ * Runs `fn(...args)` with `store` as the current session (arguments rather than a closure:
+ * per-request callers need not allocate one). Internal: request code gets its store from
  * the session middleware, other code from `runWithSession`.
  */
-export function runInSessionStore<T>(store: SessionStore, fn: () => T): T {
-  return storage.run(store, fn);
+export function runInSessionStore<T>(store: SessionStore, fn: () => T): T;
+export function runInSessionStore<A extends unknown[], T>(store: SessionStore, fn: (...args: A) => T, ...args: A): T;
+export function runInSessionStore<A extends unknown[], T>(store: SessionStore, fn: (...args: A) => T, ...args: A): T {
+  return storage.run(store, fn, ...args);
 }
 
 /** `ctx` with an empty {@link SessionSlot}; the propagator calls it at extraction. */

@@ -1,7 +1,9 @@
 import type { Writable } from 'node:stream';
 import winston from 'winston';
 import type { LogLevel } from '../config/index.ts';
-import { sessionLogFields } from './session-log-fields.ts';
+import { jsonLineFormat } from './json-line-format.ts';
+import { JsonLinesTransport } from './json-lines-transport.ts';
+import { contextLogFields } from './context-log-fields.ts';
 
 /** The logger type used across the service. */
 export type Logger = winston.Logger;
@@ -18,22 +20,40 @@ export interface LoggerOptions {
  * A winston logger writing one JSON object per line.
  *
  * Every line carries `timestamp`, `level`, `message`, the current session's `session.id` and
- * `user.id`, and, inside a traced operation, `trace_id`, `span_id` and `trace_flags` (added
- * by the OpenTelemetry winston instrumentation). JSON encoding escapes control characters, so
- * no logged value can start a new line or forge a field.
+ * `user.id`, and, inside a traced operation, `trace_id`, `span_id` and `trace_flags`
+ * ({@link contextLogFields}). JSON encoding escapes control characters, so no logged value
+ * can start a new line or forge a field. Lines are written at the end of the event-loop turn
+ * that logged them (see {@link JsonLinesTransport}).
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   // winston's typings declare its transports as interfaces, which this lint rule misreads.
-  /* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment */
-  const transport: winston.transport =
-    options.stream === undefined
-      ? new winston.transports.Console()
-      : new winston.transports.Stream({ stream: options.stream });
-  /* eslint-enable @typescript-eslint/no-unsafe-class-instance-assignment */
-  return winston.createLogger({
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+  const transport: winston.transport = new JsonLinesTransport(options.stream);
+  const logger = winston.createLogger({
     level: options.level ?? 'info',
-    defaultMeta: sessionLogFields(),
-    format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
+    defaultMeta: contextLogFields(),
+    format: jsonLineFormat(),
     transports: [transport],
   });
+  skipDisabledLevels(logger);
+  return logger;
+}
+
+/**
+ * Makes `logger.debug(…)` below the logger's level return at once. winston itself builds the
+ * record, copies the session fields and runs every format before its transport drops the
+ * record by level: a `debug` line per request cost as much as the access line.
+ */
+function skipDisabledLevels(logger: Logger): void {
+  for (const level of Object.keys(logger.levels)) {
+    const write = (logger as unknown as Record<string, (...args: unknown[]) => Logger>)[level];
+    if (write === undefined) continue;
+    Object.defineProperty(logger, level, {
+      configurable: true,
+      writable: true,
+      value(this: Logger, ...args: unknown[]): Logger {
+        return this.isLevelEnabled(level) ? write.apply(this, args) : this;
+      },
+    });
+  }
 }

@@ -1,10 +1,10 @@
 import express, { type Express, type Router } from 'express';
 import type { CoreConfig } from '../config/index.ts';
 import { sessionContext } from '../context/index.ts';
-import { errorHandler, notFound } from '../http/index.ts';
-import { accessLog, nameRoutesWithMountPath, type Logger } from '../logging/index.ts';
+import { accessLog, errorHandler, nameRoutes, notFound } from '../http/index.ts';
+import type { Logger } from '../logging/index.ts';
 import type { SpanDelivery } from '../telemetry/index.ts';
-import { healthRoutes, type Readiness } from './health-routes.ts';
+import { addHealthRoutes, type Readiness } from './health-routes.ts';
 
 /** Everything the app needs, built by {@link startService} or a test. */
 export interface ServiceAppDependencies {
@@ -29,13 +29,13 @@ export function createServiceApp(deps: ServiceAppDependencies): Express {
   const { config, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
-  nameRoutesWithMountPath(app);
+  nameRoutes(app);
 
   app.use(sessionContext());
   app.use(accessLog(logger));
   app.use(express.json({ limit: config.jsonBodyLimit }));
 
-  app.use(healthRoutes(deps.readiness, deps.spanDelivery));
+  addHealthRoutes(app, deps.readiness, deps.spanDelivery);
   for (const router of deps.routers ?? []) app.use(deps.mountPath ?? '/api', router);
 
   app.use(notFound);

@@ -16,39 +16,47 @@ export interface ResponseTracker {
   stopKeepAlive(): void;
 }
 
+/** Where a connection keeps the response to the last request that arrived on it. */
+const LAST_RESPONSE = Symbol('lastResponse');
+
+type TrackedSocket = Socket & { [LAST_RESPONSE]?: ServerResponse };
+
 /**
- * Tracks the responses of `server` that are not finished yet, so that shutdown can decide
+ * Tracks the last response of each connection of `server`, so that shutdown can decide
  * `Connection: close` when each answer is written rather than when its request arrived.
- * Call it right after creating the server, before it takes requests. Per request it costs a
- * set insertion and one shared 'close' listener (Node emits 'close' on every response:
- * finished, aborted, or queued behind a pipelined request on a connection that died).
+ * Call it right after creating the server, before it takes requests.
+ *
+ * Per request it costs one property write on the connection's socket; per connection, a set
+ * insertion and a 'close' listener. (Keeping every unfinished response in a set instead, each
+ * removed on its 'close', cost a quarter of the service's throughput: tools/bench/.)
  */
 export function trackResponses(server: Server): ResponseTracker {
-  const unfinished = new Set<ServerResponse>();
+  const sockets = new Set<TrackedSocket>();
   let keepAlive = true;
-  function forget(this: ServerResponse): void {
-    unfinished.delete(this);
-  }
   // Prepended: the app may write the whole answer synchronously in its own listener.
-  server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
     if (!keepAlive) {
       res.shouldKeepAlive = false;
       return;
     }
-    unfinished.add(res);
-    res.on('close', forget);
+    const socket: TrackedSocket = req.socket;
+    if (socket[LAST_RESPONSE] === undefined) {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    }
+    socket[LAST_RESPONSE] = res;
   });
   return {
     stopKeepAlive() {
       keepAlive = false;
       // Only the last response of a connection: Node closes the connection after a response
-      // that says `close`, and requests pipelined behind it would go unanswered.
-      const lastOfConnection = new Map<Socket, ServerResponse>();
-      for (const res of unfinished) lastOfConnection.set(res.req.socket, res);
-      for (const res of lastOfConnection.values()) {
-        if (!res.headersSent) res.shouldKeepAlive = false;
+      // that says `close`, and requests pipelined behind it would go unanswered. One already
+      // written needs nothing: its connection is idle or about to be, and closed as such.
+      for (const socket of sockets) {
+        const res = socket[LAST_RESPONSE];
+        if (res !== undefined && !res.headersSent) res.shouldKeepAlive = false;
       }
-      unfinished.clear();
+      sockets.clear();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { Router, type RequestHandler } from 'express';
+import type { Express, RequestHandler } from 'express';
 import { HEALTH_PROBE_PATHS, isHealthProbeRequest, type SpanDelivery } from '../telemetry/index.ts';
 
 /** Whether the service takes new work; graceful shutdown turns it off first. */
@@ -21,20 +21,22 @@ const onlyUntracedProbes: RequestHandler = (req, _res, next) => {
 };
 
 /**
+ * Adds the health probes to `app`:
  * `GET /healthz`: liveness, 200 while the process serves HTTP.
  * `GET /readyz`: readiness, 200 `{"status":"ready"}` or 503 `{"status":"shutting_down"}`,
  * with the span delivery counters, so lost telemetry is visible from outside.
  * Both are exact (case-sensitive, no trailing slash) and untraced: a request answered here is
  * one the HTTP instrumentation ignored, as both decide by {@link isHealthProbeRequest}.
+ *
+ * Routes of the app itself, not a router of their own: every other request passes them, and
+ * a nested router costs each request that passes through it more than two route checks.
  */
-export function healthRoutes(readiness: Readiness, spanDelivery: () => Promise<SpanDelivery>): Router {
-  const router = Router({ caseSensitive: true, strict: true });
-  router.get(HEALTH_PROBE_PATHS.liveness, onlyUntracedProbes, (_req, res) => {
+export function addHealthRoutes(app: Express, readiness: Readiness, spanDelivery: () => Promise<SpanDelivery>): void {
+  app.get(HEALTH_PROBE_PATHS.liveness, onlyUntracedProbes, (_req, res) => {
     res.json({ status: 'ok' });
   });
-  router.get(HEALTH_PROBE_PATHS.readiness, onlyUntracedProbes, async (_req, res) => {
+  app.get(HEALTH_PROBE_PATHS.readiness, onlyUntracedProbes, async (_req, res) => {
     const telemetry = await spanDelivery();
     res.status(readiness.ready ? 200 : 503).json({ status: readiness.ready ? 'ready' : 'shutting_down', telemetry });
   });
-  return router;
 }

@@ -1,10 +1,9 @@
 import type { IncomingMessage, RequestOptions } from 'node:http';
 import { getNodeAutoInstrumentations, type InstrumentationConfigMap } from '@opentelemetry/auto-instrumentations-node';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
+import { ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { WinstonInstrumentation } from '@opentelemetry/instrumentation-winston';
 import { isHealthProbeRequest } from './health-probes.ts';
 import { recordOutgoingHost } from './outgoing-destination.ts';
 
@@ -27,17 +26,15 @@ const INSTRUMENTATION_CONFIG = {
     },
   },
   '@opentelemetry/instrumentation-express': {
-    // Middleware spans (session context, access log, body parser, authentication) take well
-    // under a millisecond and tell little; recording them halved throughput with the SDK on
-    // and doubled the span volume (tools/bench/). Route handler and router spans stay. Router
-    // layers must stay anyway: ignoring them (ignoreLayersType: router) corrupts the route
-    // instrumentation-express derives once a request passes two routers mounted on a path,
-    // and the server span loses its `http.route` and its name.
+    // Only when chosen through OTEL_NODE_ENABLED_INSTRUMENTATIONS (off by default: the core
+    // names the server span itself, see nameRoutes). Middleware spans (session context,
+    // access log, body parser, authentication) tell little and halved throughput.
     ignoreLayersType: [ExpressLayerType.MIDDLEWARE],
   },
   '@opentelemetry/instrumentation-winston': {
-    // Adds trace_id, span_id and trace_flags to every record written inside a span.
-    // Log lines go to stdout only; shipping them over OTLP would need a logs pipeline.
+    // Only when chosen through OTEL_NODE_ENABLED_INSTRUMENTATIONS: the core's logger adds
+    // trace_id, span_id and trace_flags itself (contextLogFields). Log lines go to stdout
+    // only; shipping them over OTLP would need a logs pipeline.
     disableLogSending: true,
   },
   // With Express 5 the router instrumentation records every middleware a second time.
@@ -47,9 +44,13 @@ const INSTRUMENTATION_CONFIG = {
 /**
  * The instrumentations to register.
  *
- * By default only what this service needs: http (server and client spans), express
- * (router and route handler spans), undici (`fetch`) and winston. fs, dns and net stay off:
- * they multiply spans without telling anything about a request.
+ * By default only what this service needs: http (one server span per request, named after
+ * its route by the core's `nameRoutes`, and client spans) and undici (`fetch`). Express is
+ * not instrumented: instrumentation-express wraps every layer of every request, costing as
+ * much as the HTTP tracing itself, to record router and handler spans that repeat the server
+ * span (README, "Performance"). Nor is winston: the core's logger writes the trace ids
+ * itself. fs, dns and net stay off: they multiply spans without telling anything about a
+ * request.
  * `OTEL_NODE_ENABLED_INSTRUMENTATIONS` / `OTEL_NODE_DISABLED_INSTRUMENTATIONS` (read by
  * `@opentelemetry/auto-instrumentations-node`) hand the choice to that bundle instead.
  */
@@ -60,8 +61,6 @@ export function createInstrumentations(env: Readonly<Record<string, string | und
   if (chosenByEnv) return getNodeAutoInstrumentations(INSTRUMENTATION_CONFIG);
   return [
     new HttpInstrumentation(INSTRUMENTATION_CONFIG['@opentelemetry/instrumentation-http']),
-    new ExpressInstrumentation(INSTRUMENTATION_CONFIG['@opentelemetry/instrumentation-express']),
     new UndiciInstrumentation(INSTRUMENTATION_CONFIG['@opentelemetry/instrumentation-undici']),
-    new WinstonInstrumentation(INSTRUMENTATION_CONFIG['@opentelemetry/instrumentation-winston']),
   ];
 }

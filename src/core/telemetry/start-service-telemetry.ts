@@ -37,7 +37,7 @@ export async function startServiceTelemetry(options: ServiceTelemetryOptions = {
     serviceVersion: SERVICE_VERSION,
     baggagePolicy: config,
     sessionBridge: config.sessionTelemetryBridge,
-    instrumentations: createInstrumentations(options.env ?? process.env),
+    instrumentations: () => createInstrumentations(options.env ?? process.env),
     ...(options.spanExporter === undefined ? {} : { spanExporter: options.spanExporter }),
   });
   registerTelemetry(telemetry);

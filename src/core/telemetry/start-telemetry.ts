@@ -27,8 +27,12 @@ export interface TelemetryOptions {
    * service's trust boundary, not an optional feature.
    */
   readonly sessionBridge?: boolean;
-  /** The instrumentations to register (see `createInstrumentations`). */
-  readonly instrumentations: Instrumentation[];
+  /**
+   * Creates the instrumentations to register (see `createInstrumentations`). Called only when
+   * the SDK is enabled: an instrumentation patches its module as soon as it is constructed,
+   * and patched code costs time on every request even with nothing to record.
+   */
+  readonly instrumentations: () => Instrumentation[];
   /** Export here instead of where OTEL_TRACES_EXPORTER says (tests use an in-memory exporter). */
   readonly spanExporter?: SpanExporter;
   /** How often lost spans are checked for and, if any, reported as one warning. Default 10 s. */
@@ -70,7 +74,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
         [ATTR_SERVICE_VERSION]: options.serviceVersion,
       }),
     ),
-    instrumentations: options.instrumentations,
+    instrumentations: options.instrumentations(),
     // No client-supplied value (a user agent, a URL) makes a span attribute longer than this.
     ...(lengthLimitFromEnv ? {} : { spanLimits: { attributeValueLengthLimit: DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT } }),
     // The session processor runs first so exporters see the session attributes.

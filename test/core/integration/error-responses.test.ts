@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { Router } from 'express';
 import { expectJsonError } from '../support/expect-json-error.ts';
 import { request, startTestApp, type TestApp } from '../support/test-app.ts';
+import { linesOfRequests } from '../support/wait-for-log-lines.ts';
 
 /** Raw path text that must never reach a log line. */
 const PATH_MARKER = 'path-marker-7f3a';
@@ -53,11 +54,13 @@ describe('error responses', () => {
   });
 
   it('logs a rejected body by error type only, never quoting it', async () => {
+    const before = app.logLines().length;
     // Short on purpose: Node cuts long JSON parse messages down to a snippet, hiding a leak.
     await expectJsonError(await postJson('{"p":hunter2}'), 400, 'invalid_json');
-    const rejected = app.logLines().filter((line) => line['message'] === 'request rejected' && line['error.type'] === 'invalid_json');
-    expect(rejected.length).to.be.at.least(1);
-    expect(rejected.at(-1)).to.include({ 'http.status_code': 400 });
+    const lines = await linesOfRequests(app, before, 1);
+    const rejected = lines.filter((line) => line['message'] === 'request rejected' && line['error.type'] === 'invalid_json');
+    expect(rejected).to.have.length(1);
+    expect(rejected[0]).to.include({ 'http.status_code': 400 });
     expect(JSON.stringify(app.logLines())).not.to.include('hunter2');
   });
 
@@ -82,7 +85,7 @@ describe('error responses', () => {
       });
       await expectJsonError(response, 400, 'invalid_content_encoding');
     }
-    const lines = app.logLines().slice(before);
+    const lines = await linesOfRequests(app, before, bodies.length);
     expect(lines.filter((line) => line['level'] !== 'info'), 'lines above info').to.deep.equal([]);
     const rejected = lines.filter((line) => line['message'] === 'request rejected');
     expect(rejected).to.have.length(bodies.length);
@@ -95,7 +98,7 @@ describe('error responses', () => {
     const response = await request(`${app.url}/api/users/${PATH_MARKER}%E0%A4%A`);
     await expectJsonError(response.clone(), 400, 'invalid_path');
     expect(await response.text()).not.to.include(PATH_MARKER);
-    const lines = app.logLines().slice(before);
+    const lines = await linesOfRequests(app, before, 1);
     expect(lines.filter((line) => line['level'] !== 'info'), 'lines above info').to.deep.equal([]);
     expect(lines.find((line) => line['message'] === 'request rejected')).to.include({ 'http.status_code': 400, 'error.type': 'invalid_path' });
     expect(JSON.stringify(lines)).not.to.include(PATH_MARKER);
@@ -116,7 +119,7 @@ describe('error responses', () => {
       const response = await request(`${app.url}/api/library-error/${path.replace('?', `?${PATH_MARKER}&`)}`);
       await expectJsonError(response, status, code);
     }
-    const lines = app.logLines().slice(before);
+    const lines = await linesOfRequests(app, before, cases.length);
     expect(lines.filter((line) => line['level'] !== 'info'), 'lines above info').to.deep.equal([]);
     expect(JSON.stringify(lines)).not.to.include(PATH_MARKER);
   });
@@ -125,7 +128,7 @@ describe('error responses', () => {
     const before = app.logLines().length;
     const response = await request(`${app.url}/api/server-fault/${PATH_MARKER}%20x?${PATH_MARKER}=1`);
     await expectJsonError(response, 500, 'internal_error');
-    const lines = app.logLines().slice(before);
+    const lines = await linesOfRequests(app, before, 1);
     const failed = lines.filter((line) => line['level'] === 'error');
     expect(failed).to.have.length(1);
     expect(failed[0]).to.include({ message: 'request failed' });

@@ -4,6 +4,8 @@ import { SERVER_SPAN_KIND, startOtlpSink, waitForServerSpans, type OtlpSink, typ
 import { startServiceProcess, testServiceCommand, waitFor, type ServiceProcess } from '../support/service-process.ts';
 
 const EXPRESS_SCOPE = '@opentelemetry/instrumentation-express';
+/** The instrumentations when a user chooses express too (off by default). */
+const EXPRESS_CHOSEN = 'http,express,undici';
 const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 describe('a service started with the core preload, as production starts it', () => {
@@ -26,8 +28,23 @@ describe('a service started with the core preload, as production starts it', () 
     OTEL_SERVICE_NAME: 'esm-hook-test',
   });
 
-  it('produces Express route spans (the ESM loader hook works) with the session on them', async () => {
+  it('records one span for a request, named after its route, with the session and the service identity on it', async () => {
     service = await startServiceProcess(exportEnv());
+    const response = await fetch(`${service.url}/api/test/session`, { headers: { 'x-session-id': 'session-esm-00' } });
+    expect(response.status).to.equal(200);
+    const traceId = response.headers.get('x-trace-id')!;
+    await waitForServerSpans(sink, [traceId]);
+    // Whatever else the request recorded is exported by the time the process has exited.
+    await service.stop();
+    const spans = sink.spans.filter((span) => span.traceId === traceId);
+    expect(spans.map((span) => [span.name, span.kind])).to.deep.equal([['GET /api/test/session', SERVER_SPAN_KIND]]);
+    expect(spans[0]!.attributes).to.include({ 'http.route': '/api/test/session', 'session.id': 'session-esm-00' });
+    expect(spans[0]!.service).to.equal('esm-hook-test');
+    expect(spans[0]!.serviceVersion).to.equal(version);
+  });
+
+  it('produces Express spans with the session on them when the express instrumentation is chosen (the ESM loader hook works)', async () => {
+    service = await startServiceProcess({ ...exportEnv(), OTEL_NODE_ENABLED_INSTRUMENTATIONS: EXPRESS_CHOSEN });
     const response = await fetch(`${service.url}/api/test/session`, { headers: { 'x-session-id': 'session-esm-01' } });
     expect(response.status).to.equal(200);
     const traceId = response.headers.get('x-trace-id')!;
@@ -39,11 +56,7 @@ describe('a service started with the core preload, as production starts it', () 
     await waitFor('the route handler span of /api/test/session', () => sink.spans.some(isRouteSpan));
     const spans = sink.spans.filter((span) => span.traceId === traceId);
     expect(spans.filter((span) => span.scope === EXPRESS_SCOPE).length).to.be.at.least(2);
-    for (const span of spans) {
-      expect(span.service).to.equal('esm-hook-test');
-      expect(span.serviceVersion).to.equal(version);
-      expect(span.attributes['session.id'], span.name).to.equal('session-esm-01');
-    }
+    for (const span of spans) expect(span.attributes['session.id'], span.name).to.equal('session-esm-01');
   });
 
   it('does not trace the health probes /healthz and /readyz', async () => {
@@ -60,7 +73,10 @@ describe('a service started with the core preload, as production starts it', () 
   });
 
   it('produces no Express spans at all when the loader hook is missing (what the hook is for)', async () => {
-    service = await startServiceProcess(exportEnv(), testServiceCommand('./test/core/support/preload-without-loader-hook.ts'));
+    service = await startServiceProcess(
+      { ...exportEnv(), OTEL_NODE_ENABLED_INSTRUMENTATIONS: EXPRESS_CHOSEN },
+      testServiceCommand('./test/core/support/preload-without-loader-hook.ts'),
+    );
     const response = await fetch(`${service.url}/api/test/session`);
     await waitForServerSpans(sink, [response.headers.get('x-trace-id')!]);
     // Whatever else the request recorded is exported by the time the process has exited.

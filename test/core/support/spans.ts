@@ -34,9 +34,8 @@ export async function spansOfTraces(
       (id) => (byTrace.get(id) ?? []).filter((span) => span.kind === SpanKind.SERVER).length < serverSpansPerTrace,
     );
     if (incomplete.length === 0) {
-      // The route handler's span ends on the same 'close' as the server span, after it: when a
-      // full batch was exported between the two, it is still queued. A flush started now,
-      // after both ended, exports it.
+      // A span that ends on the same 'close' as the server span, after it, is still queued
+      // when a full batch was exported between the two. A flush started now exports it.
       await registeredTelemetry().forceFlush();
       return collect();
     }

@@ -69,3 +69,16 @@ export function accessLineTraceId(line: LogLine): string | undefined {
   const isAccessLine = line['message'] === 'request completed' || line['message'] === 'request aborted';
   return isAccessLine && typeof line['trace_id'] === 'string' ? line['trace_id'] : undefined;
 }
+
+/**
+ * The lines `source` wrote from line `from` on, once they include `requests` access lines
+ * (`request completed` or `request aborted`): everything those requests logged, including
+ * what they logged before their response. Use it before asserting that a line is absent.
+ */
+export async function linesOfRequests(source: LogSource, from: number, requests: number, timeoutMs = 10_000): Promise<LogLine[]> {
+  const since = (): LogLine[] => source.logLines().slice(from);
+  const accessLines = (): number =>
+    since().filter((line) => line['message'] === 'request completed' || line['message'] === 'request aborted').length;
+  await waitFor(`the access lines of ${requests} request(s)`, () => accessLines() >= requests, timeoutMs, () => `${accessLines()} written`);
+  return since();
+}

@@ -15,19 +15,19 @@ interface BenchReport {
 describe('npm run bench (smoke: one short round, no timing asserted)', function () {
   this.timeout(180_000);
 
-  it('runs all seven variants and writes the markdown table and the JSON report', async () => {
+  it('runs all ten variants and writes the markdown table and the JSON report', async () => {
     const output = mkdtempSync(`${tmpdir()}/bench-smoke-`);
     const { stdout } = await promisify(execFile)(process.execPath, ['tools/bench/run.ts', '--smoke', '--output', output], {
       cwd: new URL('../../../', import.meta.url),
       maxBuffer: 16 * 1024 * 1024,
     });
     expect(stdout).to.include('| variant | req/s | vs bare Express |');
-    expect(stdout.split('\n').filter((line) => /^\| \d\. /.test(line))).to.have.length(7);
+    expect(stdout.split('\n').filter((line) => /^\| \d+\. /.test(line))).to.have.length(10);
 
     const [file] = readdirSync(output);
     const report = JSON.parse(readFileSync(`${output}/${file!}`, 'utf8')) as BenchReport;
     expect(report.variants.map((variant) => variant.id)).to.deep.equal([
-      'raw-http', 'express', 'session-context', 'cls-rtracer', 'express-http-context', 'service-bridge-off', 'service',
+      'raw-http', 'express', 'session-context', 'cls-rtracer', 'express-http-context', 'service-sdk-disabled', 'service-bridge-off', 'service', 'service-express-instrumented', 'express-otel-http',
     ]);
     for (const variant of report.variants) {
       expect(variant.requestsPerSecond, variant.id).to.be.greaterThan(0);
@@ -38,7 +38,25 @@ describe('npm run bench (smoke: one short round, no timing asserted)', function 
     expect(report.startup.defaultInstrumentationsMs).to.be.greaterThan(0);
     expect(report.startup.allInstrumentationsMs).to.be.greaterThan(0);
     expect(report.idleServiceRssMiB).to.be.greaterThan(0);
-    expect(report.goals).to.have.length(5);
+    expect(report.goals).to.have.length(7);
     expect(report.sink).to.be.a('string').and.not.equal('');
+  });
+});
+
+describe('npm run bench:profile (smoke: one short load per variant)', function () {
+  this.timeout(180_000);
+
+  it('profiles the service with the SDK disabled and exporting, and prints each profile\'s top self-time frames', async () => {
+    const output = mkdtempSync(`${tmpdir()}/bench-profile-smoke-`);
+    const { stdout } = await promisify(execFile)(process.execPath, ['tools/bench/profile.ts', '--duration', '1', '--top', '5', '--output', output], {
+      cwd: new URL('../../../', import.meta.url),
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const headings = stdout.split('\n').filter((line) => /^\d\. full service/.test(line));
+    expect(headings.map((line) => line.slice(0, 2))).to.deep.equal(['6.', '8.']);
+    const frames = stdout.split('\n').filter((line) => /^\| \d+\.\d% \| `.+` \|$/.test(line));
+    expect(frames).to.have.length(10);
+    const profiles = readdirSync(output).flatMap((folder) => readdirSync(`${output}/${folder}`)).filter((name) => name.endsWith('.cpuprofile'));
+    expect(profiles.length).to.be.at.least(2);
   });
 });

@@ -1,65 +1,57 @@
-import { PassThrough } from 'node:stream';
 import { diag } from '@opentelemetry/api';
 import { globalErrorHandler } from '@opentelemetry/core';
 import { expect } from 'chai';
 import { runWithSession } from '../../../../src/core/context/run-with-session.ts';
 import { createLogger } from '../../../../src/core/logging/logger.ts';
 import { DiagnosticsToLogger } from '../../../../src/core/telemetry/diag-to-logger.ts';
+import { capturedLog } from '../../support/captured-log.ts';
 
 describe('DiagnosticsToLogger', () => {
   afterEach(() => {
     diag.disable();
   });
 
-  it('writes warnings raised before attach once the logger is attached, tagged component opentelemetry', () => {
-    const stream = new PassThrough();
-    let text = '';
-    stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  it('writes warnings raised before attach once the logger is attached, tagged component opentelemetry', async () => {
+    const log = capturedLog();
     const diagnostics = new DiagnosticsToLogger().install();
     diag.warn('held back', new Error('boom'));
-    diagnostics.attach(createLogger({ stream }));
+    diagnostics.attach(createLogger({ stream: log.stream }));
     diag.warn('after attach');
     diag.info('below warn');
-    const lines = text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = await log.lines();
     expect(lines.map((l) => l['message'])).to.deep.equal(['held back: boom', 'after attach']);
     expect(lines[0]).to.include({ level: 'warn', component: 'opentelemetry' });
   });
 
-  it('writes a repeating message once per interval, counting the copies held back', () => {
-    const stream = new PassThrough();
-    let text = '';
-    stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  it('writes a repeating message once per interval, counting the copies held back', async () => {
+    const log = capturedLog();
     const diagnostics = new DiagnosticsToLogger({ repeatIntervalMs: 50 }).install();
-    diagnostics.attach(createLogger({ stream }));
+    diagnostics.attach(createLogger({ stream: log.stream }));
     for (let i = 0; i < 100; i++) diag.error('export failed', new Error('ECONNREFUSED'));
     diag.warn('another problem');
-    const lines = (): Record<string, unknown>[] => text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines().map((l) => l['message'])).to.deep.equal(['export failed: ECONNREFUSED', 'another problem']);
-    expect(lines()[0]).to.include({ level: 'warn' });
+    const first = await log.lines();
+    expect(first.map((l) => l['message'])).to.deep.equal(['export failed: ECONNREFUSED', 'another problem']);
+    expect(first[0]).to.include({ level: 'warn' });
     const later = Date.now() + 60;
     while (Date.now() < later) {
-      // Wait out the interval without yielding: the logger writes synchronously.
+      // Wait out the interval on the clock the diagnostics read.
     }
     diag.error('export failed', new Error('ECONNREFUSED'));
-    expect(lines().at(-1)).to.include({ message: 'export failed: ECONNREFUSED', repeated: 99 });
+    expect((await log.lines()).at(-1)).to.include({ message: 'export failed: ECONNREFUSED', repeated: 99 });
   });
 
-  it('treats messages that differ only in numbers or ids as one message', () => {
-    const stream = new PassThrough();
-    let text = '';
-    stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  it('treats messages that differ only in numbers or ids as one message', async () => {
+    const log = capturedLog();
     const diagnostics = new DiagnosticsToLogger({ repeatIntervalMs: 60_000 }).install();
-    diagnostics.attach(createLogger({ stream }));
+    diagnostics.attach(createLogger({ stream: log.stream }));
     for (let i = 0; i < 50; i++) diag.warn(`Dropped ${i * 7} spans of trace ${(0xabcdef0123 + i).toString(16)}`);
-    expect(text.split('\n').filter(Boolean)).to.have.length(1);
+    expect(await log.lines()).to.have.length(1);
   });
 
-  it('describes an export error reported to the SDK error handler in one sentence, without session or trace fields, when it happens inside a session', () => {
-    const stream = new PassThrough();
-    let text = '';
-    stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  it('describes an export error reported to the SDK error handler in one sentence, without session or trace fields, when it happens inside a session', async () => {
+    const log = capturedLog();
     const diagnostics = new DiagnosticsToLogger().install();
-    diagnostics.attach(createLogger({ stream }));
+    diagnostics.attach(createLogger({ stream: log.stream }));
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4318'), {
       code: 'ECONNREFUSED',
       address: '127.0.0.1',
@@ -68,7 +60,7 @@ describe('DiagnosticsToLogger', () => {
     runWithSession({ sessionId: 'session-diag-1', userId: 'alice' }, () => {
       globalErrorHandler(refused);
     });
-    const [line, ...others] = text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const [line, ...others] = await log.lines();
     expect(others).to.deep.equal([]);
     expect(line).to.include({
       level: 'warn',

@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { trace } from '@opentelemetry/api';
-import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import { getByKey, type Logger, SessionMapKey } from '../core/index.ts';
 
 /** What `GET /api/session` answers. */
@@ -14,9 +14,8 @@ export interface SessionView {
  * `GET /api/session`: the session as the context holds it, read after a real async hop
  * (one turn of the event loop), which is where a broken context would show.
  */
-export function sessionRoutes(logger: Logger): Router {
-  const router = Router();
-  router.get('/session', async (_req, res) => {
+export function sessionHandler(logger: Logger): RequestHandler {
+  return async function readSession(_req, res) {
     await nextTurn();
     const view: SessionView = {
       sessionId: getByKey(SessionMapKey.SESSION_ID) ?? null,
@@ -25,6 +24,5 @@ export function sessionRoutes(logger: Logger): Router {
     };
     logger.debug('session read');
     res.json(view);
-  });
-  return router;
+  };
 }

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import type { TokenService } from './token-service.ts';
 import { HttpError, isValidUserId, type Logger, SessionMapKey, setByKey } from '../core/index.ts';
 
@@ -7,9 +7,8 @@ import { HttpError, isValidUserId, type Logger, SessionMapKey, setByKey } from '
  * 400 when `userId` is missing or not 1-128 characters of `[A-Za-z0-9._:@-]`.
  * The demo trusts the claimed user id: a real service checks credentials here.
  */
-export function loginRoutes(tokens: TokenService, ttlSeconds: number, logger: Logger): Router {
-  const router = Router();
-  router.post('/login', async (req, res) => {
+export function loginHandler(tokens: TokenService, ttlSeconds: number, logger: Logger): RequestHandler {
+  return async function login(req, res) {
     const body: unknown = req.body;
     const userId = typeof body === 'object' && body !== null && 'userId' in body ? body.userId : undefined;
     if (!isValidUserId(userId)) {
@@ -20,6 +19,5 @@ export function loginRoutes(tokens: TokenService, ttlSeconds: number, logger: Lo
     setByKey(SessionMapKey.USER_ID, userId);
     logger.info('user logged in');
     res.json({ token, tokenType: 'Bearer', expiresIn: ttlSeconds });
-  });
-  return router;
+  };
 }

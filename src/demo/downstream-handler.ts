@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { DownstreamTarget } from './demo-config.ts';
 import { HttpError, type Logger } from '../core/index.ts';
 
@@ -16,9 +16,8 @@ const DOWNSTREAM_TIMEOUT_MS = 5000;
  * default of BAGGAGE_ALLOWED_HOSTS then; a service bound to an IPv6 address only needs a
  * DOWNSTREAM_URL.)
  */
-export function downstreamRoutes(downstream: DownstreamTarget, logger: Logger): Router {
-  const router = Router();
-  router.get('/downstream', async (req, res) => {
+export function downstreamHandler(downstream: DownstreamTarget, logger: Logger): RequestHandler {
+  return async function callDownstream(req, res) {
     let response: Response;
     let body: unknown;
     try {
@@ -30,8 +29,7 @@ export function downstreamRoutes(downstream: DownstreamTarget, logger: Logger): 
       throw new HttpError(502, 'bad_gateway', 'The downstream service did not answer with JSON', { cause: error });
     }
     res.json({ status: response.status, downstream: body });
-  });
-  return router;
+  };
 }
 
 /** This service's own `/api/session`, on the local port of the request's connection. */

@@ -1,0 +1,56 @@
+import { performance } from 'node:perf_hooks';
+import type { ServerResponse } from 'node:http';
+import type { Request, RequestHandler } from 'express';
+import { currentSessionStore, runInSessionStore, type SessionStore } from '../context/index.ts';
+import type { Logger } from '../logging/index.ts';
+import { matchedRoute } from './matched-route.ts';
+
+/** What the access line needs of its request, kept on the response (one object, no closure). */
+interface PendingLine {
+  readonly logger: Logger;
+  readonly startedAt: number;
+  readonly session: SessionStore | undefined;
+}
+
+const PENDING = Symbol('accessLine');
+
+type LoggedResponse = ServerResponse & { req: Request; [PENDING]?: PendingLine | undefined };
+
+/**
+ * Express middleware writing one line per request, with `http.method`, `http.route` (the
+ * matched route template, never the raw URL; see `nameRoutes`), `http.status_code` and
+ * `duration_ms`: `request completed` once the response is sent, or `request aborted` when
+ * the connection closed first. Mount it after the session middleware so the line carries
+ * the session.
+ *
+ * Per request it adds one shared 'close' listener and one small record: Node emits 'close'
+ * on every response, after 'finish' when it was sent.
+ */
+export function accessLog(logger: Logger): RequestHandler {
+  return function accessLogMiddleware(_req, res, next) {
+    const pending: PendingLine = { logger, startedAt: performance.now(), session: currentSessionStore() };
+    (res as LoggedResponse)[PENDING] = pending;
+    res.once('close', writeAccessLine);
+    next();
+  };
+}
+
+function writeAccessLine(this: LoggedResponse): void {
+  const pending = this[PENDING];
+  if (pending === undefined) return;
+  this[PENDING] = undefined;
+  // 'close' fires from socket callbacks, outside the middleware's async context: re-enter
+  // the session so the line carries it (the trace fields come with the listener's context,
+  // which the HTTP instrumentation binds to the request).
+  if (pending.session === undefined) log(this, pending);
+  else runInSessionStore(pending.session, log, this, pending);
+}
+
+function log(res: LoggedResponse, pending: PendingLine): void {
+  pending.logger.info(res.writableFinished ? 'request completed' : 'request aborted', {
+    'http.method': res.req.method,
+    'http.route': matchedRoute(res.req),
+    'http.status_code': res.statusCode,
+    duration_ms: Math.round((performance.now() - pending.startedAt) * 10) / 10,
+  });
+}

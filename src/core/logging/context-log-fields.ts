@@ -1,0 +1,55 @@
+import { context, isSpanContextValid, trace, type Context, type SpanContext } from '@opentelemetry/api';
+import { currentSessionStore, SESSION_KEYS, SESSION_TELEMETRY } from '../context/index.ts';
+
+/**
+ * An object whose enumerable getters read the caller's context: the session's `session.id`
+ * and `user.id`, and the active span's `trace_id`, `span_id` and `trace_flags` (`01`
+ * sampled, `00` not), the names OpenTelemetry's winston instrumentation uses.
+ *
+ * Given to winston as `defaultMeta`: winston copies it into each record with
+ * `Object.assign` inside the logging call, so the getters run synchronously in the caller's
+ * async context. A winston *format* would not do: formats run inside the logger's stream and
+ * can run later, outside that context, once the stream buffers under load. (The trace fields
+ * came from instrumentation-winston before, which wraps every write to add them; these
+ * getters cost less and need no patching.) Unset values read as `undefined`, which the JSON
+ * format leaves out.
+ */
+export function contextLogFields(): Readonly<Record<string, string | undefined>> {
+  const fields: Record<string, string | undefined> = {};
+  for (const key of SESSION_KEYS) {
+    Object.defineProperty(fields, SESSION_TELEMETRY[key].name, {
+      enumerable: true,
+      get: () => currentSessionStore()?.values[key],
+    });
+  }
+  const traceFields: Record<string, (span: SpanContext) => string> = {
+    trace_id: (span) => span.traceId,
+    span_id: (span) => span.spanId,
+    trace_flags: (span) => `0${span.traceFlags.toString(16)}`,
+  };
+  for (const [name, read] of Object.entries(traceFields)) {
+    Object.defineProperty(fields, name, {
+      enumerable: true,
+      get: () => {
+        const span = activeSpanContext();
+        return span === undefined ? undefined : read(span);
+      },
+    });
+  }
+  return fields;
+}
+
+// The three trace getters run one after another for each record: the span context is looked
+// up and validated once per active context, not three times.
+let lastContext: Context | undefined;
+let lastSpanContext: SpanContext | undefined;
+
+function activeSpanContext(): SpanContext | undefined {
+  const active = context.active();
+  if (active !== lastContext) {
+    lastContext = active;
+    const spanContext = trace.getSpan(active)?.spanContext();
+    lastSpanContext = spanContext !== undefined && isSpanContextValid(spanContext) ? spanContext : undefined;
+  }
+  return lastSpanContext;
+}

@@ -1,0 +1,143 @@
+/**
+ * The processes a benchmark runs: each variant on its own free port, and the OTLP sink the
+ * full service exports to. Shared by `run.ts` (throughput) and `profile.ts` (CPU profiles).
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { freePorts } from '../../test/core/support/ports.ts';
+import { answersOk } from '../../test/core/support/probes.ts';
+import { waitFor } from '../../test/core/support/service-process.ts';
+
+/** The repository root, where every variant runs. */
+export const root = fileURLToPath(new URL('../../', import.meta.url));
+const node = process.execPath;
+
+/** The full service, started as `npm start` starts it. */
+export const SERVICE = [node, '--import', './src/core/preload.ts', './src/main.ts'];
+
+/** One benchmarked program: what it is called and how it is started. */
+export interface Variant {
+  readonly id: string;
+  readonly label: string;
+  readonly command: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** A running variant. Its stdout (the service's JSON log) goes to /dev/null, as in production. */
+export interface Running {
+  readonly url: string;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+/** Attempts at starting a program on ports chosen ahead: another process may take one first. */
+const START_ATTEMPTS = 3;
+
+/**
+ * Spawns `spawnOn(ports)` on `count` free ports and waits until `probe(ports)` answers 2xx.
+ * The ports are chosen before the program binds them, so another process may take one first:
+ * the program then exits (address in use) and is started again on new ports. An exit on every
+ * attempt, or no answer within `timeoutMs`, fails with what did not happen.
+ */
+export async function startOnFreePorts(
+  what: string,
+  count: number,
+  spawnOn: (ports: number[]) => ChildProcess,
+  probe: (ports: number[]) => string,
+  timeoutMs: number,
+): Promise<{ child: ChildProcess; ports: number[] }> {
+  for (let attempt = 1; ; attempt++) {
+    const ports = await freePorts(count);
+    const child = spawnOn(ports);
+    let exitedWith: string | undefined;
+    child.once('exit', (code, signal) => (exitedWith = String(code ?? signal)));
+    try {
+      await waitFor(`${what} to answer at ${probe(ports)}`, async () => {
+        if (exitedWith !== undefined) throw new Error(`${what} exited (${exitedWith}) before answering at ${probe(ports)}`);
+        return answersOk(probe(ports));
+      }, timeoutMs);
+      return { child, ports };
+    } catch (error) {
+      if (exitedWith === undefined) child.kill('SIGKILL');
+      if (exitedWith === undefined || attempt >= START_ATTEMPTS) throw error;
+      process.stderr.write(`bench: ${what} exited before answering (its port may have been taken); starting it again\n`);
+    }
+  }
+}
+
+/** Stops `child` with SIGTERM and resolves once it has exited. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  child.kill('SIGTERM');
+  if (child.exitCode === null && child.signalCode === null) await new Promise((resolve) => child.once('exit', resolve));
+}
+
+/**
+ * Starts `variant` on a free loopback port, ready once `GET /api/session` answers.
+ * `nodeOptions` go before the command's own arguments (for example `--cpu-prof`).
+ */
+export async function startVariant(variant: Variant, nodeOptions: readonly string[] = []): Promise<Running> {
+  const [program, ...rest] = variant.command;
+  const { child, ports } = await startOnFreePorts(
+    variant.label,
+    1,
+    ([port]) =>
+      spawn(program!, [...nodeOptions, ...rest], {
+        cwd: root,
+        env: { PATH: process.env['PATH'] ?? '', PORT: String(port), HOST: '127.0.0.1', ...variant.env },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      }),
+    ([port]) => `http://127.0.0.1:${port}/api/session`,
+    30_000,
+  );
+  return { url: `http://127.0.0.1:${ports[0]!}`, pid: child.pid!, stop: () => stopChild(child) };
+}
+
+/** Where the full service exports its telemetry during a benchmark. */
+export interface Sink {
+  readonly endpoint: string;
+  /** What the sink is, for the report. */
+  readonly kind: string;
+  stop(): Promise<void>;
+}
+
+/** The telemetry sink of the full service: the real collector when built, else a discarding endpoint. */
+export async function startSink(): Promise<Sink> {
+  let collector: string | undefined;
+  try {
+    collector = execFileSync('bash', ['tools/stack/build-collector.sh', '--if-built'], { cwd: root }).toString('utf8').trim();
+  } catch {
+    collector = undefined;
+  }
+  if (collector !== undefined) {
+    const binary = collector;
+    const { child, ports } = await startOnFreePorts(
+      'the collector sink',
+      2,
+      ([httpPort, healthPort]) =>
+        spawn(binary, ['--config', 'tools/bench/collector-sink.yaml'], {
+          cwd: root,
+          env: { BENCH_OTLP_HTTP_PORT: String(httpPort), BENCH_HEALTH_PORT: String(healthPort) },
+          stdio: 'ignore',
+        }),
+      ([, healthPort]) => `http://127.0.0.1:${healthPort}/`,
+      30_000,
+    );
+    return {
+      endpoint: `http://127.0.0.1:${ports[0]!}`,
+      kind: 'the real OpenTelemetry Collector (built from tools/stack/otelcol-builder.yaml), OTLP/HTTP in, debug exporter out',
+      stop: () => stopChild(child),
+    };
+  }
+  const { child, ports } = await startOnFreePorts(
+    'the discarding sink',
+    1,
+    ([port]) => spawn(node, ['tools/bench/otlp-discard-sink.ts'], { cwd: root, env: { PORT: String(port) }, stdio: 'ignore' }),
+    ([port]) => `http://127.0.0.1:${port}/`,
+    30_000,
+  );
+  return {
+    endpoint: `http://127.0.0.1:${ports[0]!}`,
+    kind: 'a local HTTP endpoint that accepts OTLP and discards it (collector not built)',
+    stop: () => stopChild(child),
+  };
+}

@@ -1,0 +1,34 @@
+import { SERVICE, type Variant } from './processes.ts';
+
+const node = process.execPath;
+
+/**
+ * Every variant `npm run bench` measures, in the order of its table. All serve the same
+ * `GET /api/session` with one event-loop turn; the full-service variants export OTLP to
+ * `sinkEndpoint`.
+ */
+export function benchVariants(sinkEndpoint: string): Variant[] {
+  const full = { OTEL_EXPORTER_OTLP_ENDPOINT: sinkEndpoint, OTEL_SERVICE_NAME: 'bench', LOG_LEVEL: 'info' };
+  return [
+    { id: 'raw-http', label: '1. raw node:http (ceiling)', command: [node, 'tools/bench/variants/raw-http.ts'], env: {} },
+    { id: 'express', label: '2. bare Express 5', command: [node, 'tools/bench/variants/express-bare.ts'], env: {} },
+    { id: 'session-context', label: '3. Express + session middleware, no telemetry', command: [node, 'tools/bench/variants/express-session-context.ts'], env: {} },
+    { id: 'cls-rtracer', label: '4. Express + cls-rtracer', command: [node, 'tools/bench/variants/express-cls-rtracer.ts'], env: {} },
+    { id: 'express-http-context', label: '5. Express + express-http-context', command: [node, 'tools/bench/variants/express-http-context.ts'], env: {} },
+    { id: 'service-sdk-disabled', label: '6. full service, OTEL_SDK_DISABLED=true', command: SERVICE, env: { ...full, OTEL_SDK_DISABLED: 'true' } },
+    { id: 'service-bridge-off', label: '7. full service + OTel SDK, bridge off', command: SERVICE, env: { ...full, SESSION_TELEMETRY_BRIDGE: 'false' } },
+    { id: 'service', label: '8. full service + OTel SDK, bridge on', command: SERVICE, env: full },
+    {
+      id: 'service-express-instrumented',
+      label: '9. as 8, plus the express and winston instrumentations',
+      command: SERVICE,
+      env: { ...full, OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,express,undici,winston' },
+    },
+    {
+      id: 'express-otel-http',
+      label: '10. bare Express + standard OTel HTTP tracing, exporting (reference)',
+      command: [node, '--import', './tools/bench/variants/otel-http-only-preload.ts', 'tools/bench/variants/express-bare.ts'],
+      env: full,
+    },
+  ];
+}
