@@ -50,4 +50,11 @@ export {
   type LogLevel,
   type NodeEnv,
 } from './config/index.ts';
-export { registeredTelemetry, startServiceTelemetry, type SpanDelivery, type Telemetry } from './telemetry/index.ts';
+export {
+  isSessionSampled,
+  registeredTelemetry,
+  SessionRatioSampler,
+  startServiceTelemetry,
+  type SpanDelivery,
+  type Telemetry,
+} from './telemetry/index.ts';

@@ -8,16 +8,29 @@ export interface Sample {
   readonly errors: number;
 }
 
+/** How many sessions the load cycles through: enough that a sampled share is a share of them. */
+const SESSIONS = 1000;
+const SESSION_IDS = Array.from({ length: SESSIONS }, (_, i) => `bench-session-${String(i).padStart(6, '0')}`);
+
 /**
- * Loads `GET <url>/api/session` for `seconds` with `connections` keep-alive clients, all in
- * one session (the header every variant reads), and returns throughput, latency and failures.
+ * Loads `GET <url>/api/session` for `seconds` with `connections` keep-alive clients, each
+ * request in the next of SESSIONS sessions (the `x-session-id` header every variant reads),
+ * and returns throughput, latency and failures.
  */
 export async function load(url: string, seconds: number, connections: number): Promise<Sample> {
+  let next = 0;
   const result = await autocannon({
     url: `${url}/api/session`,
     connections,
     duration: seconds,
-    headers: { 'x-session-id': 'bench-session-000001' },
+    requests: [
+      {
+        setupRequest: (request) => {
+          next = (next + 1) % SESSIONS;
+          return { ...request, headers: { ...request.headers, 'x-session-id': SESSION_IDS[next]! } };
+        },
+      },
+    ],
   });
   return {
     requestsPerSecond: result.requests.average,

@@ -25,8 +25,14 @@ export function benchVariants(sinkEndpoint: string): Variant[] {
       env: { ...full, OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,express,undici,winston' },
     },
     {
+      id: 'service-session-sampled',
+      label: '10. as 8, sampling sessions at 0.1 (parentbased_session_ratio)',
+      command: SERVICE,
+      env: { ...full, OTEL_TRACES_SAMPLER: 'parentbased_session_ratio', OTEL_TRACES_SAMPLER_ARG: '0.1' },
+    },
+    {
       id: 'express-otel-http',
-      label: '10. bare Express + standard OTel HTTP tracing, exporting (reference)',
+      label: '11. bare Express + standard OTel HTTP tracing, exporting (reference)',
       command: [node, '--import', './tools/bench/variants/otel-http-only-preload.ts', 'tools/bench/variants/express-bare.ts'],
       env: full,
     },

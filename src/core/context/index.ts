@@ -21,7 +21,7 @@ export {
   type SessionStore,
 } from './session-storage.ts';
 export { runWithSession, type InitialSessionValues } from './run-with-session.ts';
-export { isValidSessionId, newSessionId, SESSION_ID_PATTERN } from './session-id.ts';
+export { chooseSessionId, isValidSessionId, newSessionId, SESSION_ID_HEADER, SESSION_ID_PATTERN } from './session-id.ts';
 export { deriveSessionId } from './derive-session-id.ts';
 export { isValidUserId, USER_ID_PATTERN } from './user-id.ts';
 export { sessionContext, type SessionContextOptions } from './session-middleware.ts';

@@ -16,3 +16,19 @@ export function isValidSessionId(value: unknown): value is string {
 export function newSessionId(): string {
   return randomUUID();
 }
+
+/** The request and response header carrying the session id. */
+export const SESSION_ID_HEADER = 'x-session-id';
+
+/**
+ * The session id a request gets: the `x-session-id` header's if valid, else the `session.id`
+ * of its (admitted) baggage if valid, else a new one. Invalid values are dropped unseen.
+ *
+ * Decided once per request, where its headers are extracted (the session propagator), so
+ * that the sampler of the request's first span and the session middleware use the same id;
+ * the middleware decides by the same rule when nothing was extracted (SDK disabled).
+ */
+export function chooseSessionId(header: unknown, fromBaggage: unknown): string {
+  if (isValidSessionId(header)) return header;
+  return isValidSessionId(fromBaggage) ? fromBaggage : newSessionId();
+}

@@ -4,13 +4,11 @@ import type { RequestHandler } from 'express';
 import { ATTR_SESSION_ID, ATTR_USER_ID } from './semconv.ts';
 import type { InitialSessionValues } from './run-with-session.ts';
 import { createSessionStore, runInSessionStore, sessionSlotOf } from './session-storage.ts';
-import { isValidSessionId, newSessionId } from './session-id.ts';
+import { chooseSessionId, SESSION_ID_HEADER } from './session-id.ts';
 import { isValidUserId } from './user-id.ts';
 
 /** Options of {@link sessionContext}; every field is optional. */
 export interface SessionContextOptions {
-  /** Request and response header carrying the session id. Default `x-session-id`. */
-  readonly sessionIdHeader?: string;
   /** Response header carrying the request's trace id. Default `x-trace-id`. */
   readonly traceIdHeader?: string;
 }
@@ -32,8 +30,6 @@ export interface SessionContextOptions {
  * spans of middleware mounted before it cannot carry the session.
  */
 export function sessionContext(options: SessionContextOptions = {}): RequestHandler {
-  // Node lower-cases incoming header names.
-  const sessionIdHeader = (options.sessionIdHeader ?? 'x-session-id').toLowerCase();
   const traceIdHeader = options.traceIdHeader ?? 'x-trace-id';
 
   return function sessionContextMiddleware(req, res, next) {
@@ -43,14 +39,15 @@ export function sessionContext(options: SessionContextOptions = {}): RequestHand
     const incoming = traced ? propagation.getBaggage(active) : undefined;
     const slot = traced ? sessionSlotOf(active) : undefined;
     const values: InitialSessionValues = {
-      sessionId: chooseSessionId(req.headers[sessionIdHeader], incoming?.getEntry(ATTR_SESSION_ID)?.value),
+      // Decided at extraction when the request was traced, by the same rule otherwise.
+      sessionId: slot?.sessionId ?? chooseSessionId(req.headers[SESSION_ID_HEADER], incoming?.getEntry(ATTR_SESSION_ID)?.value),
     };
     if (slot !== undefined) {
       const userId = incoming?.getEntry(ATTR_USER_ID)?.value;
       if (isValidUserId(userId)) values.userId = userId;
     }
 
-    res.setHeader(sessionIdHeader, values.sessionId);
+    res.setHeader(SESSION_ID_HEADER, values.sessionId);
     const activeSpan = traced ? trace.getSpan(active) : undefined;
     const spanContext = activeSpan?.spanContext();
     if (spanContext !== undefined && trace.isSpanContextValid(spanContext)) res.setHeader(traceIdHeader, spanContext.traceId);
@@ -66,12 +63,6 @@ export function sessionContext(options: SessionContextOptions = {}): RequestHand
 }
 
 const NO_SPANS: readonly Span[] = [];
-
-/** The header's id if valid, else the baggage's if valid, else a new one. */
-function chooseSessionId(header: unknown, fromBaggage: unknown): string {
-  if (isValidSessionId(header)) return header;
-  return isValidSessionId(fromBaggage) ? fromBaggage : newSessionId();
-}
 
 /**
  * The spans that started before the store existed: the request's HTTP server span (it starts

@@ -22,6 +22,11 @@ export interface SessionStore {
  * AsyncLocalStorage run of the middleware. Through the slot they still find their session.
  */
 export interface SessionSlot {
+  /**
+   * The session id the request will have, decided when its headers were extracted (see
+   * `chooseSessionId`): known before its first span starts, so a sampler can decide by it.
+   */
+  readonly sessionId: string;
   store: SessionStore | undefined;
 }
 
@@ -56,9 +61,9 @@ export function runInSessionStore<A extends unknown[], T>(store: SessionStore, f
   return storage.run(store, fn, ...args);
 }
 
-/** `ctx` with an empty {@link SessionSlot}; the propagator calls it at extraction. */
-export function withSessionSlot(ctx: Context): Context {
-  const slot: SessionSlot = { store: undefined };
+/** `ctx` with an empty {@link SessionSlot} for `sessionId`; the propagator calls it at extraction. */
+export function withSessionSlot(ctx: Context, sessionId: string): Context {
+  const slot: SessionSlot = { sessionId, store: undefined };
   return ctx.setValue(SESSION_SLOT_KEY, slot);
 }
 

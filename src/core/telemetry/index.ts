@@ -10,4 +10,6 @@ export { registerTelemetry, registeredTelemetry } from './telemetry-registry.ts'
 export { DiagnosticsToLogger } from './diag-to-logger.ts';
 export { describeTelemetryError } from './describe-telemetry-error.ts';
 export { admitIncomingBaggage } from './incoming-baggage-policy.ts';
+export { isSessionSampled, SessionRatioSampler } from './session-ratio-sampler.ts';
+export { samplerFromEnv, SESSION_SAMPLER_NAME } from './sampler-from-env.ts';
 export { startServiceTelemetry, type ServiceTelemetryOptions } from './start-service-telemetry.ts';

@@ -8,8 +8,11 @@ import {
 } from '@opentelemetry/api';
 import { W3CBaggagePropagator } from '@opentelemetry/core';
 import {
+  ATTR_SESSION_ID,
+  chooseSessionId,
   currentSessionStore,
   forEachSessionTelemetry,
+  SESSION_ID_HEADER,
   SESSION_TELEMETRY_NAMES,
   withSessionSlot,
   type SessionStore,
@@ -39,8 +42,10 @@ export interface BaggagePolicy {
  * W3C baggage propagation that enforces the session's trust boundary.
  *
  * - Extract: the caller's baggage is filtered by the trust policy before any code sees it
- *   ({@link admitIncomingBaggage}), and the context gets the request's session slot, through
- *   which listeners on `req`/`res` find the session the middleware creates.
+ *   ({@link admitIncomingBaggage}), and the context gets the request's session slot: the
+ *   session id the request will have (from `x-session-id`, the admitted baggage, or new),
+ *   which the sampler of its first span decides by and the middleware then uses, and the
+ *   store through which listeners on `req`/`res` find the session the middleware creates.
  * - Inject: `session.id` (and `user.id`, if allowed) are written from the session store at
  *   the moment of the call, so a `setByKey` made earlier in the request is what goes out;
  *   outside any session neither goes out. Other entries of the context's baggage go along
@@ -70,11 +75,16 @@ export class SessionBaggagePropagator implements TextMapPropagator {
     const extracted = this.#w3c.extract(context, carrier, getter);
     const incoming = propagation.getBaggage(extracted);
     // Unchanged baggage is the process's own (the carrier had none): not the caller's to filter.
-    if (incoming === undefined || incoming === propagation.getBaggage(context)) return withSessionSlot(extracted);
+    const admittedContext =
+      incoming === undefined || incoming === propagation.getBaggage(context) ? extracted : this.#admit(extracted, incoming);
+    // The request's session id, decided now, before its first span starts (its sampler reads it).
+    const sessionId = chooseSessionId(getter.get(carrier, SESSION_ID_HEADER), propagation.getBaggage(admittedContext)?.getEntry(ATTR_SESSION_ID)?.value);
+    return withSessionSlot(admittedContext, sessionId);
+  }
+
+  #admit(extracted: Context, incoming: Baggage): Context {
     const admitted = admitIncomingBaggage(incoming, this.#policy.trustIncomingBaggage);
-    const filtered =
-      admitted === undefined ? propagation.deleteBaggage(extracted) : propagation.setBaggage(extracted, admitted);
-    return withSessionSlot(filtered);
+    return admitted === undefined ? propagation.deleteBaggage(extracted) : propagation.setBaggage(extracted, admitted);
   }
 
   fields(): string[] {

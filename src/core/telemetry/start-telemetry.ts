@@ -5,6 +5,7 @@ import { defaultResource, resourceFromAttributes } from '@opentelemetry/resource
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { samplerFromEnv } from './sampler-from-env.ts';
 import { SessionBaggagePropagator, type BaggagePolicy } from './session-baggage-propagator.ts';
 import { SessionSpanProcessor } from './session-span-processor.ts';
 import { createExportingSpanProcessors } from './span-processors-from-env.ts';
@@ -53,7 +54,8 @@ export interface Telemetry {
 
 /**
  * Starts the OpenTelemetry SDK: standard OTEL_* configuration, the session span processor,
- * the session baggage propagator, and counting of lost spans.
+ * the session baggage propagator, session sampling when OTEL_TRACES_SAMPLER asks for
+ * `parentbased_session_ratio`, and counting of lost spans.
  *
  * Metrics and logs exporters stay off unless OTEL_METRICS_EXPORTER / OTEL_LOGS_EXPORTER ask
  * for them: this template ships traces.
@@ -67,6 +69,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   const lengthLimitFromEnv = ['OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT'].some(
     (name) => getStringFromEnv(name) !== undefined,
   );
+  const sampler = samplerFromEnv();
   const sdk = new NodeSDK({
     resource: defaultResource().merge(
       resourceFromAttributes({
@@ -75,6 +78,8 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       }),
     ),
     instrumentations: options.instrumentations(),
+    // Only for parentbased_session_ratio; the SDK builds the standard samplers itself.
+    ...(sampler === undefined ? {} : { sampler }),
     // No client-supplied value (a user agent, a URL) makes a span attribute longer than this.
     ...(lengthLimitFromEnv ? {} : { spanLimits: { attributeValueLengthLimit: DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT } }),
     // The session processor runs first so exporters see the session attributes.

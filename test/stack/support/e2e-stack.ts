@@ -16,12 +16,13 @@ export interface E2eStack {
 
 /**
  * Jaeger and the collector (built from the Go module proxy on first use), then `orders` and
- * `api` started as `npm start` starts them, exporting to the collector every 200 ms.
+ * `api` started as `npm start` starts them, exporting to the collector every 200 ms, with
+ * `serviceEnv` (for example a sampler) on top for both.
  */
-export async function startE2eStack(): Promise<E2eStack> {
+export async function startE2eStack(serviceEnv: Readonly<Record<string, string>> = {}): Promise<E2eStack> {
   const jaeger = await startJaeger(builtBinary('build-jaeger.sh'));
   const collector = await startCollector(builtBinary('build-collector.sh'), jaeger.otlpGrpcEndpoint);
-  const exportEnv = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_BSP_SCHEDULE_DELAY: '200' };
+  const exportEnv = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_BSP_SCHEDULE_DELAY: '200', ...serviceEnv };
   // orders is its own service, generated from the template as docker compose builds it.
   const ordersProject = await generateOrdersProject();
   const orders = await startServiceProcess({ ...exportEnv, OTEL_SERVICE_NAME: 'orders', TRUST_INCOMING_BAGGAGE: 'true' }, ordersProject.command);

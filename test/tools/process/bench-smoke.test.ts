@@ -15,19 +15,19 @@ interface BenchReport {
 describe('npm run bench (smoke: one short round, no timing asserted)', function () {
   this.timeout(180_000);
 
-  it('runs all ten variants and writes the markdown table and the JSON report', async () => {
+  it('runs all eleven variants and writes the markdown table and the JSON report', async () => {
     const output = mkdtempSync(`${tmpdir()}/bench-smoke-`);
     const { stdout } = await promisify(execFile)(process.execPath, ['tools/bench/run.ts', '--smoke', '--output', output], {
       cwd: new URL('../../../', import.meta.url),
       maxBuffer: 16 * 1024 * 1024,
     });
     expect(stdout).to.include('| variant | req/s | vs bare Express |');
-    expect(stdout.split('\n').filter((line) => /^\| \d+\. /.test(line))).to.have.length(10);
+    expect(stdout.split('\n').filter((line) => /^\| \d+\. /.test(line))).to.have.length(11);
 
     const [file] = readdirSync(output);
     const report = JSON.parse(readFileSync(`${output}/${file!}`, 'utf8')) as BenchReport;
     expect(report.variants.map((variant) => variant.id)).to.deep.equal([
-      'raw-http', 'express', 'session-context', 'cls-rtracer', 'express-http-context', 'service-sdk-disabled', 'service-bridge-off', 'service', 'service-express-instrumented', 'express-otel-http',
+      'raw-http', 'express', 'session-context', 'cls-rtracer', 'express-http-context', 'service-sdk-disabled', 'service-bridge-off', 'service', 'service-express-instrumented', 'service-session-sampled', 'express-otel-http',
     ]);
     for (const variant of report.variants) {
       expect(variant.requestsPerSecond, variant.id).to.be.greaterThan(0);
@@ -38,7 +38,7 @@ describe('npm run bench (smoke: one short round, no timing asserted)', function 
     expect(report.startup.defaultInstrumentationsMs).to.be.greaterThan(0);
     expect(report.startup.allInstrumentationsMs).to.be.greaterThan(0);
     expect(report.idleServiceRssMiB).to.be.greaterThan(0);
-    expect(report.goals).to.have.length(7);
+    expect(report.goals).to.have.length(8);
     expect(report.sink).to.be.a('string').and.not.equal('');
   });
 });

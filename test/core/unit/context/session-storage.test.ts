@@ -121,7 +121,7 @@ describe('the session slot of a request context', () => {
   });
 
   function requestContextWith(sessionId: string): Context {
-    const ctx = withSessionSlot(ROOT_CONTEXT);
+    const ctx = withSessionSlot(ROOT_CONTEXT, sessionId);
     sessionSlotOf(ctx)!.store = createSessionStore({ sessionId }, []);
     return ctx;
   }

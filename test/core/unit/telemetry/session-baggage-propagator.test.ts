@@ -121,12 +121,23 @@ describe('SessionBaggagePropagator', () => {
     expect(entries(propagation.getBaggage(extracted))).to.deep.equal({ tenant: 'ours' });
   });
 
-  it('gives every extracted context an empty session slot of its own', () => {
+  it('gives every extracted context an empty session slot of its own, with a new session id when the request brings none', () => {
     const propagator = new SessionBaggagePropagator({ trustIncomingBaggage: false, propagateUserId: true });
     const first = sessionSlotOf(propagator.extract(ROOT_CONTEXT, {}, defaultTextMapGetter));
     const second = sessionSlotOf(propagator.extract(ROOT_CONTEXT, {}, defaultTextMapGetter));
-    expect(first).to.deep.equal({ store: undefined });
+    expect(first?.store).to.equal(undefined);
+    expect(first?.sessionId).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(second).to.not.equal(first);
+    expect(second?.sessionId).to.not.equal(first?.sessionId);
+  });
+
+  it('decides the session id at extraction: a valid x-session-id, else the admitted baggage session.id, else a new one', () => {
+    const untrusted = new SessionBaggagePropagator({ trustIncomingBaggage: false, propagateUserId: true });
+    const decided = (carrier: Record<string, string>): string | undefined =>
+      sessionSlotOf(untrusted.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter))?.sessionId;
+    expect(decided({ 'x-session-id': 'from-header-01', baggage: 'session.id=from-baggage-01' })).to.equal('from-header-01');
+    expect(decided({ 'x-session-id': 'bad id', baggage: 'session.id=from-baggage-01' })).to.equal('from-baggage-01');
+    expect(decided({ baggage: 'session.id=bad%20id' })).to.match(/^[0-9a-f-]{36}$/);
   });
 
   it('writes the session of the slot in the active context when no session run is active', () => {
