@@ -30,7 +30,9 @@ export function accessLog(logger: Logger): RequestHandler {
   return function accessLogMiddleware(_req, res, next) {
     const pending: PendingLine = { logger, startedAt: performance.now(), session: currentSessionStore() };
     (res as LoggedResponse)[PENDING] = pending;
-    res.once('close', writeAccessLine);
+    // `on`, not `once`: `once` wraps the listener anew for every request; the record it
+    // clears makes the line written once either way.
+    res.on('close', writeAccessLine);
     next();
   };
 }

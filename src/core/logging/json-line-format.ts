@@ -24,7 +24,9 @@ export const jsonLineFormat = winston.format((info) => {
   try {
     text = JSON.stringify(line);
   } catch {
-    text = safeJson.transform(line, {}) === false ? undefined : (line as Record<symbol, unknown>)[MESSAGE];
+    // logform's JSON format writes its line into MESSAGE of the record it is given.
+    safeJson.transform(line, {});
+    text = (line as Record<symbol, unknown>)[MESSAGE];
   }
   (info as Record<symbol, unknown>)[MESSAGE] = text;
   return info;
