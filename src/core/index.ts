@@ -55,6 +55,7 @@ export {
   registeredTelemetry,
   SessionRatioSampler,
   startServiceTelemetry,
-  type SpanDelivery,
+  type Delivery,
   type Telemetry,
+  type TelemetryDelivery,
 } from './telemetry/index.ts';

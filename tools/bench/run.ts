@@ -134,6 +134,9 @@ const goals = [
   { goal: 'sampling sessions at 0.1 (10) is faster than tracing all (8)', value: ratio('service-session-sampled', 'service'), target: 1 },
 ].map((goal) => ({ ...goal, met: goal.target === 1 ? goal.value > 1 : goal.value >= goal.target }));
 
+/** Costs measured without a goal: what an option costs the same service. */
+const costs = [{ cost: 'exporting log records (12 vs 8, the same service without them)', value: ratio('service-log-export', 'service') }];
+
 const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version };
 const report = {
   date: new Date().toISOString(),
@@ -144,6 +147,7 @@ const report = {
   startup: { defaultInstrumentationsMs: median(startupDefault), allInstrumentationsMs: median(startupAll), runs: { startupDefault, startupAll } },
   idleServiceRssMiB: idleMiB,
   goals,
+  costs,
 };
 
 mkdirSync(args.output, { recursive: true });
@@ -153,7 +157,7 @@ writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 const lines = [
   `Machine: ${machine.cores} cores (${machine.cpu}), Node ${machine.node}; ${rounds} round(s) of ${durationSeconds} s per variant, ${connections} connections.`,
   'req/s, p50, p99: medians over rounds; ratios: medians of the per-round ratios (both measured in the same round).',
-  `Telemetry sink of 6 to 11: ${sink.kind}.`,
+  `Telemetry sink of 6 to 12: ${sink.kind}.`,
   '',
   '| variant | req/s | vs bare Express | p50 ms | p99 ms | peak RSS MiB |',
   '| --- | ---: | ---: | ---: | ---: | ---: |',
@@ -165,6 +169,10 @@ const lines = [
   '| goal | measured | met |',
   '| --- | ---: | --- |',
   ...goals.map((goal) => `| ${goal.goal} | ${goal.value.toFixed(3)} | ${goal.met ? 'yes' : '**no**'} |`),
+  '',
+  '| cost | throughput kept |',
+  '| --- | ---: |',
+  ...costs.map((cost) => `| ${cost.cost} | ${cost.value.toFixed(3)} |`),
 ];
 process.stdout.write(`${lines.join('\n')}\n\nbench: results in ${file}\n`);
 if (summary.some((entry) => entry.errors > 0)) {

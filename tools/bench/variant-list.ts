@@ -5,10 +5,13 @@ const node = process.execPath;
 /**
  * Every variant `npm run bench` measures, in the order of its table. All serve the same
  * `GET /api/session` with one event-loop turn; the full-service variants export OTLP to
- * `sinkEndpoint`.
+ * `sinkEndpoint`: traces only (OTEL_LOGS_EXPORTER=none), so that they compare with each other
+ * and with earlier runs, except 12, which also exports every log line as a log record (what
+ * `npm start` does by default).
  */
 export function benchVariants(sinkEndpoint: string): Variant[] {
-  const full = { OTEL_EXPORTER_OTLP_ENDPOINT: sinkEndpoint, OTEL_SERVICE_NAME: 'bench', LOG_LEVEL: 'info' };
+  const withLogs = { OTEL_EXPORTER_OTLP_ENDPOINT: sinkEndpoint, OTEL_SERVICE_NAME: 'bench', LOG_LEVEL: 'info' };
+  const full = { ...withLogs, OTEL_LOGS_EXPORTER: 'none' };
   return [
     { id: 'raw-http', label: '1. raw node:http (ceiling)', command: [node, 'tools/bench/variants/raw-http.ts'], env: {} },
     { id: 'express', label: '2. bare Express 5', command: [node, 'tools/bench/variants/express-bare.ts'], env: {} },
@@ -36,5 +39,6 @@ export function benchVariants(sinkEndpoint: string): Variant[] {
       command: [node, '--import', './tools/bench/variants/otel-http-only-preload.ts', 'tools/bench/variants/express-bare.ts'],
       env: full,
     },
+    { id: 'service-log-export', label: '12. as 8, plus every log line exported as an OTLP log record (the default)', command: SERVICE, env: withLogs },
   ];
 }

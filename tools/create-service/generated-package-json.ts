@@ -40,7 +40,7 @@ export const DEMO_DEPENDENCIES: readonly string[] = ['jose'];
  * A test (test/tools/unit/create-service/) checks that the new project imports none of them
  * and uses every dev dependency it keeps.
  */
-export const REPOSITORY_DEV_DEPENDENCIES: readonly string[] = ['cli-table3', 'cls-rtracer', 'dockerfile-ast', 'express-http-context', 'yaml', 'yocto-spinner'];
+export const REPOSITORY_DEV_DEPENDENCIES: readonly string[] = ['cli-table3', 'cls-rtracer', 'dockerfile-ast', 'express-http-context', 'playwright-core', 'yaml', 'yocto-spinner'];
 
 /**
  * The new project's package.json, derived from this repository's: named `serviceName` (the

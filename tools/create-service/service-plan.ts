@@ -36,7 +36,7 @@ export interface ServicePlan {
 export const COPIED_FOLDERS: readonly string[] = ['src/core', 'test/core'];
 
 /** Files of this repository copied unchanged. */
-export const COPIED_FILES: readonly string[] = ['.mocharc.json', 'Dockerfile', 'eslint.service.js', 'otel-collector.yaml'];
+export const COPIED_FILES: readonly string[] = ['.mocharc.json', 'Dockerfile', 'eslint.service.js', 'jaeger-ui.json', 'otel-collector.yaml'];
 
 /** The new project's own files, relative to the repository. */
 export const TEMPLATE_FOLDER = 'tools/create-service/template';

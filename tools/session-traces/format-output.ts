@@ -2,8 +2,15 @@ import { styleText } from 'node:util';
 import Table from 'cli-table3';
 import { stripControlCharacters } from './strip-control-characters.ts';
 import type { TraceSummary } from './trace-summary.ts';
+import type { LogLine } from './victorialogs-answer.ts';
 
-/** What the lookup found, as `--json` prints it. Field names are stable (README). */
+/** A trace as reported; with `--logs`, with the lines logged in it, oldest first (`null` when the logs are missing). */
+export type ReportedTrace = TraceSummary & { readonly logs?: readonly LogLine[] | null };
+
+/**
+ * What the lookup found, as `--json` prints it. Field names are stable (README); the fields
+ * marked `--logs` are there only with `--logs`.
+ */
 export interface LookupReport {
   /** The tag searched for: `{"session.id": …}` or `{"user.id": <sha256>}`. */
   readonly tags: Readonly<Record<string, string>>;
@@ -13,7 +20,15 @@ export interface LookupReport {
   readonly jaegerUrl: string;
   /** Jaeger UI search for the whole session (or user), in the entry service. */
   readonly searchUrl: string | null;
-  readonly traces: readonly TraceSummary[];
+  /** `--logs`: the log store's address, without credentials. */
+  readonly victoriaLogsUrl?: string;
+  /** `--logs`: why the log lines are missing (the store could not be asked, or its answer was unusable); `null` when they are here. */
+  readonly logsMissing?: string | null;
+  /** `--logs`: true when the store gave as many lines as asked for, so older lines were left out. */
+  readonly logsTruncated?: boolean;
+  readonly traces: readonly ReportedTrace[];
+  /** `--logs`: the session's lines in no listed trace, oldest first; `null` when the logs are missing. */
+  readonly logs?: readonly LogLine[] | null;
 }
 
 /** Where text goes; colours only when it is a terminal and NO_COLOR is unset. */
@@ -27,7 +42,7 @@ const HEAD = ['START (UTC)', 'DURATION', 'ENTRY', 'OPERATION', 'STATUS', 'SPANS'
 const clean = stripControlCharacters;
 
 /** Colours `text` when the stream is a colour terminal (styleText checks TTY and NO_COLOR). */
-function paint(format: Parameters<typeof styleText>[0], text: string, output: Output): string {
+export function paint(format: Parameters<typeof styleText>[0], text: string, output: Output): string {
   return styleText(format, text, { stream: output.stream });
 }
 
@@ -64,9 +79,16 @@ export function formatFollowLine(trace: TraceSummary, output: Output): string {
 /**
  * JSON.stringify's replacer: control characters are removed from every string (JSON only
  * escapes C0, so DEL, C1 and bidirectional overrides would reach the terminal, and a consumer
- * such as `jq -r` would print even an escaped ESC raw).
+ * such as `jq -r` would print even an escaped ESC raw), and from every key (the field names
+ * of a log line come from the log store).
  */
-const cleanStrings = (_key: string, value: unknown): unknown => (typeof value === 'string' ? clean(value) : value);
+export function cleanStrings(_key: string, value: unknown): unknown {
+  if (typeof value === 'string') return clean(value);
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).some((key) => clean(key) !== key)) {
+    return Object.fromEntries(Object.entries(value).map(([key, field]) => [clean(key), field]));
+  }
+  return value;
+}
 
 /** The `--json` document, indented. */
 export function formatJson(report: LookupReport): string {
@@ -77,6 +99,6 @@ export function formatJson(report: LookupReport): string {
  * One trace as one line of JSON (the fields of an element of `traces` in {@link formatJson}),
  * for `--follow --json`: every line printed is one such object.
  */
-export function formatJsonLine(trace: TraceSummary): string {
+export function formatJsonLine(trace: ReportedTrace): string {
   return `${JSON.stringify(trace, cleanStrings)}\n`;
 }

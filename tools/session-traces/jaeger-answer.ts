@@ -21,7 +21,7 @@ export interface JaegerTrace {
   readonly processes: Readonly<Record<string, { readonly serviceName: string }>>;
 }
 
-/** A value in Jaeger's answer did not have the shape the lookup reads. */
+/** A value in an answer (Jaeger's, or the log store's) did not have the shape the lookup reads. */
 export class AnswerShapeError extends Error {
   /** Where in the answer, e.g. `data[0].spans[12].startTime`. */
   readonly path: string;
@@ -29,8 +29,8 @@ export class AnswerShapeError extends Error {
   /** The value found, described briefly (never more than about 40 characters of it). */
   readonly got: string;
 
-  constructor(path: string, expected: string, got: string) {
-    super(`${path} should be ${expected}, got ${got}`);
+  constructor(path: string, expected: string, got: string, options?: ErrorOptions) {
+    super(`${path} should be ${expected}, got ${got}`, options);
     this.name = 'AnswerShapeError';
     this.path = path;
     this.expected = expected;
@@ -41,7 +41,7 @@ export class AnswerShapeError extends Error {
 type Json = Record<string, unknown>;
 
 /** A short description of a value, safe to print: a scalar itself (cut at 40 characters), else its kind. */
-function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of ${value.length}`;
@@ -56,17 +56,17 @@ function isObject(value: unknown): value is Json {
 }
 
 function object(value: unknown, path: string): Json {
-  if (!isObject(value)) throw new AnswerShapeError(path, 'an object', describe(value));
+  if (!isObject(value)) throw new AnswerShapeError(path, 'an object', describeValue(value));
   return value;
 }
 
 function array(value: unknown, path: string): readonly unknown[] {
-  if (!Array.isArray(value)) throw new AnswerShapeError(path, 'an array', describe(value));
+  if (!Array.isArray(value)) throw new AnswerShapeError(path, 'an array', describeValue(value));
   return value;
 }
 
 function string(value: unknown, path: string): string {
-  if (typeof value !== 'string') throw new AnswerShapeError(path, 'a string', describe(value));
+  if (typeof value !== 'string') throw new AnswerShapeError(path, 'a string', describeValue(value));
   return value;
 }
 
@@ -76,7 +76,7 @@ const MAX_MICROSECONDS = 8.64e18;
 /** A time or duration in microseconds: a number a `Date` can hold, so printing it cannot throw. */
 function microseconds(value: unknown, path: string): number {
   if (typeof value !== 'number' || !(value >= 0 && value <= MAX_MICROSECONDS)) {
-    throw new AnswerShapeError(path, 'microseconds from 0 to 8.64e18', describe(value));
+    throw new AnswerShapeError(path, 'microseconds from 0 to 8.64e18', describeValue(value));
   }
   return value;
 }

@@ -1,8 +1,8 @@
+import { decodeAnswerText, describeNotJson } from './answer-text.ts';
+import { HttpGetError, type LimitedAnswer } from './http-get.ts';
 import { AnswerShapeError, parseServicesAnswer, parseTracesAnswer, type JaegerTrace } from './jaeger-answer.ts';
 import { JaegerAnswerError, JaegerUnavailableError } from './jaeger-errors.ts';
-import { parseJaegerUrl } from './jaeger-url.ts';
-import { BodyTooLargeError, readLimitedBody } from './read-limited-body.ts';
-import { stripControlCharacters } from './strip-control-characters.ts';
+import { QueryEndpoint } from './query-endpoint.ts';
 
 /** A search of one service's traces. */
 export interface TraceSearch {
@@ -30,43 +30,34 @@ export const DEFAULT_MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
-/** `fetch`'s reason for failing: the socket error code if any (ECONNREFUSED), else the error's name. */
-function failureReason(error: unknown): string {
-  if (!(error instanceof Error)) return 'no answer';
-  const cause: unknown = error.cause;
-  if (typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string') return cause.code;
-  return error.name;
-}
-
-/** `64 MiB`, or `1000 bytes` under one MiB. */
-const size = (bytes: number): string => (bytes < 1024 * 1024 ? `${bytes} bytes` : `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`);
-
 /**
  * The few calls of Jaeger's HTTP query API this tool needs. Every answer is read with a size
  * limit and checked against the shape this tool reads; anything else is a {@link JaegerError}
  * subclass whose message is one line that never contains the credentials of `JAEGER_URL`.
  */
 export class JaegerClient {
-  /** The query address, without credentials, ending in `/`; API paths resolve under it. */
-  readonly baseUrl: URL;
-  /** The query address as messages show it (no credentials, no trailing `/`). */
-  readonly displayUrl: string;
-  readonly #authorization: string | undefined;
-  readonly #maxAnswerBytes: number;
-  readonly #requestTimeoutMs: number;
+  readonly #endpoint: QueryEndpoint;
 
   /**
    * @param jaegerUrl `JAEGER_URL`: may carry a path (Jaeger's `base_path`) and
    * `user:password@` (sent as HTTP Basic authentication).
-   * @throws {JaegerUrlError} for a URL {@link parseJaegerUrl} refuses.
+   * @throws {EndpointUrlError} when the URL cannot be used (not http(s), a query, bad encoding).
    */
   constructor(jaegerUrl: string | URL, options: JaegerClientOptions = {}) {
-    const endpoint = parseJaegerUrl(String(jaegerUrl));
-    this.baseUrl = endpoint.base;
-    this.displayUrl = endpoint.base.href.replace(/\/$/, '');
-    this.#authorization = endpoint.authorization;
-    this.#maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
-    this.#requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.#endpoint = new QueryEndpoint(jaegerUrl, { name: 'Jaeger', variable: 'JAEGER_URL' }, {
+      maxAnswerBytes: options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES,
+      requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    });
+  }
+
+  /** The query address, without credentials, ending in `/`; API paths resolve under it. */
+  get baseUrl(): URL {
+    return this.#endpoint.baseUrl;
+  }
+
+  /** The query address as messages show it (no credentials, no trailing `/`). */
+  get displayUrl(): string {
+    return this.#endpoint.displayUrl;
   }
 
   /**
@@ -107,81 +98,42 @@ export class JaegerClient {
   }
 
   async #get<T>(path: string, query: Record<string, string>, parse: (body: unknown) => T, signal: AbortSignal | undefined): Promise<T> {
-    // Relative to the base, so a base path such as /jaeger/ is kept.
-    const url = new URL(path, this.baseUrl);
-    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
     const shown = `/${path}`;
-    const timeout = AbortSignal.timeout(this.#requestTimeoutMs);
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.#authorization !== undefined) headers['authorization'] = this.#authorization;
-
-    let response: Response;
+    let answer: LimitedAnswer;
     try {
-      response = await fetch(url, { headers, signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]) });
+      answer = await this.#endpoint.get(path, query, signal);
     } catch (error) {
-      if (signal?.aborted === true) throw signal.reason;
-      throw new JaegerUnavailableError(
-        `Jaeger at ${this.displayUrl} did not answer (${failureReason(error)}). Is it running? Set JAEGER_URL to its query address (UI port, 16686 by default).`,
-        { cause: error },
-      );
+      if (!(error instanceof HttpGetError)) throw error;
+      const message = this.#endpoint.describeFailure(error.failure, shown, {
+        noAnswer: 'Is it running? Set JAEGER_URL to its query address (UI port, 16686 by default).',
+        status: 'is JAEGER_URL its query address?',
+        tooLarge: 'narrow the search with --since, --limit or --service',
+      });
+      // Too large is an answer the command cannot use; the rest, Jaeger not answering.
+      throw error.failure.kind === 'too-large' ? new JaegerAnswerError(message, { cause: error }) : new JaegerUnavailableError(message, { cause: error });
     }
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw new JaegerUnavailableError(`Jaeger at ${this.displayUrl} answered ${response.status} to ${shown}; ${this.#statusHint(response.status)}`);
-    }
-
-    let bytes: Uint8Array;
-    try {
-      bytes = await readLimitedBody(response, this.#maxAnswerBytes);
-    } catch (error) {
-      if (signal?.aborted === true) throw signal.reason;
-      if (error instanceof BodyTooLargeError) {
-        throw new JaegerAnswerError(
-          `Jaeger at ${this.displayUrl} answered ${shown} with more than the ${size(error.limitBytes)} limit; narrow the search with --since, --limit or --service`,
-          { cause: error },
-        );
-      }
-      throw new JaegerUnavailableError(`Jaeger at ${this.displayUrl} stopped answering ${shown} part-way (${failureReason(error)})`, { cause: error });
-    }
-    const body = this.#json(bytes, response.headers.get('content-type'), shown);
+    const body = this.#json(answer, shown);
     try {
       return parse(body);
     } catch (error) {
       if (!(error instanceof AnswerShapeError)) throw error;
-      throw new JaegerAnswerError(`Jaeger at ${this.displayUrl} answered ${shown} with an unexpected shape: ${error.message}`, { cause: error });
+      throw new JaegerAnswerError(`${this.#endpoint.at} answered ${shown} with an unexpected shape: ${error.message}`, { cause: error });
     }
   }
 
   /** The body as JSON, or a message saying what it was instead. */
-  #json(bytes: Uint8Array, contentType: string | null, shown: string): unknown {
-    let text: string;
+  #json(answer: LimitedAnswer, shown: string): unknown {
+    const at = `${this.#endpoint.at} answered ${shown}`;
+    const text = decodeAnswerText(answer.bytes);
+    if (text === undefined) throw new JaegerAnswerError(`${at} with bytes that are not UTF-8 text`);
     try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      return JSON.parse(text);
     } catch (error) {
-      throw new JaegerAnswerError(`Jaeger at ${this.displayUrl} answered ${shown} with bytes that are not UTF-8 text`, { cause: error });
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch (error) {
-      if (contentType?.includes('json') === true) {
+      if (answer.contentType?.includes('json') === true) {
         const detail = error instanceof Error ? error.message : String(error);
-        throw new JaegerAnswerError(`Jaeger at ${this.displayUrl} answered ${shown} with malformed JSON (${detail})`, { cause: error });
+        throw new JaegerAnswerError(`${at} with malformed JSON (${detail})`, { cause: error });
       }
-      const start = stripControlCharacters(text.trimStart().slice(0, 40));
-      const what = text.trim() === '' ? 'an empty answer' : `${contentType ?? 'no content type'}, not JSON (${JSON.stringify(start)}…)`;
-      throw new JaegerAnswerError(`Jaeger at ${this.displayUrl} answered ${shown} with ${what}; is JAEGER_URL its query address?`, { cause: error });
+      throw new JaegerAnswerError(`${at} with ${describeNotJson(text, answer.contentType)}; is JAEGER_URL its query address?`, { cause: error });
     }
-    return body;
-  }
-
-  /** What to try after a non-2xx status. */
-  #statusHint(status: number): string {
-    if (status === 401 || status === 403) {
-      return this.#authorization === undefined
-        ? 'it needs credentials: put them in JAEGER_URL as http://user:password@host… (sent as Basic authentication)'
-        : 'it refused the credentials in JAEGER_URL';
-    }
-    return 'is JAEGER_URL its query address?';
   }
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { isValidSessionId, isValidUserId } from '../../src/core/index.ts';
 import { parseDuration } from './duration.ts';
-import { JaegerUrlError, parseJaegerUrl } from './jaeger-url.ts';
+import { EndpointUrlError, parseEndpointUrl } from './endpoint-url.ts';
 
 /** What the command was asked for, validated. */
 export interface LookupOptions {
@@ -18,9 +18,16 @@ export interface LookupOptions {
   readonly services: readonly string[] | undefined;
   readonly json: boolean;
   readonly follow: boolean;
+  /** `--logs`: also the session's log lines, from VictoriaLogs. */
+  readonly logs: boolean;
   readonly help: boolean;
   /** JAEGER_URL as given (credentials included: never print it), default `http://localhost:16686`. */
   readonly jaegerUrl: string;
+  /**
+   * VICTORIALOGS_URL as given (credentials included: never print it), default
+   * `http://localhost:9428`; checked only with `--logs`.
+   */
+  readonly victoriaLogsUrl: string;
 }
 
 /** The command line was wrong; the message says how. Exit code 2. */
@@ -34,24 +41,44 @@ export class UsageError extends Error {
 export const USAGE = `Usage: session-traces <sessionId> [options]
        session-traces --user <userId> [options]
 
-Shows every trace of a session (or a user) across all services, from Jaeger.
+Shows every trace of a session (or a user) across all services, from Jaeger; with --logs,
+each with its log lines, from VictoriaLogs.
 
 Options:
   --since <duration>   how far back to search: 90s, 30m, 24h, 7d (default 24h)
   --limit <n>          most traces to show, 1-1000 (default 100)
-  --service <name>     search only this service (repeatable)
+  --service <name>     search only this service for traces (repeatable)
   --user <userId>      find a user's traces (the id is hashed as the collector stores it)
-  --json               machine-readable output (with --follow: one JSON trace per line)
-  --follow             keep polling and print new traces until Ctrl-C
+  --logs               print each trace as one line with its log lines under it, in time
+                       order, then the lines in no listed trace (at most the newest 10000)
+  --json               machine-readable output (with --follow: one JSON trace per line);
+                       with --logs, a logs array in each trace and one for the rest
+  --follow             keep polling and print new traces until Ctrl-C; with --logs, each
+                       new trace carries its lines, and a line in no listed trace is printed
+                       as it arrives, after waiting up to 15 s for its trace to appear
+                       (with --json as {"log": {...}})
   -h, --help           this text
 
 Environment:
   JAEGER_URL           Jaeger query address (default http://localhost:16686); a path
                        (http://host/jaeger) and user:password@ (Basic auth) are honoured
+  VICTORIALOGS_URL     VictoriaLogs address for --logs (default http://localhost:9428);
+                       a path and user:password@ are honoured likewise
   NO_COLOR             no colours even on a terminal
 
 Exit codes: 0 traces found, 1 none found, 2 usage error, Jaeger unreachable or its
-answer unusable (malformed, or over 64 MiB).`;
+answer unusable (malformed, or over 64 MiB). Log lines that cannot be had change none
+of them: the traces are printed and one line on stderr says why the logs are missing.`;
+
+/** @throws {UsageError} when `url` (from the variable `variable`) cannot be used. */
+function checkUrl(url: string, variable: string): void {
+  try {
+    parseEndpointUrl(url, variable);
+  } catch (error) {
+    if (!(error instanceof EndpointUrlError)) throw error;
+    throw new UsageError(error.message, { cause: error });
+  }
+}
 
 /**
  * Parses and validates the command line (with `node:util` parseArgs).
@@ -71,6 +98,7 @@ export function parseLookupArgs(argv: readonly string[], env: Readonly<Record<st
         user: { type: 'string' },
         json: { type: 'boolean', default: false },
         follow: { type: 'boolean', default: false },
+        logs: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -79,7 +107,8 @@ export function parseLookupArgs(argv: readonly string[], env: Readonly<Record<st
   }
   const { values, positionals } = parsed;
   const jaegerUrl = env['JAEGER_URL']?.trim() || 'http://localhost:16686';
-  const base = { json: values.json, follow: values.follow, help: values.help, jaegerUrl };
+  const victoriaLogsUrl = env['VICTORIALOGS_URL']?.trim() || 'http://localhost:9428';
+  const base = { json: values.json, follow: values.follow, logs: values.logs, help: values.help, jaegerUrl, victoriaLogsUrl };
   if (values.help) {
     return { ...base, sessionId: undefined, userId: undefined, sinceMs: 0, since: values.since, limit: 0, services: undefined };
   }
@@ -98,11 +127,7 @@ export function parseLookupArgs(argv: readonly string[], env: Readonly<Record<st
   if (sinceMs === undefined || sinceMs === 0) throw new UsageError(`--since takes a duration such as 30m, 24h or 7d, got ${JSON.stringify(values.since)}`);
   const limit = /^\d{1,4}$/.test(values.limit) ? Number(values.limit) : Number.NaN;
   if (!(limit >= 1 && limit <= 1000)) throw new UsageError(`--limit takes a whole number from 1 to 1000, got ${JSON.stringify(values.limit)}`);
-  try {
-    parseJaegerUrl(jaegerUrl);
-  } catch (error) {
-    if (!(error instanceof JaegerUrlError)) throw error;
-    throw new UsageError(error.message, { cause: error });
-  }
+  checkUrl(jaegerUrl, 'JAEGER_URL');
+  if (values.logs) checkUrl(victoriaLogsUrl, 'VICTORIALOGS_URL');
   return { ...base, sessionId, userId: values.user, sinceMs, since: values.since, limit, services: values.service };
 }

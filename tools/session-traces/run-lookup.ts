@@ -1,12 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import yoctoSpinner from 'yocto-spinner';
+import { findLogs, LOG_LINE_LIMIT, withLogs } from './find-logs.ts';
 import { findTraces } from './find-traces.ts';
+import { FollowedSession } from './followed-session.ts';
+import { formatJsonLogLine, formatLogsReport, formatTraceWithLogs, formatUnlistedLogs } from './format-logs.ts';
 import { JaegerClient } from './jaeger-client.ts';
 import { JaegerError } from './jaeger-errors.ts';
 import { formatFollowLine, formatJson, formatJsonLine, formatReport, type LookupReport } from './format-output.ts';
 import { parseLookupArgs, USAGE, UsageError, type LookupOptions } from './lookup-args.ts';
 import { stripControlCharacters } from './strip-control-characters.ts';
 import { hashUserId } from './user-id-hash.ts';
+import { VictoriaLogsClient } from './victorialogs-client.ts';
 
 /** Exit codes of the command (README). */
 export const EXIT = { FOUND: 0, NONE: 1, FAILED: 2 } as const;
@@ -23,6 +27,8 @@ export interface LookupIo {
   readonly interrupted: () => Promise<void>;
   /** Poll interval of `--follow`. Default 2 s. */
   readonly followIntervalMs?: number;
+  /** `--follow --logs`: how long a line waits for its trace to appear before it is printed without it. Default 15 s. */
+  readonly followGraceMs?: number;
 }
 
 /** One line on stderr; the message may quote Jaeger, so it is cleaned of control characters. */
@@ -30,10 +36,24 @@ function complain(io: LookupIo, message: string): void {
   io.stderr.write(`session-traces: ${stripControlCharacters(message)}\n`);
 }
 
+/** A line saying that the log lines are missing, or that some were left out. */
+interface LogsNotice {
+  readonly kind: 'missing' | 'truncated';
+  readonly text: string;
+}
+
+/** The notice about the log lines of `report`; `undefined` when all are here (or there is no `--logs`). */
+function logsNotice(report: LookupReport): LogsNotice | undefined {
+  if (typeof report.logsMissing === 'string') return { kind: 'missing', text: `logs missing: ${report.logsMissing}` };
+  if (report.logsTruncated === true) return { kind: 'truncated', text: `only the newest ${LOG_LINE_LIMIT} log lines are shown; narrow --since to see older ones` };
+  return undefined;
+}
+
 /**
- * `session-traces`: prints every trace of a session (or user) from Jaeger.
+ * `session-traces`: prints every trace of a session (or user) from Jaeger; with `--logs`, each
+ * with its log lines from VictoriaLogs.
  * @returns the exit code: 0 found, 1 none found, 2 usage error, Jaeger unreachable or its
- * answer unusable (with one line on stderr saying which).
+ * answer unusable (with one line on stderr saying which). Missing log lines do not change it.
  */
 export async function runLookup(argv: readonly string[], io: LookupIo): Promise<number> {
   let options: LookupOptions;
@@ -51,6 +71,7 @@ export async function runLookup(argv: readonly string[], io: LookupIo): Promise<
   }
 
   const jaeger = new JaegerClient(options.jaegerUrl);
+  const logStore = options.logs ? new VictoriaLogsClient(options.victoriaLogsUrl) : undefined;
   const stopped = new AbortController();
   if (options.follow) {
     // From the start, so that Ctrl-C during the first search also ends the command cleanly.
@@ -58,27 +79,38 @@ export async function runLookup(argv: readonly string[], io: LookupIo): Promise<
       stopped.abort(new Error('interrupted (Ctrl-C)'));
     });
   }
-  const tags = options.userId === undefined ? { 'session.id': options.sessionId ?? '' } : { 'user.id': hashUserId(options.userId) };
+  // The collector hashes `user.id` in log records as in spans, so the lines are found by the same tag as the traces.
+  const [field, value] = options.userId === undefined ? ['session.id', options.sessionId ?? ''] : ['user.id', hashUserId(options.userId)];
+  const tags = { [field]: value };
   const lookup = async (): Promise<LookupReport> => {
-    const query = {
-      tags,
-      sinceMs: Date.now() - options.sinceMs,
-      limit: options.limit,
-      ...(options.services === undefined ? {} : { services: options.services }),
-    };
-    const result = await findTraces(jaeger, query, stopped.signal);
-    const entryService = result.traces[0]?.entryService;
-    return {
-      tags,
-      since: options.since,
-      servicesSearched: result.services,
-      jaegerUrl: jaeger.baseUrl.href,
-      searchUrl: entryService === undefined ? null : jaeger.searchUrl(entryService, tags),
-      traces: result.traces,
-    };
+    const sinceMs = Date.now() - options.sinceMs;
+    const query = { tags, sinceMs, limit: options.limit, ...(options.services === undefined ? {} : { services: options.services }) };
+    // Ended once both are done, so a search that failed does not leave the other running.
+    const done = new AbortController();
+    const signal = AbortSignal.any([stopped.signal, done.signal]);
+    try {
+      // One query for the lines of the whole window.
+      const [result, logs] = await Promise.all([
+        findTraces(jaeger, query, signal),
+        logStore === undefined ? undefined : findLogs(logStore, { field, value, sinceMs }, signal),
+      ]);
+      const entryService = result.traces[0]?.entryService;
+      const report: LookupReport = {
+        tags,
+        since: options.since,
+        servicesSearched: result.services,
+        jaegerUrl: jaeger.baseUrl.href,
+        searchUrl: entryService === undefined ? null : jaeger.searchUrl(entryService, tags),
+        traces: result.traces,
+      };
+      return logStore === undefined || logs === undefined ? report : withLogs(report, logs, logStore.baseUrl.href);
+    } finally {
+      done.abort();
+    }
   };
 
-  const spinner = io.stderr.isTTY && !options.json ? yoctoSpinner({ text: `Searching ${jaeger.displayUrl}`, stream: io.stderr, handleSignals: false }).start() : undefined;
+  const searching = logStore === undefined ? jaeger.displayUrl : `${jaeger.displayUrl} and ${logStore.displayUrl}`;
+  const spinner = io.stderr.isTTY && !options.json ? yoctoSpinner({ text: `Searching ${searching}`, stream: io.stderr, handleSignals: false }).start() : undefined;
   let report: LookupReport;
   try {
     report = await lookup();
@@ -92,29 +124,40 @@ export async function runLookup(argv: readonly string[], io: LookupIo): Promise<
   spinner?.stop();
 
   const output = { stream: io.stdout };
-  if (options.json && options.follow) for (const trace of report.traces) io.stdout.write(formatJsonLine(trace));
-  else if (options.json) io.stdout.write(formatJson(report));
+  if (options.json && options.follow) {
+    for (const trace of report.traces) io.stdout.write(formatJsonLine(trace));
+    for (const line of report.logs ?? []) io.stdout.write(formatJsonLogLine(line));
+  } else if (options.json) io.stdout.write(formatJson(report));
+  else if (options.logs) io.stdout.write(formatLogsReport(report, output));
   else if (report.traces.length > 0) io.stdout.write(formatReport(report, output));
+  const notice = logsNotice(report);
+  if (notice !== undefined) complain(io, notice.text);
   const what = options.userId === undefined ? `session ${options.sessionId ?? ''}` : `user ${options.userId}`;
   if (report.traces.length === 0 && !options.json) {
     complain(io, `no traces of ${what} in the last ${options.since} (searched ${report.servicesSearched.length} services)`);
   }
   if (!options.follow) return report.traces.length > 0 ? EXIT.FOUND : EXIT.NONE;
-  return follow(lookup, new Set(report.traces.map((trace) => trace.traceId)), stopped.signal, io, options);
+  const session = new FollowedSession(io.followGraceMs ?? 15_000);
+  session.printed(report);
+  return follow(lookup, session, notice, stopped.signal, io, options);
 }
 
 /**
- * `--follow`: prints traces as they appear until `stopped` aborts. Both the wait between polls
- * and the poll itself are aborted by it, so nothing keeps the process alive after Ctrl-C.
+ * `--follow`: prints traces (and with `--logs`, log lines) as they appear until `stopped`
+ * aborts. Both the wait between polls and the poll itself are aborted by it, so nothing keeps
+ * the process alive after Ctrl-C. A notice about the log lines is printed when its kind
+ * changes (not on every poll while the store is down, nor when only the reason changes).
  */
 async function follow(
   lookup: () => Promise<LookupReport>,
-  seen: Set<string>,
+  session: FollowedSession,
+  lastNotice: LogsNotice | undefined,
   stopped: AbortSignal,
   io: LookupIo,
   options: LookupOptions,
 ): Promise<number> {
   io.stderr.write('session-traces: following; Ctrl-C to stop\n');
+  const output = { stream: io.stdout };
   for (;;) {
     // Rejects at once when already aborted, so Ctrl-C during a poll also ends here.
     try {
@@ -132,11 +175,16 @@ async function follow(
       complain(io, `${error.message} (still following)`);
       continue;
     }
-    for (const trace of report.traces) {
-      if (seen.has(trace.traceId)) continue;
-      seen.add(trace.traceId);
-      io.stdout.write(options.json ? formatJsonLine(trace) : formatFollowLine(trace, { stream: io.stdout }));
+    const update = session.next(report);
+    for (const trace of update.traces) {
+      if (options.json) io.stdout.write(formatJsonLine(trace));
+      else io.stdout.write(options.logs ? formatTraceWithLogs(trace, output) : formatFollowLine(trace, output));
     }
+    if (options.json) for (const line of update.unlisted) io.stdout.write(formatJsonLogLine(line));
+    else io.stdout.write(formatUnlistedLogs(update.unlisted, output));
+    const notice = logsNotice(report);
+    if (notice !== undefined && notice.kind !== lastNotice?.kind) complain(io, `${notice.text} (still following)`);
+    lastNotice = notice;
   }
-  return seen.size > 0 ? EXIT.FOUND : EXIT.NONE;
+  return session.traceCount > 0 ? EXIT.FOUND : EXIT.NONE;
 }

@@ -1,5 +1,6 @@
 import { context, isSpanContextValid, trace, type Context, type SpanContext } from '@opentelemetry/api';
 import { currentSessionStore, SESSION_KEYS, SESSION_TELEMETRY } from '../context/index.ts';
+import { LOGGED_IN_CONTEXT } from './log-record-export-transport.ts';
 
 /**
  * An object whose enumerable getters read the caller's context: the session's `session.id`
@@ -13,9 +14,14 @@ import { currentSessionStore, SESSION_KEYS, SESSION_TELEMETRY } from '../context
  * came from instrumentation-winston before, which wraps every write to add them; these
  * getters cost less and need no patching.) Unset values read as `undefined`, which the JSON
  * format leaves out.
+ *
+ * One more getter, under the symbol {@link LOGGED_IN_CONTEXT}, keeps the active context
+ * itself with the record, for the transport that exports it as an OpenTelemetry log record;
+ * JSON lines leave symbols out.
  */
-export function contextLogFields(): Readonly<Record<string, string | undefined>> {
-  const fields: Record<string, string | undefined> = {};
+export function contextLogFields(): Readonly<Record<string | symbol, unknown>> {
+  const fields: Record<string | symbol, unknown> = {};
+  Object.defineProperty(fields, LOGGED_IN_CONTEXT, { enumerable: true, get: () => context.active() });
   for (const key of SESSION_KEYS) {
     Object.defineProperty(fields, SESSION_TELEMETRY[key].name, {
       enumerable: true,

@@ -3,6 +3,7 @@ import winston from 'winston';
 import type { LogLevel } from '../config/index.ts';
 import { jsonLineFormat } from './json-line-format.ts';
 import { JsonLinesTransport } from './json-lines-transport.ts';
+import { LogRecordExportTransport } from './log-record-export-transport.ts';
 import { contextLogFields } from './context-log-fields.ts';
 
 /** The logger type used across the service. */
@@ -14,6 +15,13 @@ export interface LoggerOptions {
   readonly level?: LogLevel;
   /** Where the JSON lines go. Default: stdout. Tests pass a stream to read them back. */
   readonly stream?: Writable;
+  /**
+   * Also hand every record to the OpenTelemetry logs SDK (as a log record with the session,
+   * the trace and the record's fields), through OpenTelemetry's winston bridge. Default
+   * `false`; `startService` turns it on when the telemetry exports log records. The JSON lines
+   * are the same either way.
+   */
+  readonly exportRecords?: boolean;
 }
 
 /**
@@ -23,17 +31,20 @@ export interface LoggerOptions {
  * `user.id`, and, inside a traced operation, `trace_id`, `span_id` and `trace_flags`
  * ({@link contextLogFields}). JSON encoding escapes control characters, so no logged value
  * can start a new line or forge a field. Lines are written at the end of the event-loop turn
- * that logged them (see {@link JsonLinesTransport}).
+ * that logged them (see {@link JsonLinesTransport}). With `exportRecords`, each record is also
+ * exported as an OpenTelemetry log record ({@link LogRecordExportTransport}).
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   // winston's typings declare its transports as interfaces, which this lint rule misreads.
   // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-  const transport: winston.transport = new JsonLinesTransport(options.stream);
+  const transports: winston.transport[] = [new JsonLinesTransport(options.stream)];
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+  if (options.exportRecords === true) transports.push(new LogRecordExportTransport());
   const logger = winston.createLogger({
     level: options.level ?? 'info',
     defaultMeta: contextLogFields(),
     format: jsonLineFormat(),
-    transports: [transport],
+    transports,
   });
   skipDisabledLevels(logger);
   return logger;

@@ -3,7 +3,7 @@ import type { CoreConfig } from '../config/index.ts';
 import { sessionContext } from '../context/index.ts';
 import { accessLog, errorHandler, nameRoutes, notFound } from '../http/index.ts';
 import type { Logger } from '../logging/index.ts';
-import type { SpanDelivery } from '../telemetry/index.ts';
+import type { TelemetryDelivery } from '../telemetry/index.ts';
 import { addHealthRoutes, type Readiness } from './health-routes.ts';
 
 /** Everything the app needs, built by {@link startService} or a test. */
@@ -11,7 +11,8 @@ export interface ServiceAppDependencies {
   readonly config: Pick<CoreConfig, 'jsonBodyLimit'>;
   readonly logger: Logger;
   readonly readiness: Readiness;
-  readonly spanDelivery: () => Promise<SpanDelivery>;
+  /** What became of the spans and log records exported so far (shown by `/readyz`). */
+  readonly telemetryDelivery: () => Promise<TelemetryDelivery>;
   /** The service's own routers, mounted under {@link mountPath} in this order. Default none. */
   readonly routers?: readonly Router[];
   /** Where the routers are mounted. Default `/api`. */
@@ -35,7 +36,7 @@ export function createServiceApp(deps: ServiceAppDependencies): Express {
   app.use(accessLog(logger));
   app.use(express.json({ limit: config.jsonBodyLimit }));
 
-  addHealthRoutes(app, deps.readiness, deps.spanDelivery);
+  addHealthRoutes(app, deps.readiness, deps.telemetryDelivery);
   for (const router of deps.routers ?? []) app.use(deps.mountPath ?? '/api', router);
 
   app.use(notFound);

@@ -1,5 +1,5 @@
 import type { Express, RequestHandler } from 'express';
-import { HEALTH_PROBE_PATHS, isHealthProbeRequest, type SpanDelivery } from '../telemetry/index.ts';
+import { HEALTH_PROBE_PATHS, isHealthProbeRequest, type TelemetryDelivery } from '../telemetry/index.ts';
 
 /** Whether the service takes new work; graceful shutdown turns it off first. */
 export interface Readiness {
@@ -24,19 +24,20 @@ const onlyUntracedProbes: RequestHandler = (req, _res, next) => {
  * Adds the health probes to `app`:
  * `GET /healthz`: liveness, 200 while the process serves HTTP.
  * `GET /readyz`: readiness, 200 `{"status":"ready"}` or 503 `{"status":"shutting_down"}`,
- * with the span delivery counters, so lost telemetry is visible from outside.
+ * with the delivery counters of spans and log records (`telemetry.spans`,
+ * `telemetry.logRecords`), so lost telemetry is visible from outside.
  * Both are exact (case-sensitive, no trailing slash) and untraced: a request answered here is
  * one the HTTP instrumentation ignored, as both decide by {@link isHealthProbeRequest}.
  *
  * Routes of the app itself, not a router of their own: every other request passes them, and
  * a nested router costs each request that passes through it more than two route checks.
  */
-export function addHealthRoutes(app: Express, readiness: Readiness, spanDelivery: () => Promise<SpanDelivery>): void {
+export function addHealthRoutes(app: Express, readiness: Readiness, telemetryDelivery: () => Promise<TelemetryDelivery>): void {
   app.get(HEALTH_PROBE_PATHS.liveness, onlyUntracedProbes, (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get(HEALTH_PROBE_PATHS.readiness, onlyUntracedProbes, async (_req, res) => {
-    const telemetry = await spanDelivery();
+    const telemetry = await telemetryDelivery();
     res.status(readiness.ready ? 200 : 503).json({ status: readiness.ready ? 'ready' : 'shutting_down', telemetry });
   });
 }

@@ -46,8 +46,8 @@ export interface ServiceOptions {
 export function startService(options: ServiceOptions = {}): Server {
   const env = options.env ?? process.env;
   const config = orExit(() => readCoreConfig(env));
-  const logger = createLogger({ level: config.logLevel });
   const telemetry = registeredTelemetry();
+  const logger = createLogger({ level: config.logLevel, exportRecords: telemetry.exportsLogRecords });
   const readiness: Readiness = { ready: true };
   const service: ServiceContext = { env, config, logger };
   const routers = orExit(() => (options.routes ?? []).flatMap((factory) => factory(service)));
@@ -56,7 +56,7 @@ export function startService(options: ServiceOptions = {}): Server {
     config,
     logger,
     readiness,
-    spanDelivery: () => telemetry.spanDelivery(),
+    telemetryDelivery: () => telemetry.delivery(),
     routers,
     ...(options.mountPath === undefined ? {} : { mountPath: options.mountPath }),
   });

@@ -1,4 +1,5 @@
 import { readCoreConfig, type Env } from '../config/index.ts';
+import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { DEFAULT_SERVICE_NAME, SERVICE_VERSION } from './service-identity.ts';
 import { DiagnosticsToLogger } from './diag-to-logger.ts';
@@ -12,6 +13,8 @@ export interface ServiceTelemetryOptions {
   readonly env?: Env;
   /** Export here instead of where OTEL_TRACES_EXPORTER says (tests use an in-memory exporter). */
   readonly spanExporter?: SpanExporter;
+  /** Export here instead of where OTEL_LOGS_EXPORTER says (tests use an in-memory exporter). */
+  readonly logRecordExporter?: LogRecordExporter;
 }
 
 /**
@@ -39,9 +42,11 @@ export async function startServiceTelemetry(options: ServiceTelemetryOptions = {
     sessionBridge: config.sessionTelemetryBridge,
     instrumentations: () => createInstrumentations(options.env ?? process.env),
     ...(options.spanExporter === undefined ? {} : { spanExporter: options.spanExporter }),
+    ...(options.logRecordExporter === undefined ? {} : { logRecordExporter: options.logRecordExporter }),
   });
   registerTelemetry(telemetry);
   const { createLogger } = await import('../logging/index.ts');
+  // Never exported: a diagnostic about failing exports must not become one more record to export.
   diagnostics.attach(createLogger({ level: config.logLevel }));
   return telemetry;
 }

@@ -2,14 +2,17 @@ import { diag } from '@opentelemetry/api';
 import { CompositePropagator, getBooleanFromEnv, getStringFromEnv, W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
+import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { shareLoggerProviderWithLegacyLogsApi } from './legacy-logs-api.ts';
+import { createExportingLogRecordProcessors } from './log-record-processors-from-env.ts';
 import { samplerFromEnv } from './sampler-from-env.ts';
 import { SessionBaggagePropagator, type BaggagePolicy } from './session-baggage-propagator.ts';
 import { SessionSpanProcessor } from './session-span-processor.ts';
 import { createExportingSpanProcessors } from './span-processors-from-env.ts';
-import { SpanLossMonitor, type SpanDelivery } from './span-loss-monitor.ts';
+import { NO_DELIVERY, TelemetryLossMonitor, type TelemetryDelivery } from './telemetry-loss-monitor.ts';
 
 /** Longest span attribute value when OTEL_(SPAN_)ATTRIBUTE_VALUE_LENGTH_LIMIT is unset. */
 export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 1024;
@@ -36,7 +39,9 @@ export interface TelemetryOptions {
   readonly instrumentations: () => Instrumentation[];
   /** Export here instead of where OTEL_TRACES_EXPORTER says (tests use an in-memory exporter). */
   readonly spanExporter?: SpanExporter;
-  /** How often lost spans are checked for and, if any, reported as one warning. Default 10 s. */
+  /** Export here instead of where OTEL_LOGS_EXPORTER says (tests use an in-memory exporter). */
+  readonly logRecordExporter?: LogRecordExporter;
+  /** How often lost spans and log records are checked for and reported. Default 10 s. */
   readonly lossReportIntervalMs?: number;
 }
 
@@ -44,10 +49,15 @@ export interface TelemetryOptions {
 export interface Telemetry {
   /** False when OTEL_SDK_DISABLED=true: the OpenTelemetry API stays a no-op. */
   readonly enabled: boolean;
-  /** Exports every finished span now. */
+  /**
+   * True when log records are exported (OTEL_LOGS_EXPORTER is not `none`): the service's
+   * logger then also hands its records to the OpenTelemetry logs SDK.
+   */
+  readonly exportsLogRecords: boolean;
+  /** Exports every finished span and emitted log record now. */
   forceFlush(): Promise<void>;
-  /** Counts of exported, dropped and failed spans since start. */
-  spanDelivery(): Promise<SpanDelivery>;
+  /** Counts of exported, dropped and failed spans and log records since start. */
+  delivery(): Promise<TelemetryDelivery>;
   /** Flushes and stops, giving up after `timeoutMs`; failures become warnings. */
   shutdown(timeoutMs: number): Promise<void>;
 }
@@ -55,16 +65,17 @@ export interface Telemetry {
 /**
  * Starts the OpenTelemetry SDK: standard OTEL_* configuration, the session span processor,
  * the session baggage propagator, session sampling when OTEL_TRACES_SAMPLER asks for
- * `parentbased_session_ratio`, and counting of lost spans.
+ * `parentbased_session_ratio`, log record export (OTEL_LOGS_EXPORTER, `otlp` by default, to
+ * the same collector as traces), and counting of lost spans and log records.
  *
- * Metrics and logs exporters stay off unless OTEL_METRICS_EXPORTER / OTEL_LOGS_EXPORTER ask
- * for them: this template ships traces.
+ * Metrics stay off unless OTEL_METRICS_EXPORTER asks for them.
  */
 export function startTelemetry(options: TelemetryOptions): Telemetry {
   if (getBooleanFromEnv('OTEL_SDK_DISABLED')) return disabledTelemetry;
 
-  const lossMonitor = new SpanLossMonitor();
+  const lossMonitor = new TelemetryLossMonitor();
   const exportingProcessors = createExportingSpanProcessors(options.spanExporter, lossMonitor.meterProvider);
+  const logRecordProcessors = createExportingLogRecordProcessors(options.logRecordExporter, lossMonitor.meterProvider);
   const bridge = options.sessionBridge ?? true;
   const lengthLimitFromEnv = ['OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT'].some(
     (name) => getStringFromEnv(name) !== undefined,
@@ -88,21 +99,24 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       propagators: [new W3CTraceContextPropagator(), new SessionBaggagePropagator(options.baggagePolicy)],
     }),
     ...(getStringFromEnv('OTEL_METRICS_EXPORTER') === undefined ? { metricReaders: [] } : {}),
-    ...(getStringFromEnv('OTEL_LOGS_EXPORTER') === undefined ? { logRecordProcessors: [] } : {}),
+    logRecordProcessors,
   });
   sdk.start();
+  if (logRecordProcessors.length > 0) shareLoggerProviderWithLegacyLogsApi();
   lossMonitor.startReporting(options.lossReportIntervalMs ?? 10_000);
 
+  const flushing = [...exportingProcessors, ...logRecordProcessors];
   return {
     enabled: true,
-    forceFlush: () => Promise.all(exportingProcessors.map((p) => p.forceFlush())).then(noop, warn('flush')),
+    exportsLogRecords: logRecordProcessors.length > 0,
+    forceFlush: () => Promise.all(flushing.map((p) => p.forceFlush())).then(noop, warn('flush')),
     // After shutdown the reader is gone; /readyz must still answer.
-    spanDelivery: () => lossMonitor.delivery().catch(() => NO_DELIVERY),
+    delivery: () => lossMonitor.delivery().catch(() => NO_DELIVERY),
     shutdown: async (timeoutMs) => {
       const stopped = sdk.shutdown().then(() => true, warn('shutdown'));
       const inTime = await Promise.race([stopped, delay(timeoutMs).then(() => false)]);
       if (inTime === false) {
-        diag.warn(`Telemetry shutdown gave up after ${timeoutMs} ms; spans still queued or being exported are lost`);
+        diag.warn(`Telemetry shutdown gave up after ${timeoutMs} ms; spans and log records still queued or being exported are lost`);
       }
       await lossMonitor.report();
       await lossMonitor.shutdown().catch(warn('shutdown of the loss monitor'));
@@ -110,13 +124,12 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   };
 }
 
-const NO_DELIVERY: SpanDelivery = { exported: 0, droppedQueueFull: 0, failedExport: 0 };
-
 /** Telemetry that does nothing: OTEL_SDK_DISABLED=true, or no preload started any. */
 export const disabledTelemetry: Telemetry = {
   enabled: false,
+  exportsLogRecords: false,
   forceFlush: () => Promise.resolve(),
-  spanDelivery: () => Promise.resolve(NO_DELIVERY),
+  delivery: () => Promise.resolve(NO_DELIVERY),
   shutdown: () => Promise.resolve(),
 };
 
@@ -126,7 +139,7 @@ function noop(): void {
 
 function warn(action: string): (error: unknown) => undefined {
   return (error) => {
-    diag.warn(`Telemetry ${action} failed; spans may be lost`, error);
+    diag.warn(`Telemetry ${action} failed; spans or log records may be lost`, error);
     return undefined;
   };
 }

@@ -143,12 +143,14 @@ describe('error responses', () => {
     await expectJsonError(await request(`${app.url}/api/library-error/503`), 500, 'internal_error');
   });
 
-  it('reports readiness and the span delivery counters on /readyz', async () => {
+  it('reports readiness and the delivery counters of spans and log records on /readyz', async () => {
     const response = await request(`${app.url}/readyz`);
     expect(response.status).to.equal(200);
-    const body = (await response.json()) as { status: string; telemetry: Record<string, number> };
+    const body = (await response.json()) as { status: string; telemetry: Record<string, Record<string, number>> };
     expect(body.status).to.equal('ready');
-    expect(body.telemetry).to.have.keys(['exported', 'droppedQueueFull', 'failedExport']);
+    expect(body.telemetry).to.have.keys(['spans', 'logRecords']);
+    expect(body.telemetry['spans']).to.have.keys(['exported', 'droppedQueueFull', 'failedExport']);
+    expect(body.telemetry['logRecords']).to.have.keys(['exported', 'droppedQueueFull', 'failedExport']);
   });
 
   it('answers /readyz 503 when readiness is off', async () => {

@@ -41,7 +41,7 @@ async function spansPerRequest(service: ServiceProcess, sink: OtlpSink): Promise
 }
 
 async function delivery(service: ServiceProcess): Promise<Delivery> {
-  return ((await (await fetch(`${service.url}/readyz`)).json()) as { telemetry: Delivery }).telemetry;
+  return ((await (await fetch(`${service.url}/readyz`)).json()) as { telemetry: { spans: Delivery } }).telemetry.spans;
 }
 
 /** A queue smaller than the burst's spans (one a request). */

@@ -37,36 +37,44 @@ describe('telemetry faults', function () {
   });
 
   it(`serves ${REQUESTS} requests with the collector unreachable: all succeed, memory bounded, one warning per interval (p99 reported, not asserted)`, async () => {
-    // Both runs export with the default protocol (http/protobuf) and a queue of 2,048 spans
-    // (fewer than the requests: one span each), so only reachability differs.
-    service = await startServiceProcess({ OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint, OTEL_BSP_MAX_QUEUE_SIZE: String(QUEUE) });
+    // Both runs export spans and log records with the default protocol (http/protobuf) and
+    // queues of 2,048 (fewer than the requests: one span and one access line each), so only
+    // reachability differs.
+    const queues = { OTEL_BSP_MAX_QUEUE_SIZE: String(QUEUE), OTEL_BLRP_MAX_QUEUE_SIZE: String(QUEUE) };
+    service = await startServiceProcess({ OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint, ...queues });
     await load(service, 500);
     const reachable = await load(service, REQUESTS);
     const reachableRss = residentMiB(service.child.pid!, 'VmHWM');
     await service.stop();
 
-    service = await startServiceProcess({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await closedPort()}`, OTEL_BSP_MAX_QUEUE_SIZE: String(QUEUE) });
+    service = await startServiceProcess({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await closedPort()}`, ...queues });
     await load(service, 500);
     const unreachable = await load(service, REQUESTS);
     const unreachableRss = residentMiB(service.child.pid!, 'VmHWM');
-    const { telemetry } = (await (await fetch(`${service.url}/readyz`)).json()) as { telemetry: Record<string, number> };
+    const { telemetry } = (await (await fetch(`${service.url}/readyz`)).json()) as { telemetry: Record<'spans' | 'logRecords', Record<string, number>> };
+    const { spans, logRecords } = telemetry;
 
     console.log(
       `      p99 ${reachable.p99Ms} ms with a collector, ${unreachable.p99Ms} ms without; peak RSS ${reachableRss} MiB vs ${unreachableRss} MiB; ` +
-        `lost so far: ${telemetry['droppedQueueFull']} dropped (queue full), ${telemetry['failedExport']} failed`,
+        `lost so far: ${spans['droppedQueueFull']} spans and ${logRecords['droppedQueueFull']} log records dropped (queue full), ` +
+        `${spans['failedExport']} spans and ${logRecords['failedExport']} log records failed`,
     );
     expect(unreachable.failed).to.equal(0);
     expect(unreachable.ok).to.equal(REQUESTS);
-    // The queue limit held: what did not fit was dropped and counted, not buffered.
-    expect(telemetry['droppedQueueFull']).to.be.greaterThan(0);
+    // The queue limits held: what did not fit was dropped and counted, not buffered.
+    expect(spans['droppedQueueFull']).to.be.greaterThan(0);
+    expect(logRecords['droppedQueueFull']).to.be.greaterThan(0);
     // Latency is printed above, not asserted: timings belong to the benchmark (npm run bench),
     // and on a shared 2-core machine a timed assertion fails for reasons of its own.
-    // The span queue is bounded: memory may not grow with the backlog.
+    // The queues are bounded: memory may not grow with the backlog.
     expect(unreachableRss).to.be.below(reachableRss + 64);
 
-    // Lost spans are reported within one 10 s check interval.
-    const lossReported = (): boolean => service!.logLines().some((line) => String(line['message']).startsWith('Telemetry loss'));
-    await waitFor('the telemetry loss warning', lossReported, 15_000, () => `${service!.logLines().length} log lines written, none of them the warning`);
+    // Lost spans and log records are each reported within one 10 s check interval.
+    const lossReported = (items: string): boolean =>
+      service!.logLines().some((line) => String(line['message']).startsWith('Telemetry loss') && String(line['message']).includes(` ${items} dropped`));
+    for (const items of ['spans', 'log records']) {
+      await waitFor(`the telemetry loss warning for ${items}`, () => lossReported(items), 15_000, () => `${service!.logLines().length} log lines written, none of them the warning`);
+    }
     const warnings = service.logLines().filter((line) => line['component'] === 'opentelemetry' || String(line['message']).startsWith('Telemetry loss'));
     const perMessage = new Map<string, number>();
     for (const line of warnings) perMessage.set(String(line['message']), (perMessage.get(String(line['message'])) ?? 0) + 1);

@@ -14,14 +14,30 @@ export interface SinkSpan {
   readonly attributes: Readonly<Record<string, string | number | boolean | undefined>>;
 }
 
-/** A local OTLP/HTTP trace receiver for tests that run the service as a process. */
+/** One log record as an OTLP/JSON export request carries it, flattened for assertions. */
+export interface SinkLogRecord {
+  /** Empty when the record belongs to no trace. */
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly body: string | undefined;
+  readonly severityText: string | undefined;
+  readonly severityNumber: number | undefined;
+  readonly service: string;
+  readonly attributes: Readonly<Record<string, string | number | boolean | undefined>>;
+}
+
+/** A local OTLP/HTTP receiver of traces and logs for tests that run the service as a process. */
 export interface OtlpSink {
   /** Base URL for OTEL_EXPORTER_OTLP_ENDPOINT. */
   readonly endpoint: string;
   /** Spans received as OTLP/JSON. */
   readonly spans: SinkSpan[];
+  /** Log records received as OTLP/JSON. */
+  readonly logRecords: SinkLogRecord[];
   /** Content types of every export request received. */
   readonly contentTypes: string[];
+  /** Paths of every export request received (`/v1/traces`, `/v1/logs`). */
+  readonly paths: string[];
   close(): Promise<void>;
 }
 
@@ -43,6 +59,19 @@ interface OtlpRequest {
       spans?: { traceId: string; spanId: string; name: string; kind: number; attributes?: OtlpAttribute[] }[];
     }[];
   }[];
+  resourceLogs?: {
+    resource?: { attributes?: OtlpAttribute[] };
+    scopeLogs?: {
+      logRecords?: {
+        traceId?: string;
+        spanId?: string;
+        body?: OtlpValue;
+        severityText?: string;
+        severityNumber?: number;
+        attributes?: OtlpAttribute[];
+      }[];
+    }[];
+  }[];
 }
 
 function attributeMap(attributes: OtlpAttribute[] = []): Record<string, string | number | boolean | undefined> {
@@ -56,17 +85,40 @@ function attributeMap(attributes: OtlpAttribute[] = []): Record<string, string |
 
 /**
  * Starts a receiver on 127.0.0.1. It answers every export with 200 after `delayMs` (a slow
- * collector when > 0) and decodes OTLP/JSON bodies; protobuf bodies are only counted.
+ * collector when > 0) and decodes OTLP/JSON bodies of traces and logs; protobuf bodies are
+ * only counted.
  */
 export async function startOtlpSink(delayMs = 0): Promise<OtlpSink> {
   const spans: SinkSpan[] = [];
+  const logRecords: SinkLogRecord[] = [];
   const contentTypes: string[] = [];
+  const paths: string[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const contentType = req.headers['content-type'] ?? '';
       contentTypes.push(contentType);
+      paths.push(req.url ?? '');
+      if (req.url === '/v1/logs' && contentType.startsWith('application/json')) {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpRequest;
+        for (const resourceLogs of body.resourceLogs ?? []) {
+          const service = String(attributeMap(resourceLogs.resource?.attributes)['service.name']);
+          for (const scopeLogs of resourceLogs.scopeLogs ?? []) {
+            for (const record of scopeLogs.logRecords ?? []) {
+              logRecords.push({
+                traceId: record.traceId ?? '',
+                spanId: record.spanId ?? '',
+                body: record.body?.stringValue,
+                severityText: record.severityText,
+                severityNumber: record.severityNumber,
+                service,
+                attributes: attributeMap(record.attributes),
+              });
+            }
+          }
+        }
+      }
       if (req.url === '/v1/traces' && contentType.startsWith('application/json')) {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpRequest;
         for (const resourceSpans of body.resourceSpans ?? []) {
@@ -100,7 +152,9 @@ export async function startOtlpSink(delayMs = 0): Promise<OtlpSink> {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     spans,
+    logRecords,
     contentTypes,
+    paths,
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -62,14 +62,15 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     partial = parts.pop() ?? '';
     lines.push(...parts);
   });
-  const logger = createLogger({ level: config.logLevel, stream });
+  // As startService makes it: exporting log records when the telemetry does.
+  const logger = createLogger({ level: config.logLevel, stream, exportRecords: registeredTelemetry().exportsLogRecords });
   const readiness: Readiness = { ready: true };
   const routes = (options.routes ?? [testServiceRoutes]).flatMap((factory) => factory({ env: fullEnv, config, logger }));
   const app = createServiceApp({
     config,
     logger,
     readiness,
-    spanDelivery: () => registeredTelemetry().spanDelivery(),
+    telemetryDelivery: () => registeredTelemetry().delivery(),
     routers: [...routes, ...(options.routers ?? [])],
   });
   const server = app.listen(0, '127.0.0.1');

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { ComposeProject, runScript } from '../support/compose-project.ts';
 import { driveSession, type DrivenSession } from '../support/e2e-stack.ts';
@@ -10,9 +11,25 @@ import {
   expectFoundByHashedUser,
   expectSessionTags,
 } from '../support/session-checks.ts';
+import { expectSessionLogs } from '../support/session-log-checks.ts';
+import { exactly } from '../support/logs-query.ts';
+import { queryLogs, type StoredLogRecord } from '../support/victoria-logs.ts';
 
 const API_URL = 'http://127.0.0.1:3000';
 const JAEGER_URL = 'http://127.0.0.1:16686';
+const STORE_URL = 'http://127.0.0.1:9428';
+
+/**
+ * The UI configuration Jaeger injected into the page it serves for any UI route: its query
+ * service replaces `JAEGER_CONFIG = DEFAULT_CONFIG;` in index.html with the file's JSON (the
+ * stand-in's placeholder page carries the same marker as the real UI's).
+ */
+async function servedUiConfig(): Promise<unknown> {
+  const page = await (await fetch(`${JAEGER_URL}/search`)).text();
+  const injected = /JAEGER_CONFIG = (\{.*\});/.exec(page);
+  if (injected === null) throw new Error(`Jaeger's page holds no injected UI config:\n${page.slice(0, 2000)}`);
+  return JSON.parse(injected[1]!) as unknown;
+}
 
 /** `api` as the compose file publishes it, in the shape driveSession takes. */
 const api = { url: API_URL } as ServiceProcess;
@@ -30,14 +47,15 @@ describe('docker compose up: the unmodified docker-compose.yml, every container 
     runScript('compose/docker-engine.sh', 'start');
     runScript('compose/build-stand-in-images.sh');
     compose.run(['down', '-v', '--remove-orphans'], { quiet: true });
-    for (const port of [3000, 16686]) {
+    for (const port of [3000, 16686, 9428]) {
       if (!(await isPortFree(port))) throw new Error(`Port ${port}, published by docker-compose.yml, is in use`);
     }
     console.log('      docker-compose up --build -d');
     compose.run(['up', '--build', '-d']);
-    const withHealthcheck = ['api', 'orders', 'jaeger'];
+    // victorialogs-probe runs the store's healthcheck (the store's image can run none).
+    const withHealthcheck = ['api', 'orders', 'jaeger', 'victorialogs-probe'];
     await waitFor(
-      'api, orders and Jaeger to report healthy',
+      'api, orders, Jaeger and the log store (its probe) to report healthy',
       () => withHealthcheck.every((service) => compose.health(service) === 'healthy'),
       120_000,
       () => withHealthcheck.map((service) => `${service}: ${compose.health(service)}`).join(', '),
@@ -56,11 +74,20 @@ describe('docker compose up: the unmodified docker-compose.yml, every container 
     }
   });
 
-  it('starts every container and publishes the service and the Jaeger query API on the host', async () => {
+  it('starts every container and publishes the service, the Jaeger query API and the log store on the host', async () => {
     const running = compose.run(['ps', '--services', '--filter', 'status=running'], { quiet: true }).trim().split('\n').sort();
-    expect(running).to.deep.equal(['api', 'jaeger', 'orders', 'otel-collector']);
+    expect(running).to.deep.equal(['api', 'jaeger', 'orders', 'otel-collector', 'victorialogs', 'victorialogs-probe']);
+    // Healthy through its probe, and answering where the file publishes it.
+    expect(compose.health('victorialogs-probe')).to.equal('healthy');
     expect(await answersOk(`${API_URL}/readyz`)).to.equal(true);
     expect(await answersOk(`${JAEGER_URL}/api/services`)).to.equal(true);
+    expect(await answersOk(`${STORE_URL}/health`)).to.equal(true);
+    expect(await answersOk(`${STORE_URL}/select/vmui/`)).to.equal(true);
+  });
+
+  it("serves Jaeger's UI with the repository jaeger-ui.json, links to the log store included", async () => {
+    const file = JSON.parse(readFileSync(new URL('../../../jaeger-ui.json', import.meta.url), 'utf8')) as unknown;
+    expect(await servedUiConfig()).to.deep.equal(file);
   });
 
   it('runs the service containers as a non-root user', () => {
@@ -79,6 +106,23 @@ describe('docker compose up: the unmodified docker-compose.yml, every container 
       await expectSessionTags(JAEGER_URL, session, startedAt);
     }
     await expectFoundByHashedUser(JAEGER_URL, sessions[0]!, startedAt);
+  });
+
+  it("finds each session's logs in VictoriaLogs by session.id: every request of api, the downstream one of orders, user.id hashed", async () => {
+    for (const session of sessions) await expectSessionLogs(STORE_URL, session);
+  });
+
+  it('keeps the stored logs when the log store container is recreated, and stores the logs sent after', async () => {
+    const session = sessions[0]!;
+    const before = await queryLogs(STORE_URL, exactly('session.id', session.sessionId));
+    expect(before).not.to.deep.equal([]);
+    // A new container on the same named volume.
+    compose.run(['up', '-d', '--force-recreate', '--no-deps', 'victorialogs'], { quiet: true });
+    await waitFor('VictoriaLogs to report healthy after it was recreated', () => answersOk(`${STORE_URL}/health`), 60_000);
+    const after = await queryLogs(STORE_URL, exactly('session.id', session.sessionId));
+    const key = (record: StoredLogRecord): string => `${record['_time']} ${record['_msg']} ${record['trace_id']}`;
+    expect(after.map(key).sort()).to.deep.equal(before.map(key).sort());
+    await expectSessionLogs(STORE_URL, await driveSession(api, `compose-${run}-after-store-recreated`, 'erin@example.com'));
   });
 
   it('loses no span sent after a restarted collector is healthy again', async () => {

@@ -1,43 +1,37 @@
 import { expect } from 'chai';
+import { EXPORT_TO_COLLECTOR_ENV, startTelemetryBackends } from '../support/e2e-stack.ts';
 import { searchTraces } from '../support/jaeger-query.ts';
-import { builtBinary, startCollector, startJaeger, type Jaeger, type RunningProgram } from '../support/observability-stack.ts';
+import { builtBinary, startCollector, type CollectorTargets, type Jaeger, type RunningProgram } from '../support/observability-stack.ts';
+import { singleRequestSessions } from '../support/single-request-sessions.ts';
+import { deliveryAtReadiness, lostByService } from '../support/telemetry-loss.ts';
+import type { VictoriaLogs } from '../support/victoria-logs.ts';
 import { startCommand, startServiceProcess, waitFor, type ServiceProcess } from '../../core/support/service-process.ts';
 
 /** `count` requests, each its own session, returning their trace ids. */
 async function requests(service: ServiceProcess, phase: string, count: number): Promise<string[]> {
-  const traceIds: string[] = [];
-  for (let i = 0; i < count; i += 20) {
-    const batch = Array.from({ length: Math.min(20, count - i) }, async (_, j) => {
-      const response = await fetch(`${service.url}/api/session`, { headers: { 'x-session-id': `restart-${phase}-${String(i + j).padStart(5, '0')}` } });
-      expect(response.status).to.equal(200);
-      return response.headers.get('x-trace-id')!;
-    });
-    traceIds.push(...(await Promise.all(batch)));
-  }
-  return traceIds;
+  return (await singleRequestSessions(service, `restart-${phase}`, count)).map((session) => session.traceId);
 }
 
 describe('the real collector restarted mid-run', function () {
   this.timeout(30 * 60_000);
 
   let jaeger: Jaeger;
+  let victoriaLogs: VictoriaLogs;
+  let targets: CollectorTargets;
   let collector: RunningProgram;
   let service: ServiceProcess;
   const startedAt = Date.now();
 
   before(async () => {
-    jaeger = await startJaeger(builtBinary('build-jaeger.sh'));
-    collector = await startCollector(builtBinary('build-collector.sh'), jaeger.otlpGrpcEndpoint);
-    service = await startServiceProcess({
-      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
-      OTEL_BSP_SCHEDULE_DELAY: '200',
-      OTEL_SERVICE_NAME: 'restart-test',
-    }, startCommand());
+    // The service exports its log records too: the collector's logs pipeline needs its store.
+    ({ jaeger, victoriaLogs, collector, targets } = await startTelemetryBackends());
+    service = await startServiceProcess({ ...EXPORT_TO_COLLECTOR_ENV, OTEL_SERVICE_NAME: 'restart-test' }, startCommand());
   });
 
   after(async () => {
     await service.stop('SIGKILL');
     await collector.stop();
+    await victoriaLogs.discard();
     await jaeger.stop();
   });
 
@@ -55,15 +49,12 @@ describe('the real collector restarted mid-run', function () {
     );
     await collector.stop();
     const during = await requests(service, 'during', 200);
-    collector = await startCollector(builtBinary('build-collector.sh'), jaeger.otlpGrpcEndpoint);
+    collector = await startCollector(builtBinary('build-collector.sh'), targets);
     const after = await requests(service, 'after', 200);
 
-    const { telemetry } = (await (await fetch(`${service.url}/readyz`)).json()) as { telemetry: Record<string, number> };
+    const atReadiness = await deliveryAtReadiness(service);
     expect(await service.stop('SIGTERM')).to.equal(0);
-    const lossLine = service.logLines().find((line) => String(line['message']).startsWith('Telemetry loss'));
-    const lossMessage = lossLine?.['message'];
-    const totals = /totals: (\d+) exported, (\d+) dropped, (\d+) failed/.exec(typeof lossMessage === 'string' ? lossMessage : '');
-    const lostSpans = totals === null ? telemetry['droppedQueueFull']! + telemetry['failedExport']! : Number(totals[2]) + Number(totals[3]);
+    const lostSpans = lostByService(service, 'spans', atReadiness);
 
     const everyTrace = [...before, ...during, ...after];
     // The service has exited, so the loss counters are final; spans of the outage may still be

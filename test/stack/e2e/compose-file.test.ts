@@ -17,15 +17,20 @@ interface ComposeService {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
   volumes?: (string | { source: string; target: string; read_only?: boolean })[];
+  command?: string[];
   stop_grace_period?: string;
 }
+
+/** A volume entry as text, `source:target[:mode]`, whichever form compose printed. */
+const volumeText = (volume: NonNullable<ComposeService['volumes']>[number]): string =>
+  typeof volume === 'string' ? volume : `${volume.source}:${volume.target}`;
 
 describe('docker-compose.yml, as a real compose implementation reads it', () => {
   const source = parse(readFileSync(`${projectRoot}docker-compose.yml`, 'utf8')) as Record<string, unknown>;
   // `config` validates the file against the compose schema and prints it normalized.
   const normalized = parse(
     execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config'], { cwd: projectRoot, env: { PATH: process.env['PATH'] ?? '' } }).toString('utf8'),
-  ) as { services: Record<string, ComposeService> };
+  ) as { services: Record<string, ComposeService>; volumes?: Record<string, unknown> };
   const services = normalized.services;
   const published = (name: string): number[] =>
     (services[name]?.ports ?? []).map((port) => Number(typeof port === 'string' ? port.split(':').at(-2) : port.published));
@@ -36,10 +41,11 @@ describe('docker-compose.yml, as a real compose implementation reads it', () => 
     expect(source).not.to.have.property('version');
   });
 
-  it('runs api, orders, the collector and Jaeger on pinned images', () => {
-    expect(Object.keys(services).sort()).to.deep.equal(['api', 'jaeger', 'orders', 'otel-collector']);
+  it('runs api, orders, the collector, Jaeger, VictoriaLogs and its probe on pinned images', () => {
+    expect(Object.keys(services).sort()).to.deep.equal(['api', 'jaeger', 'orders', 'otel-collector', 'victorialogs', 'victorialogs-probe']);
     expect(services['otel-collector']!.image).to.equal('otel/opentelemetry-collector-contrib:0.161.0');
     expect(services['jaeger']!.image).to.equal('jaegertracing/jaeger:2.13.0');
+    expect(services['victorialogs']!.image).to.equal('victoriametrics/victoria-logs:v1.52.1');
     for (const service of Object.values(services)) expect(service.image).to.match(/:[0-9A-Za-z.-]+$/).and.not.match(/:latest$/);
   });
 
@@ -51,13 +57,16 @@ describe('docker-compose.yml, as a real compose implementation reads it', () => 
     expect(services['api']!.image).to.not.equal(services['orders']!.image);
   });
 
-  it('publishes only the ports a user needs: 3000 (api) and 16686 (Jaeger UI and API)', () => {
+  it('publishes only the ports a user needs: 3000 (api), 16686 (Jaeger UI and API) and 9428 (VictoriaLogs UI and API)', () => {
     expect(published('api')).to.deep.equal([3000]);
     expect(published('jaeger')).to.deep.equal([16686]);
-    // The trace store holds session ids: reachable from this machine only.
+    expect(published('victorialogs')).to.deep.equal([9428]);
+    // The trace and log stores hold session ids: reachable from this machine only.
     expect(hostIps('jaeger')).to.deep.equal(['127.0.0.1']);
+    expect(hostIps('victorialogs')).to.deep.equal(['127.0.0.1']);
     expect(published('orders')).to.deep.equal([]);
     expect(published('otel-collector')).to.deep.equal([]);
+    expect(published('victorialogs-probe')).to.deep.equal([]);
   });
 
   it('makes api the edge that calls orders, and orders the internal service that trusts its baggage', () => {
@@ -81,7 +90,15 @@ describe('docker-compose.yml, as a real compose implementation reads it', () => 
       orders: { condition: 'service_healthy' },
       'otel-collector': { condition: 'service_started' },
     });
-    expect(services['otel-collector']!.depends_on).to.deep.equal({ jaeger: { condition: 'service_healthy' } });
+    // VictoriaLogs' image (distroless, v1.52.1) has no program a healthcheck could run: its
+    // probe, a container with wget, runs the store's healthcheck over the network.
+    expect(services['otel-collector']!.depends_on).to.deep.equal({
+      jaeger: { condition: 'service_healthy' },
+      'victorialogs-probe': { condition: 'service_healthy' },
+    });
+    expect(services['victorialogs-probe']!.depends_on).to.deep.equal({ victorialogs: { condition: 'service_started' } });
+    expect(services['victorialogs-probe']!.healthcheck!.test.join(' ')).to.include('http://victorialogs:9428/health');
+    expect(services['victorialogs']!.healthcheck).to.equal(undefined);
     expect(services['jaeger']!.healthcheck!.test.join(' ')).to.include('13133/status');
   });
 
@@ -97,8 +114,25 @@ describe('docker-compose.yml, as a real compose implementation reads it', () => 
 
   it('mounts the repository otel-collector.yaml where the official collector image reads its config', () => {
     const [volume] = services['otel-collector']!.volumes!;
-    const text = typeof volume === 'string' ? volume : `${volume!.source}:${volume!.target}`;
-    expect(text).to.match(/otel-collector\.yaml:\/etc\/otelcol-contrib\/config\.yaml/);
-    expect(services['otel-collector']!.environment).to.include({ JAEGER_OTLP_ENDPOINT: 'jaeger:4317' });
+    expect(volumeText(volume!)).to.match(/otel-collector\.yaml:\/etc\/otelcol-contrib\/config\.yaml/);
+    expect(services['otel-collector']!.environment).to.include({ JAEGER_OTLP_ENDPOINT: 'jaeger:4317', VICTORIALOGS_URL: 'http://victorialogs:9428' });
+  });
+
+  it('keeps the log store in a named volume at the data path it is told, so logs survive a restart', () => {
+    const store = services['victorialogs']!;
+    expect(store.command).to.deep.equal(['-storageDataPath=/victoria-logs-data']);
+    expect(store.volumes!.map(volumeText)).to.deep.equal(['victorialogs-data:/victoria-logs-data:rw']);
+    expect(normalized.volumes).to.have.property('victorialogs-data');
+  });
+
+  it("gives Jaeger's UI the repository jaeger-ui.json, whose links lead from a trace and a session.id to VictoriaLogs' UI", () => {
+    const jaeger = services['jaeger']!;
+    expect(jaeger.volumes!.map(volumeText)).to.deep.equal([`${projectRoot}jaeger-ui.json:/etc/jaeger/ui.json:ro`]);
+    expect(jaeger.command).to.deep.equal(['--set', 'extensions.jaeger_query.ui.config_file=/etc/jaeger/ui.json']);
+    const uiConfig = JSON.parse(readFileSync(`${projectRoot}jaeger-ui.json`, 'utf8')) as { linkPatterns: { type: string; key?: string; url: string }[] };
+    const byType = new Map(uiConfig.linkPatterns.map((pattern) => [pattern.type, pattern]));
+    expect(byType.get('traces')!.url).to.match(/^http:\/\/localhost:9428\/select\/vmui\/#\/\?query=trace_id%3A%3D%22#\{traceID\}%22/);
+    expect(byType.get('tags')).to.include({ key: 'session.id' });
+    expect(byType.get('tags')!.url).to.match(/^http:\/\/localhost:9428\/select\/vmui\/#\/\?query=session\.id%3A%3D%22#\{session\.id\}%22/);
   });
 });

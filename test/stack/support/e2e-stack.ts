@@ -1,11 +1,14 @@
 import { expect } from 'chai';
 import { generateOrdersProject } from './orders-service.ts';
-import { builtBinary, startCollector, startJaeger, type Jaeger, type RunningProgram } from './observability-stack.ts';
+import { builtBinary, startCollector, startJaeger, type CollectorTargets, type Jaeger, type RunningProgram } from './observability-stack.ts';
+import { startVictoriaLogs, type VictoriaLogs } from './victoria-logs.ts';
 import { startCommand, startServiceProcess, type ServiceProcess } from '../../core/support/service-process.ts';
 
 /** The whole system of the end-to-end tests, every part a real program on loopback. */
 export interface E2eStack {
   readonly jaeger: Jaeger;
+  /** The log store; `baseUrl` answers LogsQL. */
+  readonly victoriaLogs: VictoriaLogs;
   readonly collector: RunningProgram;
   /** The edge service, named `api`, calling `orders` downstream. */
   readonly api: ServiceProcess;
@@ -15,14 +18,44 @@ export interface E2eStack {
 }
 
 /**
- * Jaeger and the collector (built from the Go module proxy on first use), then `orders` and
- * `api` started as `npm start` starts them, exporting to the collector every 200 ms, with
+ * What makes a service export its spans and log records to the local collector (OTLP/HTTP on
+ * 4318) every 200 ms instead of the SDK's 5 s and 1 s: tests wait for less.
+ */
+export const EXPORT_TO_COLLECTOR_ENV: Readonly<Record<string, string>> = {
+  OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+  OTEL_BSP_SCHEDULE_DELAY: '200',
+  OTEL_BLRP_SCHEDULE_DELAY: '200',
+};
+
+/** What the services export to: the collector, and the two stores behind it. */
+export interface TelemetryBackends {
+  readonly jaeger: Jaeger;
+  readonly victoriaLogs: VictoriaLogs;
+  readonly collector: RunningProgram;
+  /** Where the collector sends (to start it again after a test stopped it). */
+  readonly targets: CollectorTargets;
+}
+
+/**
+ * Jaeger, VictoriaLogs and the collector with the repository's otel-collector.yaml in front of
+ * them, each built from the Go module proxy on first use.
+ */
+export async function startTelemetryBackends(): Promise<TelemetryBackends> {
+  const jaeger = await startJaeger(builtBinary('build-jaeger.sh'));
+  const victoriaLogs = await startVictoriaLogs({ binary: builtBinary('build-victorialogs.sh') });
+  const targets: CollectorTargets = { jaegerOtlpEndpoint: jaeger.otlpGrpcEndpoint, victoriaLogsUrl: victoriaLogs.baseUrl };
+  const collector = await startCollector(builtBinary('build-collector.sh'), targets);
+  return { jaeger, victoriaLogs, collector, targets };
+}
+
+/**
+ * The telemetry backends ({@link startTelemetryBackends}), then `orders` and `api` started as
+ * `npm start` starts them, exporting spans and log records to the collector every 200 ms, with
  * `serviceEnv` (for example a sampler) on top for both.
  */
 export async function startE2eStack(serviceEnv: Readonly<Record<string, string>> = {}): Promise<E2eStack> {
-  const jaeger = await startJaeger(builtBinary('build-jaeger.sh'));
-  const collector = await startCollector(builtBinary('build-collector.sh'), jaeger.otlpGrpcEndpoint);
-  const exportEnv = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_BSP_SCHEDULE_DELAY: '200', ...serviceEnv };
+  const { jaeger, victoriaLogs, collector } = await startTelemetryBackends();
+  const exportEnv = { ...EXPORT_TO_COLLECTOR_ENV, ...serviceEnv };
   // orders is its own service, generated from the template as docker compose builds it.
   const ordersProject = await generateOrdersProject();
   const orders = await startServiceProcess({ ...exportEnv, OTEL_SERVICE_NAME: 'orders', TRUST_INCOMING_BAGGAGE: 'true' }, ordersProject.command);
@@ -32,6 +65,7 @@ export async function startE2eStack(serviceEnv: Readonly<Record<string, string>>
   );
   return {
     jaeger,
+    victoriaLogs,
     collector,
     api,
     orders,
@@ -40,6 +74,7 @@ export async function startE2eStack(serviceEnv: Readonly<Record<string, string>>
       await orders.stop('SIGKILL');
       ordersProject.remove();
       await collector.stop();
+      await victoriaLogs.discard();
       await jaeger.stop();
     },
   };

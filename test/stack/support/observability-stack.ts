@@ -21,18 +21,22 @@ export interface RunningProgram {
  * Path of a binary built by one of the tools/stack/build-*.sh scripts (Go module proxy, cached
  * outside the clone). The first run builds; progress goes to this process's stderr.
  */
-export function builtBinary(script: 'build-collector.sh' | 'build-jaeger.sh'): string {
+export function builtBinary(script: 'build-collector.sh' | 'build-jaeger.sh' | 'build-victorialogs.sh'): string {
   return execFileSync('bash', [`tools/stack/${script}`], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] })
     .toString('utf8')
     .trim();
 }
 
 /** A started program and whether it has exited (its output all read). */
-interface StartedProgram extends RunningProgram {
+export interface StartedProgram extends RunningProgram {
   exited(): boolean;
 }
 
-function run(binary: string, args: string[], env: Record<string, string>): StartedProgram {
+/**
+ * Spawns `binary` in the project root with `env` on top of PATH only, keeping the last 20,000
+ * characters of its output for failure messages.
+ */
+export function startProgram(binary: string, args: string[], env: Record<string, string>): StartedProgram {
   const child = spawn(binary, args, { cwd: projectRoot, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer): void => {
@@ -57,7 +61,7 @@ function run(binary: string, args: string[], env: Record<string, string>): Start
 }
 
 /** Waits until every one of `urls` answers 2xx; fails at once, with its output, if `program` exits. */
-async function answering(urls: readonly string[], program: StartedProgram, what: string): Promise<void> {
+export async function waitUntilAnswering(urls: readonly string[], program: StartedProgram, what: string): Promise<void> {
   await waitFor(
     `${what} to answer 2xx at ${urls.join(' and ')}`,
     async () => {
@@ -94,10 +98,10 @@ export async function startJaeger(binary: string): Promise<Jaeger> {
       JAEGER_HEALTH_PORT: String(health),
       JAEGER_OTLP_GRPC_PORT: String(otlpGrpc),
     };
-    const program = run(binary, ['--config', 'test/stack/e2e/jaeger.yaml'], env);
+    const program = startProgram(binary, ['--config', 'test/stack/e2e/jaeger.yaml'], env);
     const queryUrl = `http://127.0.0.1:${query}`;
     try {
-      await answering([`http://127.0.0.1:${health}/status`, `${queryUrl}/api/services`], program, 'Jaeger');
+      await waitUntilAnswering([`http://127.0.0.1:${health}/status`, `${queryUrl}/api/services`], program, 'Jaeger');
     } catch (error) {
       await program.stop();
       if (attempt < JAEGER_START_ATTEMPTS && /address already in use/i.test(program.output())) continue;
@@ -107,19 +111,31 @@ export async function startJaeger(binary: string): Promise<Jaeger> {
   }
 }
 
+/** Where the collector sends what it receives: the variables otel-collector.yaml reads. */
+export interface CollectorTargets {
+  /** Jaeger's OTLP gRPC endpoint, `host:port` (JAEGER_OTLP_ENDPOINT). */
+  readonly jaegerOtlpEndpoint: string;
+  /** VictoriaLogs' base URL, `http://host:port` (VICTORIALOGS_URL). */
+  readonly victoriaLogsUrl: string;
+}
+
 /**
  * Starts the collector built from tools/stack/otelcol-builder.yaml with the repository's own
- * otel-collector.yaml, unchanged; only JAEGER_OTLP_ENDPOINT points it at `jaegerOtlpEndpoint`.
+ * otel-collector.yaml, unchanged; only JAEGER_OTLP_ENDPOINT and VICTORIALOGS_URL point it at
+ * `targets`.
  */
-export async function startCollector(binary: string, jaegerOtlpEndpoint: string): Promise<RunningProgram> {
+export async function startCollector(binary: string, targets: CollectorTargets): Promise<RunningProgram> {
   for (const [name, port] of Object.entries(COLLECTOR_PORTS)) {
     if (!(await isPortFree(port))) {
       throw new Error(`Port ${port} (collector ${name}, fixed by otel-collector.yaml) is in use; stop what holds it`);
     }
   }
-  const program = run(binary, ['--config', 'otel-collector.yaml'], { JAEGER_OTLP_ENDPOINT: jaegerOtlpEndpoint });
+  const program = startProgram(binary, ['--config', 'otel-collector.yaml'], {
+    JAEGER_OTLP_ENDPOINT: targets.jaegerOtlpEndpoint,
+    VICTORIALOGS_URL: targets.victoriaLogsUrl,
+  });
   try {
-    await answering([`http://127.0.0.1:${COLLECTOR_PORTS.health}/`], program, 'the collector');
+    await waitUntilAnswering([`http://127.0.0.1:${COLLECTOR_PORTS.health}/`], program, 'the collector');
   } catch (error) {
     await program.stop();
     throw error;

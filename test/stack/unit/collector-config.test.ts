@@ -8,7 +8,7 @@ interface CollectorConfig {
   extensions: Record<string, { endpoint?: string }>;
   receivers: { otlp: { protocols: Record<string, { endpoint: string }> } };
   processors: Record<string, { actions?: { key: string; action: string }[] }>;
-  exporters: Record<string, { endpoint?: string; tls?: { insecure?: boolean } }>;
+  exporters: Record<string, { endpoint?: string; logs_endpoint?: string; tls?: { insecure?: boolean } }>;
   service: { extensions: string[]; pipelines: Record<string, { receivers: string[]; processors: string[]; exporters: string[] }> };
 }
 
@@ -24,7 +24,7 @@ const typeOf = (id: string): string => id.split('/')[0]!;
 const MODULE_OF: Record<ComponentKind, Record<string, string>> = {
   receivers: { otlp: 'otlpreceiver' },
   processors: { memory_limiter: 'memorylimiterprocessor', batch: 'batchprocessor', attributes: 'attributesprocessor' },
-  exporters: { otlp_grpc: 'otlpexporter', debug: 'debugexporter' },
+  exporters: { otlp_grpc: 'otlpexporter', otlp_http: 'otlphttpexporter', debug: 'debugexporter' },
   extensions: { health_check: 'healthcheckextension' },
 };
 type ComponentKind = 'receivers' | 'processors' | 'exporters' | 'extensions';
@@ -32,7 +32,12 @@ const KINDS: ComponentKind[] = ['receivers', 'processors', 'exporters', 'extensi
 
 describe('otel-collector.yaml', () => {
   const config = read('otel-collector.yaml') as CollectorConfig;
-  const pipeline = config.service.pipelines['traces']!;
+  const pipelines = config.service.pipelines;
+  const traces = pipelines['traces']!;
+  const logs = pipelines['logs']!;
+  /** The processors of `pipeline` that hash user.id. */
+  const userIdHashers = (pipeline: { processors: string[] }): string[] =>
+    pipeline.processors.filter((id) => (config.processors[id]?.actions ?? []).some((action) => action.key === 'user.id' && action.action === 'hash'));
 
   it('receives OTLP over gRPC and HTTP on 0.0.0.0, not the localhost default that containers cannot reach', () => {
     expect(config.receivers.otlp.protocols['grpc']!.endpoint).to.equal('0.0.0.0:4317');
@@ -40,14 +45,28 @@ describe('otel-collector.yaml', () => {
     expect(config.extensions['health_check']!.endpoint).to.equal('0.0.0.0:13133');
   });
 
-  it('runs memory_limiter first and batch last', () => {
-    expect(typeOf(pipeline.processors[0]!)).to.equal('memory_limiter');
-    expect(typeOf(pipeline.processors.at(-1)!)).to.equal('batch');
+  it('has exactly a traces and a logs pipeline, both fed by the OTLP receiver', () => {
+    expect(Object.keys(pipelines).sort()).to.deep.equal(['logs', 'traces']);
+    for (const pipeline of [traces, logs]) expect(pipeline.receivers).to.deep.equal(['otlp']);
   });
 
-  it('hashes user.id and leaves session.id alone', () => {
-    const actions = pipeline.processors.flatMap((id) => config.processors[id]?.actions ?? []);
-    expect(actions).to.deep.include({ key: 'user.id', action: 'hash' });
+  for (const name of ['traces', 'logs']) {
+    it(`runs memory_limiter first and batch last when the pipeline is ${name}`, () => {
+      const pipeline = pipelines[name]!;
+      expect(typeOf(pipeline.processors[0]!)).to.equal('memory_limiter');
+      expect(typeOf(pipeline.processors.at(-1)!)).to.equal('batch');
+    });
+  }
+
+  it('hashes user.id with one processor definition shared by the traces and the logs pipelines', () => {
+    expect(userIdHashers(traces)).to.have.length(1);
+    expect(userIdHashers(logs)).to.deep.equal(userIdHashers(traces));
+    // Hashed before batching: nothing leaves the collector with the raw value.
+    expect(logs.processors.indexOf(userIdHashers(logs)[0]!)).to.be.below(logs.processors.length - 1);
+  });
+
+  it('leaves session.id alone when hashing, so sessions stay searchable as sent', () => {
+    const actions = [...traces.processors, ...logs.processors].flatMap((id) => config.processors[id]?.actions ?? []);
     expect(actions.some((action) => action.key === 'session.id')).to.equal(false);
   });
 
@@ -55,7 +74,13 @@ describe('otel-collector.yaml', () => {
     const jaeger = config.exporters['otlp_grpc/jaeger']!;
     expect(jaeger.endpoint).to.equal('${env:JAEGER_OTLP_ENDPOINT:-jaeger:4317}');
     expect(jaeger.tls?.insecure).to.equal(true);
-    expect(pipeline.exporters).to.have.members(['otlp_grpc/jaeger', 'debug']);
+    expect(traces.exporters).to.have.members(['otlp_grpc/jaeger', 'debug']);
+  });
+
+  it("exports logs over OTLP/HTTP to VictoriaLogs' OTLP path, under a base URL env-substituted with the compose default", () => {
+    const victoriaLogs = config.exporters['otlp_http/victorialogs']!;
+    expect(victoriaLogs.logs_endpoint).to.equal('${env:VICTORIALOGS_URL:-http://victorialogs:9428}/insert/opentelemetry/v1/logs');
+    expect(logs.exporters).to.deep.equal(['otlp_http/victorialogs']);
   });
 
   it('uses no component removed from recent collectors (logging, jaeger exporters)', () => {

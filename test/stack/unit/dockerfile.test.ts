@@ -72,6 +72,7 @@ describe('.dockerignore', () => {
       '!.mocharc.json',
       '!eslint.service.js',
       '!otel-collector.yaml',
+      '!jaeger-ui.json',
     ]);
   });
 

@@ -9,25 +9,26 @@ interface BenchReport {
   startup: { defaultInstrumentationsMs: number; allInstrumentationsMs: number };
   idleServiceRssMiB: number;
   goals: { goal: string; value: number; met: boolean }[];
+  costs: { cost: string; value: number }[];
   sink: string;
 }
 
 describe('npm run bench (smoke: one short round, no timing asserted)', function () {
   this.timeout(180_000);
 
-  it('runs all eleven variants and writes the markdown table and the JSON report', async () => {
+  it('runs all twelve variants and writes the markdown table and the JSON report', async () => {
     const output = mkdtempSync(`${tmpdir()}/bench-smoke-`);
     const { stdout } = await promisify(execFile)(process.execPath, ['tools/bench/run.ts', '--smoke', '--output', output], {
       cwd: new URL('../../../', import.meta.url),
       maxBuffer: 16 * 1024 * 1024,
     });
     expect(stdout).to.include('| variant | req/s | vs bare Express |');
-    expect(stdout.split('\n').filter((line) => /^\| \d+\. /.test(line))).to.have.length(11);
+    expect(stdout.split('\n').filter((line) => /^\| \d+\. /.test(line))).to.have.length(12);
 
     const [file] = readdirSync(output);
     const report = JSON.parse(readFileSync(`${output}/${file!}`, 'utf8')) as BenchReport;
     expect(report.variants.map((variant) => variant.id)).to.deep.equal([
-      'raw-http', 'express', 'session-context', 'cls-rtracer', 'express-http-context', 'service-sdk-disabled', 'service-bridge-off', 'service', 'service-express-instrumented', 'service-session-sampled', 'express-otel-http',
+      'raw-http', 'express', 'session-context', 'cls-rtracer', 'express-http-context', 'service-sdk-disabled', 'service-bridge-off', 'service', 'service-express-instrumented', 'service-session-sampled', 'express-otel-http', 'service-log-export',
     ]);
     for (const variant of report.variants) {
       expect(variant.requestsPerSecond, variant.id).to.be.greaterThan(0);
@@ -39,6 +40,7 @@ describe('npm run bench (smoke: one short round, no timing asserted)', function 
     expect(report.startup.allInstrumentationsMs).to.be.greaterThan(0);
     expect(report.idleServiceRssMiB).to.be.greaterThan(0);
     expect(report.goals).to.have.length(8);
+    expect(report.costs.map((cost) => cost.value)).to.have.length(1).and.satisfy((values: number[]) => values.every((value) => value > 0));
     expect(report.sink).to.be.a('string').and.not.equal('');
   });
 });

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# No container registry is reachable here, so the three images docker-compose.yml names are
+# No container registry is reachable here, so the five images docker-compose.yml names are
 # built locally, under the same names and tags, from the same programs:
 #   node:24-slim                                  Debian bookworm (debootstrap) + Node 24 and npm from the npm registry
 #   otel/opentelemetry-collector-contrib:0.161.0  FROM scratch + the collector built by tools/stack/build-collector.sh
 #   jaegertracing/jaeger:2.13.0                   FROM scratch + Jaeger built by tools/stack/build-jaeger.sh (+ busybox wget for its healthcheck)
+#   victoriametrics/victoria-logs:v1.52.1         FROM scratch + VictoriaLogs built by tools/stack/build-victorialogs.sh
+#   busybox:1.37.0                                FROM scratch + Debian's static busybox as sh, sleep and wget (the store's probe)
 # Each image carries a label with a hash of its inputs; an image whose inputs did not change
 # is not rebuilt. Needs a running engine (docker-engine.sh start) and root for debootstrap.
 set -euo pipefail
@@ -118,4 +120,37 @@ ENTRYPOINT ["/cmd/jaeger/jaeger-linux"]
 DOCKERFILE
 jaeger_key="$(cat "$0" "$work/jaeger/jaeger-linux" "$work/jaeger/bin/wget" | sha256sum | cut -c1-16)"
 build_image jaegertracing/jaeger:2.13.0 "$jaeger_key" "$work/jaeger"
+
+# --- victoriametrics/victoria-logs:v1.52.1 -----------------------------------------------------
+victorialogs="$(bash "$here/../build-victorialogs.sh")"
+mkdir -p "$work/victorialogs/tmp"
+cp "$victorialogs" "$work/victorialogs/victoria-logs-prod"
+chmod 1777 "$work/victorialogs/tmp"
+cat >"$work/victorialogs/Dockerfile" <<'DOCKERFILE'
+# As the official image (app/victoria-logs/multiarch/Dockerfile of v1.52.1 on distroless/static,
+# which runs as root from /): binary /victoria-logs-prod as the entrypoint, port 9428, no shell,
+# no HTTP client, no HEALTHCHECK.
+FROM scratch
+COPY victoria-logs-prod /victoria-logs-prod
+COPY tmp /tmp
+EXPOSE 9428
+ENTRYPOINT ["/victoria-logs-prod"]
+DOCKERFILE
+victorialogs_key="$(cat "$0" "$work/victorialogs/victoria-logs-prod" | sha256sum | cut -c1-16)"
+build_image victoriametrics/victoria-logs:v1.52.1 "$victorialogs_key" "$work/victorialogs"
+
+# --- busybox:1.37.0 ---------------------------------------------------------------------------
+# The store's probe needs sleep and wget, as the official image has them in /bin. Debian's
+# busybox-static (1.35) stands in for 1.37: both applets behave alike for this use.
+mkdir -p "$work/busybox-image/bin"
+for applet in sh sleep wget; do cp "$busybox_deb_dir/root/bin/busybox" "$work/busybox-image/bin/$applet"; done
+cat >"$work/busybox-image/Dockerfile" <<'DOCKERFILE'
+# As the official image: applets in /bin, PATH /bin, no entrypoint, sh by default.
+FROM scratch
+COPY bin /bin
+ENV PATH=/bin
+CMD ["sh"]
+DOCKERFILE
+busybox_key="$(cat "$0" "$work/busybox-image/bin/sh" | sha256sum | cut -c1-16)"
+build_image busybox:1.37.0 "$busybox_key" "$work/busybox-image"
 log "stand-in images ready"

@@ -173,7 +173,7 @@ describe('the project create-service generates', function () {
     expect([...files.keys()].filter((path) => !allowed.some((pattern) => pattern.test(path)))).to.deep.equal([]);
     const topLevel = [...files.keys()].filter((path) => !path.includes('/')).sort();
     expect(topLevel).to.deep.equal(
-      ['.dockerignore', '.gitignore', '.mocharc.json', 'Dockerfile', 'README.md', 'docker-compose.yml', 'eslint.config.js', 'eslint.service.js', 'otel-collector.yaml', 'package-lock.json', 'package.json', 'tsconfig.json'].sort(),
+      ['.dockerignore', '.gitignore', '.mocharc.json', 'Dockerfile', 'README.md', 'docker-compose.yml', 'eslint.config.js', 'eslint.service.js', 'jaeger-ui.json', 'otel-collector.yaml', 'package-lock.json', 'package.json', 'tsconfig.json'].sort(),
     );
   });
 

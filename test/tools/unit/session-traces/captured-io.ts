@@ -24,7 +24,7 @@ export interface CapturedIo {
 }
 
 /** Fresh captured streams; `env` is the whole environment the command sees. */
-export function capturedIo(env: Record<string, string>, options: { colours?: boolean; followIntervalMs?: number } = {}): CapturedIo {
+export function capturedIo(env: Record<string, string>, options: { colours?: boolean; followIntervalMs?: number; followGraceMs?: number } = {}): CapturedIo {
   const stdout = capturingStream(options.colours);
   const stderr = capturingStream();
   const { promise, resolve } = Promise.withResolvers<undefined>();
@@ -35,6 +35,7 @@ export function capturedIo(env: Record<string, string>, options: { colours?: boo
       stderr: stderr.stream,
       interrupted: () => promise,
       ...(options.followIntervalMs === undefined ? {} : { followIntervalMs: options.followIntervalMs }),
+      ...(options.followGraceMs === undefined ? {} : { followGraceMs: options.followGraceMs }),
     },
     stdout: stdout.text,
     stderr: stderr.text,

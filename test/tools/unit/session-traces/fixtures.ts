@@ -1,4 +1,6 @@
+import type { LookupReport } from '../../../../tools/session-traces/format-output.ts';
 import type { JaegerSpan, JaegerTrace } from '../../../../tools/session-traces/jaeger-answer.ts';
+import { summarizeTrace } from '../../../../tools/session-traces/trace-summary.ts';
 
 type Tags = Record<string, string | number | boolean>;
 
@@ -41,3 +43,13 @@ export function failedTrace(traceID = 'trace-b', offsetUs = 60_000_000): JaegerT
     ].map((s) => ({ ...s, traceID })),
   };
 }
+
+/** What the lookup reports for session-fix: {@link downstreamTrace} and {@link failedTrace}, from a Jaeger at jaeger:16686. */
+export const exampleReport: LookupReport = {
+  tags: { 'session.id': 'session-fix' },
+  since: '24h',
+  servicesSearched: ['api', 'orders'],
+  jaegerUrl: 'http://jaeger:16686/',
+  searchUrl: 'http://jaeger:16686/search?service=api&tags=%7B%22session.id%22%3A%22session-fix%22%7D',
+  traces: [downstreamTrace(), failedTrace()].map((trace) => summarizeTrace(trace, (id) => `http://jaeger:16686/trace/${id}`)),
+};

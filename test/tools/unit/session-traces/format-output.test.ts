@@ -3,17 +3,7 @@ import { expect } from 'chai';
 import { formatFollowLine, formatJson, formatJsonLine, formatReport, type LookupReport } from '../../../../tools/session-traces/format-output.ts';
 import type { TraceSummary } from '../../../../tools/session-traces/trace-summary.ts';
 import { capturingStream, CONTROL_CHARACTER, hasOwnColours, withoutOwnColours } from './captured-io.ts';
-import { summarizeTrace } from '../../../../tools/session-traces/trace-summary.ts';
-import { downstreamTrace, failedTrace } from './fixtures.ts';
-
-const report: LookupReport = {
-  tags: { 'session.id': 'session-fix' },
-  since: '24h',
-  servicesSearched: ['api', 'orders'],
-  jaegerUrl: 'http://jaeger:16686/',
-  searchUrl: 'http://jaeger:16686/search?service=api&tags=%7B%22session.id%22%3A%22session-fix%22%7D',
-  traces: [downstreamTrace(), failedTrace()].map((trace) => summarizeTrace(trace, (id) => `http://jaeger:16686/trace/${id}`)),
-};
+import { exampleReport as report } from './fixtures.ts';
 
 /** A stream that is not a terminal, as stdout is when piped. */
 const piped = (): NodeJS.WriteStream => new PassThrough() as unknown as NodeJS.WriteStream;

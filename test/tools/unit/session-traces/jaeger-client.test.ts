@@ -4,16 +4,7 @@ import { JaegerAnswerError } from '../../../../tools/session-traces/jaeger-error
 import { waitFor } from '../../../core/support/service-process.ts';
 import { answerJson, jaegerApi, startFakeJaeger, type FakeJaeger } from './fake-jaeger.ts';
 import { downstreamTrace } from './fixtures.ts';
-
-/** `promise` rejects; returns the reason. */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection, the promise fulfilled');
-}
+import { rejection } from './rejection.ts';
 
 describe('JaegerClient', () => {
   let jaeger: FakeJaeger | undefined;

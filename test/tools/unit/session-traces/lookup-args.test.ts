@@ -14,7 +14,9 @@ describe('parseLookupArgs', () => {
       services: undefined,
       json: false,
       follow: false,
+      logs: false,
       jaegerUrl: 'http://localhost:16686',
+      victoriaLogsUrl: 'http://localhost:9428',
     });
   });
 
@@ -24,6 +26,29 @@ describe('parseLookupArgs', () => {
     });
     expect(options).to.deep.include({ sinceMs: 1_800_000, limit: 5, json: true, follow: true, jaegerUrl: 'http://127.0.0.1:9999' });
     expect(options.services).to.deep.equal(['api', 'orders']);
+  });
+
+  it('reads --logs and VICTORIALOGS_URL', () => {
+    expect(parse(['session-0001', '--logs'], { VICTORIALOGS_URL: 'https://ada:pw@logs.example/vl' })).to.deep.include({
+      logs: true,
+      victoriaLogsUrl: 'https://ada:pw@logs.example/vl',
+    });
+  });
+
+  it('takes --logs with --user, --follow and --json', () => {
+    expect(parse(['--user', 'alice', '--logs', '--follow', '--json'])).to.deep.include({ userId: 'alice', logs: true, follow: true, json: true });
+  });
+
+  it('refuses a VICTORIALOGS_URL that is not http(s), without printing its credentials, when --logs is given', () => {
+    expect(() => parse(['session-0001', '--logs'], { VICTORIALOGS_URL: 'ftp://ada:hunter2@logs' }))
+      .to.throw(UsageError, /^VICTORIALOGS_URL must be an http\(s\) URL/)
+      .with.property('message')
+      .that.does.not.include('hunter2');
+    expect(() => parse(['session-0001', '--logs'], { VICTORIALOGS_URL: 'http://logs:9428/?x=1' })).to.throw(UsageError, /VICTORIALOGS_URL .*without \?query/);
+  });
+
+  it('ignores VICTORIALOGS_URL when --logs is not given', () => {
+    expect(parse(['session-0001'], { VICTORIALOGS_URL: 'ftp://logs' }).logs).to.equal(false);
   });
 
   it('takes --user instead of a session id', () => {

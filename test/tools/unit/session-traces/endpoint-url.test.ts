@@ -1,26 +1,26 @@
 import { expect } from 'chai';
-import { JaegerUrlError, parseJaegerUrl } from '../../../../tools/session-traces/jaeger-url.ts';
+import { EndpointUrlError, parseEndpointUrl } from '../../../../tools/session-traces/endpoint-url.ts';
 
-describe('parseJaegerUrl', () => {
-  it('keeps a path as the base of every API path when Jaeger has a base_path', () => {
-    const { base, authorization } = parseJaegerUrl('http://jaeger.internal:16686/jaeger');
+describe('parseEndpointUrl', () => {
+  it('keeps a path as the base of every API path when the service has a base path', () => {
+    const { base, authorization } = parseEndpointUrl('http://jaeger.internal:16686/jaeger', 'JAEGER_URL');
     expect(base.href).to.equal('http://jaeger.internal:16686/jaeger/');
     expect(new URL('api/services', base).href).to.equal('http://jaeger.internal:16686/jaeger/api/services');
     expect(authorization).to.equal(undefined);
   });
 
   it('ends the base in / when there is no path', () => {
-    expect(parseJaegerUrl('https://jaeger.example').base.href).to.equal('https://jaeger.example/');
+    expect(parseEndpointUrl('https://jaeger.example', 'JAEGER_URL').base.href).to.equal('https://jaeger.example/');
   });
 
   it('turns user:password@ into Basic authentication, percent-decoded, and drops them from the base', () => {
-    const { base, authorization } = parseJaegerUrl('http://ada%40ops:p%3Ass%20w@127.0.0.1:16686/jaeger/');
+    const { base, authorization } = parseEndpointUrl('http://ada%40ops:p%3Ass%20w@127.0.0.1:16686/jaeger/', 'JAEGER_URL');
     expect(base.href).to.equal('http://127.0.0.1:16686/jaeger/');
     expect(authorization).to.equal(`Basic ${Buffer.from('ada@ops:p:ss w').toString('base64')}`);
   });
 
   it('sends an empty password when only a user name is given', () => {
-    expect(parseJaegerUrl('http://ada@127.0.0.1:16686').authorization).to.equal(`Basic ${Buffer.from('ada:').toString('base64')}`);
+    expect(parseEndpointUrl('http://ada@127.0.0.1:16686', 'JAEGER_URL').authorization).to.equal(`Basic ${Buffer.from('ada:').toString('base64')}`);
   });
 
   const refused: [string, string, RegExp][] = [
@@ -35,12 +35,18 @@ describe('parseJaegerUrl', () => {
   ];
   for (const [what, value, message] of refused) {
     it(`refuses the value without showing credentials when it ${what}`, () => {
-      expect(() => parseJaegerUrl(value)).to.throw(JaegerUrlError, message);
+      expect(() => parseEndpointUrl(value, 'JAEGER_URL')).to.throw(EndpointUrlError, message);
       try {
-        parseJaegerUrl(value);
+        parseEndpointUrl(value, 'JAEGER_URL');
       } catch (error) {
         expect((error as Error).message).not.to.include('hunter2');
       }
     });
   }
+
+  it('names the variable it read when it refuses a value', () => {
+    expect(() => parseEndpointUrl('ftp://logs', 'VICTORIALOGS_URL'))
+      .to.throw(EndpointUrlError, /^VICTORIALOGS_URL must be an http\(s\) URL/)
+      .with.property('variable', 'VICTORIALOGS_URL');
+  });
 });

@@ -1,0 +1,77 @@
+import { diag } from '@opentelemetry/api';
+import { getNumberFromEnv, getStringFromEnv, getStringListFromEnv } from '@opentelemetry/core';
+
+/** A signal this service exports, as the OTEL_* variable names spell it. */
+export type ExportedSignal = 'TRACES' | 'LOGS';
+
+/** An exporter OTEL_TRACES_EXPORTER / OTEL_LOGS_EXPORTER can choose. */
+export type ExporterName = 'otlp' | 'console';
+
+/** An OTLP protocol of the specification. */
+export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
+
+/**
+ * Queue size of the batch processors when OTEL_BSP_MAX_QUEUE_SIZE / OTEL_BLRP_MAX_QUEUE_SIZE
+ * is unset. The SDK's 2,048 overflows in an ordinary burst behind a slow collector
+ * (test/core/process/span-burst.test.ts); 8,192 spans or log records are a few megabytes at
+ * most and bound memory when no collector answers.
+ */
+export const DEFAULT_MAX_QUEUE_SIZE = 8192;
+
+/**
+ * The exporters OTEL_<signal>_EXPORTER names, as the specification reads it: a comma-separated
+ * list, `otlp` when unset or empty, nothing when it contains `none`. Unknown names are
+ * reported and skipped.
+ */
+export function exporterNamesFromEnv(signal: ExportedSignal): ExporterName[] {
+  const variable = `OTEL_${signal}_EXPORTER`;
+  const names = [...new Set(getStringListFromEnv(variable) ?? [])];
+  if (names.includes('none')) return [];
+  if (names.length === 0) return ['otlp'];
+  return names.filter((name): name is ExporterName => {
+    if (name === 'otlp' || name === 'console') return true;
+    diag.warn(`Unsupported ${variable} value ${JSON.stringify(name)}; supported: otlp, console, none`);
+    return false;
+  });
+}
+
+/**
+ * The OTLP protocol of a signal: OTEL_EXPORTER_OTLP_<signal>_PROTOCOL, else
+ * OTEL_EXPORTER_OTLP_PROTOCOL, else `http/protobuf`. An unknown value is reported and
+ * replaced by the default.
+ */
+export function otlpProtocolFromEnv(signal: ExportedSignal): OtlpProtocol {
+  const protocol =
+    getStringFromEnv(`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`) ?? getStringFromEnv('OTEL_EXPORTER_OTLP_PROTOCOL') ?? 'http/protobuf';
+  if (protocol === 'http/protobuf' || protocol === 'http/json' || protocol === 'grpc') return protocol;
+  diag.warn(`Unsupported OTLP ${signal.toLowerCase()} protocol ${JSON.stringify(protocol)}; using http/protobuf`);
+  return 'http/protobuf';
+}
+
+/** The batch processor options every signal's batch processor takes. */
+export interface BatchingOptions {
+  maxQueueSize: number;
+  scheduledDelayMillis?: number;
+  exportTimeoutMillis?: number;
+  maxExportBatchSize?: number;
+}
+
+/**
+ * Batching options from `<prefix>_MAX_QUEUE_SIZE`, `_SCHEDULE_DELAY`, `_EXPORT_TIMEOUT` and
+ * `_MAX_EXPORT_BATCH_SIZE` (`OTEL_BSP` for spans, `OTEL_BLRP` for log records); the queue
+ * defaults to {@link DEFAULT_MAX_QUEUE_SIZE}, the rest to the SDK's defaults.
+ */
+export function batchingFromEnv(prefix: 'OTEL_BSP' | 'OTEL_BLRP'): BatchingOptions {
+  const suffixes = {
+    maxQueueSize: 'MAX_QUEUE_SIZE',
+    scheduledDelayMillis: 'SCHEDULE_DELAY',
+    exportTimeoutMillis: 'EXPORT_TIMEOUT',
+    maxExportBatchSize: 'MAX_EXPORT_BATCH_SIZE',
+  } as const;
+  const options: BatchingOptions = { maxQueueSize: DEFAULT_MAX_QUEUE_SIZE };
+  for (const [option, suffix] of Object.entries(suffixes) as [keyof BatchingOptions, string][]) {
+    const value = getNumberFromEnv(`${prefix}_${suffix}`);
+    if (value !== undefined && value > 0) options[option] = value;
+  }
+  return options;
+}

@@ -1,0 +1,73 @@
+import { expect } from 'chai';
+import { startOtlpSink, waitForServerSpans, type OtlpSink } from '../support/otlp-sink.ts';
+import { startServiceProcess, waitFor, type ServiceProcess } from '../support/service-process.ts';
+
+/** OTLP/JSON, so the sink can read what it receives, and short batching delays. */
+const EXPORT_ENV = { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_BLRP_SCHEDULE_DELAY: '100' };
+
+describe('log record export of a service process', () => {
+  let sink: OtlpSink;
+  let logSink: OtlpSink;
+  let service: ServiceProcess | undefined;
+
+  beforeEach(async () => {
+    [sink, logSink] = await Promise.all([startOtlpSink(), startOtlpSink()]);
+  });
+
+  afterEach(async () => {
+    await service?.stop();
+    service = undefined;
+    await Promise.all([sink.close(), logSink.close()]);
+  });
+
+  it('exports every log line of a request to the collector of the traces when nothing is configured', async () => {
+    service = await startServiceProcess({ OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint, OTEL_SERVICE_NAME: 'log-export-test', ...EXPORT_ENV });
+    const response = await fetch(`${service.url}/api/test/user`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-session-id': 'session-export-process-1' },
+      body: JSON.stringify({ userId: 'ivan' }),
+    });
+    expect(response.status).to.equal(200);
+    const traceId = response.headers.get('x-trace-id')!;
+    const ofRequest = (): typeof sink.logRecords => sink.logRecords.filter((record) => record.traceId === traceId);
+    await waitFor('the log records of the request at the collector', () => ofRequest().length === 2, 10_000, () => `${sink.logRecords.length} received`);
+
+    const lines = service.logLines().filter((line) => line['trace_id'] === traceId);
+    expect(ofRequest().map((record) => record.body).sort()).to.deep.equal(lines.map((line) => line['message']).sort());
+    for (const record of ofRequest()) {
+      const line = lines.find((candidate) => candidate['message'] === record.body)!;
+      expect(record.spanId).to.equal(line['span_id']);
+      expect(record.service).to.equal('log-export-test');
+      expect(record.severityText).to.equal('info');
+      expect(record.attributes).to.include({ 'session.id': 'session-export-process-1', 'user.id': 'ivan' });
+      expect(record.attributes).not.to.have.any.keys('trace_id', 'span_id', 'trace_flags');
+    }
+    expect(sink.paths).to.include('/v1/logs');
+  });
+
+  it('sends log records to OTEL_EXPORTER_OTLP_LOGS_ENDPOINT and traces to the common endpoint', async () => {
+    service = await startServiceProcess({
+      OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint,
+      OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `${logSink.endpoint}/v1/logs`,
+      ...EXPORT_ENV,
+    });
+    const response = await fetch(`${service.url}/api/test/session`, { headers: { 'x-session-id': 'session-export-process-2' } });
+    const traceId = response.headers.get('x-trace-id')!;
+    await waitForServerSpans(sink, [traceId]);
+    await waitFor('the access record at the logs endpoint', () => logSink.logRecords.some((record) => record.traceId === traceId), 10_000);
+    // Everything queued is exported by the time the process has exited.
+    expect(await service.stop()).to.equal(0);
+    expect(sink.paths).not.to.include('/v1/logs');
+    expect(logSink.paths).not.to.include('/v1/traces');
+  });
+
+  it('exports no log record when OTEL_LOGS_EXPORTER=none, and still every span', async () => {
+    service = await startServiceProcess({ OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint, OTEL_LOGS_EXPORTER: 'none', ...EXPORT_ENV });
+    const response = await fetch(`${service.url}/api/test/session`, { headers: { 'x-session-id': 'session-export-process-3' } });
+    await waitForServerSpans(sink, [response.headers.get('x-trace-id')!]);
+    // Shutdown exports whatever is queued: a log record would have arrived by the time it exits.
+    expect(await service.stop()).to.equal(0);
+    expect(sink.paths).not.to.include('/v1/logs');
+    expect(service.logLines().some((line) => line['message'] === 'request completed')).to.equal(true);
+  });
+});
