@@ -98,8 +98,14 @@ export async function shutDownGracefully(options: ShutdownOptions): Promise<numb
   if (!drained) {
     logger.warn('shutdown deadline reached with requests still running; closing their connections');
     server.closeAllConnections();
+    // The cut connections emit 'close' from the event loop's close phase, after this
+    // iteration's immediates: wait into the next iteration, so that their requests' access
+    // lines and server spans (ended on 'close') reach the telemetry before it shuts down.
+    await new Promise(setImmediate);
+    await new Promise(setImmediate);
   }
   await options.telemetry.shutdown(Math.max(deadline - Date.now(), 100));
+  // After the telemetry shut down: this last line goes to stdout only.
   logger.info('shutdown complete', { drained });
   return drained ? 0 : 1;
 }

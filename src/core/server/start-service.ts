@@ -67,7 +67,7 @@ export function startService(options: ServiceOptions = {}): Server {
   });
   const responses = trackResponses(server);
   server.on('error', (error) => {
-    logger.error('server failed', { error: error.message });
+    logger.error('server failed', { 'exception.type': error.name, 'exception.message': error.message });
     process.exit(1);
   });
 

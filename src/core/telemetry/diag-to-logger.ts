@@ -4,6 +4,7 @@ import { setGlobalErrorHandler } from '@opentelemetry/core';
 import { runOutsideSession } from '../context/index.ts';
 import type { Logger } from '../logging/index.ts';
 import { describeTelemetryError, telemetryErrorReason } from './describe-telemetry-error.ts';
+import { TELEMETRY_LOSS_REPORT } from './telemetry-loss-monitor.ts';
 
 /** Options of {@link DiagnosticsToLogger}. */
 export interface DiagnosticsOptions {
@@ -23,7 +24,9 @@ export interface DiagnosticsOptions {
  *
  * A message repeating (an unreachable collector fails every export) is written once per
  * interval, with `repeated` counting the copies held back since the last one; messages that
- * differ only in their numbers or ids count as the same.
+ * differ only in their numbers or ids count as the same. Loss reports
+ * ({@link TELEMETRY_LOSS_REPORT}) are all written: the loss monitor limits them itself, and
+ * each carries counts no later one repeats.
  *
  * Installed before the SDK starts, it holds messages until {@link attach} gives it the
  * logger: the logger (winston) may only be imported after the instrumentations are
@@ -67,7 +70,7 @@ export class DiagnosticsToLogger {
     }
     const now = Date.now();
     const key = messageShape(message);
-    const last = this.#lastWritten.get(key);
+    const last = message.startsWith(TELEMETRY_LOSS_REPORT) ? undefined : this.#lastWritten.get(key);
     if (last !== undefined && now - last.at < this.#repeatIntervalMs) {
       last.held++;
       return;

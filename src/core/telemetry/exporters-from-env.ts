@@ -20,12 +20,12 @@ export const DEFAULT_MAX_QUEUE_SIZE = 8192;
 
 /**
  * The exporters OTEL_<signal>_EXPORTER names, as the specification reads it: a comma-separated
- * list, `otlp` when unset or empty, nothing when it contains `none`. Unknown names are
- * reported and skipped.
+ * list, in any letter case, `otlp` when unset or empty, nothing when it contains `none`.
+ * Unknown names are reported and skipped.
  */
 export function exporterNamesFromEnv(signal: ExportedSignal): ExporterName[] {
   const variable = `OTEL_${signal}_EXPORTER`;
-  const names = [...new Set(getStringListFromEnv(variable) ?? [])];
+  const names = [...new Set((getStringListFromEnv(variable) ?? []).map((name) => name.toLowerCase()))];
   if (names.includes('none')) return [];
   if (names.length === 0) return ['otlp'];
   return names.filter((name): name is ExporterName => {
@@ -37,12 +37,15 @@ export function exporterNamesFromEnv(signal: ExportedSignal): ExporterName[] {
 
 /**
  * The OTLP protocol of a signal: OTEL_EXPORTER_OTLP_<signal>_PROTOCOL, else
- * OTEL_EXPORTER_OTLP_PROTOCOL, else `http/protobuf`. An unknown value is reported and
- * replaced by the default.
+ * OTEL_EXPORTER_OTLP_PROTOCOL, else `http/protobuf`, in any letter case. An unknown value is
+ * reported and replaced by the default.
  */
 export function otlpProtocolFromEnv(signal: ExportedSignal): OtlpProtocol {
-  const protocol =
-    getStringFromEnv(`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`) ?? getStringFromEnv('OTEL_EXPORTER_OTLP_PROTOCOL') ?? 'http/protobuf';
+  const protocol = (
+    getStringFromEnv(`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`) ??
+    getStringFromEnv('OTEL_EXPORTER_OTLP_PROTOCOL') ??
+    'http/protobuf'
+  ).toLowerCase();
   if (protocol === 'http/protobuf' || protocol === 'http/json' || protocol === 'grpc') return protocol;
   diag.warn(`Unsupported OTLP ${signal.toLowerCase()} protocol ${JSON.stringify(protocol)}; using http/protobuf`);
   return 'http/protobuf';
@@ -59,7 +62,8 @@ export interface BatchingOptions {
 /**
  * Batching options from `<prefix>_MAX_QUEUE_SIZE`, `_SCHEDULE_DELAY`, `_EXPORT_TIMEOUT` and
  * `_MAX_EXPORT_BATCH_SIZE` (`OTEL_BSP` for spans, `OTEL_BLRP` for log records); the queue
- * defaults to {@link DEFAULT_MAX_QUEUE_SIZE}, the rest to the SDK's defaults.
+ * defaults to {@link DEFAULT_MAX_QUEUE_SIZE}, the rest to the SDK's defaults. A value that is
+ * not a number above zero (zero allowed for the schedule delay) is reported and not used.
  */
 export function batchingFromEnv(prefix: 'OTEL_BSP' | 'OTEL_BLRP'): BatchingOptions {
   const suffixes = {
@@ -70,8 +74,11 @@ export function batchingFromEnv(prefix: 'OTEL_BSP' | 'OTEL_BLRP'): BatchingOptio
   } as const;
   const options: BatchingOptions = { maxQueueSize: DEFAULT_MAX_QUEUE_SIZE };
   for (const [option, suffix] of Object.entries(suffixes) as [keyof BatchingOptions, string][]) {
-    const value = getNumberFromEnv(`${prefix}_${suffix}`);
-    if (value !== undefined && value > 0) options[option] = value;
+    const variable = `${prefix}_${suffix}`;
+    const value = getNumberFromEnv(variable);
+    if (value === undefined) continue;
+    if (value > 0 || (value === 0 && option === 'scheduledDelayMillis')) options[option] = value;
+    else diag.warn(`Ignoring ${variable}=${value}: it must be a number above 0; using the default`);
   }
   return options;
 }

@@ -4,7 +4,7 @@ export { createInstrumentations } from './instrumentations.ts';
 export { HEALTH_PROBE_PATHS, isHealthProbeRequest } from './health-probes.ts';
 export { SessionSpanProcessor } from './session-span-processor.ts';
 export { SessionBaggagePropagator, outgoingBaggage, type BaggagePolicy } from './session-baggage-propagator.ts';
-export { TelemetryLossMonitor, type Delivery, type SpanDelivery, type TelemetryDelivery } from './telemetry-loss-monitor.ts';
+export { TelemetryLossMonitor, type Delivery, type TelemetryDelivery } from './telemetry-loss-monitor.ts';
 export { DEFAULT_MAX_QUEUE_SIZE } from './exporters-from-env.ts';
 export { registerTelemetry, registeredTelemetry } from './telemetry-registry.ts';
 export { DiagnosticsToLogger } from './diag-to-logger.ts';

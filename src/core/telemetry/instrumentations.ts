@@ -33,8 +33,10 @@ const INSTRUMENTATION_CONFIG = {
   },
   '@opentelemetry/instrumentation-winston': {
     // Only when chosen through OTEL_NODE_ENABLED_INSTRUMENTATIONS: the core's logger adds
-    // trace_id, span_id and trace_flags itself (contextLogFields). Log lines go to stdout
-    // only; shipping them over OTLP would need a logs pipeline.
+    // trace_id, span_id and trace_flags itself (contextLogFields), and exports its records
+    // itself (createLogger's exportRecords). Its log sending would add the same bridge to
+    // every winston logger: each record exported twice, and the diagnostics logger's lines
+    // about failing exports exported too, each failure making more to export.
     disableLogSending: true,
   },
   // With Express 5 the router instrumentation records every middleware a second time.

@@ -31,7 +31,7 @@ export function createExportingLogRecordProcessors(
   const exporters = exporter === undefined ? exporterNamesFromEnv('LOGS').map(logRecordExporterNamed) : [exporter];
   return exporters.map((candidate) =>
     candidate instanceof ConsoleLogRecordExporter
-      ? new SimpleLogRecordProcessor({ exporter: candidate })
+      ? new SimpleLogRecordProcessor({ exporter: candidate, selfObsMeterProvider: selfObservability })
       : new BatchLogRecordProcessor({ exporter: candidate, selfObsMeterProvider: selfObservability, ...batchingFromEnv('OTEL_BLRP') }),
   );
 }

@@ -11,14 +11,18 @@ export interface Delivery {
   readonly failedExport: number;
 }
 
-/** Spans that left the batch span processor, by outcome. */
-export type SpanDelivery = Delivery;
-
 /** The delivery of every exported signal. */
 export interface TelemetryDelivery {
   readonly spans: Delivery;
   readonly logRecords: Delivery;
 }
+
+/**
+ * How every loss report begins. The reports are rate-limited by the monitor's own interval
+ * already, and each carries counts no other report repeats: the diagnostics logger writes
+ * them all, rather than holding back repeats as it does for other messages.
+ */
+export const TELEMETRY_LOSS_REPORT = 'Telemetry loss:';
 
 /** Nothing delivered, nothing lost. */
 export const NO_DELIVERY: TelemetryDelivery = {
@@ -84,7 +88,7 @@ export class TelemetryLossMonitor {
         const { items } = SIGNALS[signal];
         const totals = now[signal];
         diag.warn(
-          `Telemetry loss: ${dropped} ${items} dropped (queue full) and ${failed} ${items} failed to export since the last report; ` +
+          `${TELEMETRY_LOSS_REPORT} ${dropped} ${items} dropped (queue full) and ${failed} ${items} failed to export since the last report; ` +
             `totals: ${totals.exported} exported, ${totals.droppedQueueFull} dropped, ${totals.failedExport} failed`,
         );
       }

@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import { Router } from 'express';
 import { expectJsonError } from '../support/expect-json-error.ts';
+import { exportedLogRecords } from '../support/exported-log-records.ts';
 import { request, startTestApp, type TestApp } from '../support/test-app.ts';
 import { linesOfRequests } from '../support/wait-for-log-lines.ts';
 
@@ -132,11 +133,16 @@ describe('error responses', () => {
     const failed = lines.filter((line) => line['level'] === 'error');
     expect(failed).to.have.length(1);
     expect(failed[0]).to.include({ message: 'request failed' });
-    const error = failed[0]!['error'] as Record<string, string>;
-    expect(error).to.include({ type: 'Error' });
-    expect(error['message']).to.match(/^could not load \[request path\]/);
-    expect(error['stack']).to.include('error-responses.test.ts');
+    // OpenTelemetry's exception attributes, in the line as in the exported log record.
+    expect(failed[0]).to.include({ 'exception.type': 'Error' });
+    expect(failed[0]!['exception.message']).to.match(/^could not load \[request path\]/);
+    expect(failed[0]!['exception.stacktrace']).to.include('error-responses.test.ts');
     expect(JSON.stringify(lines)).not.to.include(PATH_MARKER);
+    const [exported] = await exportedLogRecords('request failed, of the failed request', (record) => record.body === 'request failed' && record.spanContext?.traceId === failed[0]!['trace_id']);
+    expect(exported!.severityText).to.equal('error');
+    expect(exported!.attributes).to.include({ 'exception.type': 'Error', 'exception.message': failed[0]!['exception.message'] });
+    expect(exported!.attributes['exception.stacktrace']).to.equal(failed[0]!['exception.stacktrace']);
+    expect(JSON.stringify(exported!.attributes)).not.to.include(PATH_MARKER);
   });
 
   it('answers 500 internal_error when an error carries a 5xx status', async () => {

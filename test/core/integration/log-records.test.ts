@@ -4,7 +4,7 @@ import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { expect } from 'chai';
 import { runOutsideSession } from '../../../src/core/context/index.ts';
 import { createLogger, runWithSession } from '../../../src/core/index.ts';
-import { registeredTelemetry } from '../../../src/core/telemetry/index.ts';
+import { exportedLogRecords } from '../support/exported-log-records.ts';
 import { logRecordExporter, spanExporter } from '../support/integration-preload.ts';
 import { waitFor } from '../support/service-process.ts';
 import { spansOfTrace } from '../support/spans.ts';
@@ -12,18 +12,8 @@ import { request, startTestApp, type TestApp } from '../support/test-app.ts';
 import { accessLineTraceId, waitForLogLines } from '../support/wait-for-log-lines.ts';
 
 /** The exported log records whose body is `message`, once `count` of them have been exported. */
-async function exportedRecords(message: string, count = 1): Promise<ReadableLogRecord[]> {
-  const matching = (): ReadableLogRecord[] => logRecordExporter.getFinishedLogRecords().filter((record) => record.body === message);
-  await waitFor(
-    `${count} exported log record(s) "${message}"`,
-    async () => {
-      await registeredTelemetry().forceFlush();
-      return matching().length >= count;
-    },
-    5000,
-  );
-  return matching();
-}
+const exportedRecords = (message: string, count = 1): Promise<ReadableLogRecord[]> =>
+  exportedLogRecords(`"${message}"`, (record) => record.body === message, count);
 
 /** The fields of a JSON line that are neither its header nor its trace. */
 const NOT_OWN_FIELDS = new Set(['timestamp', 'level', 'message', 'trace_id', 'span_id', 'trace_flags']);

@@ -30,9 +30,11 @@ describe('log record export of a service process', () => {
     expect(response.status).to.equal(200);
     const traceId = response.headers.get('x-trace-id')!;
     const ofRequest = (): typeof sink.logRecords => sink.logRecords.filter((record) => record.traceId === traceId);
+    const linesOfRequest = (): Record<string, unknown>[] => service!.logLines().filter((line) => line['trace_id'] === traceId);
     await waitFor('the log records of the request at the collector', () => ofRequest().length === 2, 10_000, () => `${sink.logRecords.length} received`);
+    await waitFor('the JSON lines of the request on stdout', () => linesOfRequest().length === 2, 10_000);
 
-    const lines = service.logLines().filter((line) => line['trace_id'] === traceId);
+    const lines = linesOfRequest();
     expect(ofRequest().map((record) => record.body).sort()).to.deep.equal(lines.map((line) => line['message']).sort());
     for (const record of ofRequest()) {
       const line = lines.find((candidate) => candidate['message'] === record.body)!;
@@ -43,6 +45,20 @@ describe('log record export of a service process', () => {
       expect(record.attributes).not.to.have.any.keys('trace_id', 'span_id', 'trace_flags');
     }
     expect(sink.paths).to.include('/v1/logs');
+  });
+
+  it('exports each record once when the winston instrumentation is chosen too', async () => {
+    service = await startServiceProcess({
+      OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint,
+      OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,express,undici,winston',
+      ...EXPORT_ENV,
+    });
+    const response = await fetch(`${service.url}/api/test/session`, { headers: { 'x-session-id': 'session-export-process-4' } });
+    const traceId = response.headers.get('x-trace-id')!;
+    await waitFor('the access record at the collector', () => sink.logRecords.some((record) => record.traceId === traceId), 10_000);
+    // Whatever else was queued is exported by the time the process has exited.
+    expect(await service.stop()).to.equal(0);
+    expect(sink.logRecords.filter((record) => record.traceId === traceId).map((record) => record.body)).to.deep.equal(['request completed']);
   });
 
   it('sends log records to OTEL_EXPORTER_OTLP_LOGS_ENDPOINT and traces to the common endpoint', async () => {

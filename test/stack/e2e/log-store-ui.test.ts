@@ -1,27 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { ROOT_CONTEXT, SeverityNumber, trace, type SpanContext, type Tracer } from '@opentelemetry/api';
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { waitFor } from '../../core/support/service-process.ts';
+import { startServiceProcess, startCommand, waitFor, type ServiceProcess } from '../../core/support/service-process.ts';
+import { driveSession, EXPORT_TO_COLLECTOR_ENV, startTelemetryBackends, type TelemetryBackends } from '../support/e2e-stack.ts';
 import { launchHeadlessChromium, type HeadlessChromium } from '../support/headless-chromium.ts';
-import { queryLogs, startVictoriaLogs, type StoredLogRecord, type VictoriaLogs } from '../support/victoria-logs.ts';
+import { queryLogs, type StoredLogRecord } from '../support/victoria-logs.ts';
 
-/** One log line as the test sends it and as it should come back: the fields compared. */
+/** One log line as the service wrote it and as the store should show it: the fields compared. */
 interface LogLine {
   readonly message: string;
   readonly sessionId: string;
+  /** As stored: the SHA-256 of the user id (the collector hashes it), or '' before login. */
   readonly userId: string;
   readonly traceId: string;
-}
-
-/** A line sent: its fields and the span it was logged in. */
-interface SentLine extends LogLine {
-  readonly span: SpanContext;
 }
 
 /** The fields of the UI's table compared, by column: the ones chosen in its Table settings. */
@@ -39,48 +30,17 @@ const sorted = (lines: readonly LogLine[]): string[] =>
 /** True when `actual` holds the lines of `expected`, each as often, and no other. */
 const sameLines = (actual: readonly LogLine[], expected: readonly LogLine[]): boolean => sorted(actual).join('\n') === sorted(expected).join('\n');
 
-/**
- * The log lines of one session's requests, as the service logs them: each request a real span
- * (its trace id made by the SDK) and its lines emitted in it. `messages` holds one request's
- * messages a row.
- */
-function sessionLines(tracer: Tracer, sessionId: string, userEmail: string, messages: readonly string[][]): SentLine[] {
-  return messages.flatMap((requestMessages) => {
-    const span = tracer.startSpan('GET /api/session');
-    span.end();
-    const context = span.spanContext();
-    return requestMessages.map((message) => ({ message, sessionId, userId: sha256(userEmail), traceId: context.traceId, span: context }));
-  });
-}
-
-/**
- * Sends `lines` to VictoriaLogs over OTLP/HTTP (protobuf) with the OpenTelemetry SDK's own
- * exporter, as records of service `api` with `session.id` and `user.id` attributes, each in
- * the context of its trace; fails unless the export succeeds.
- */
-async function sendLogLines(otlpLogsUrl: string, lines: readonly SentLine[]): Promise<void> {
-  const memory = new InMemoryLogRecordExporter();
-  const provider = new LoggerProvider({
-    resource: resourceFromAttributes({ 'service.name': 'api' }),
-    processors: [new SimpleLogRecordProcessor({ exporter: memory })],
-  });
-  const logger = provider.getLogger('log-store-ui-test');
-  for (const line of lines) {
-    logger.emit({
-      body: line.message,
-      severityNumber: SeverityNumber.INFO,
-      severityText: 'info',
-      attributes: { 'session.id': line.sessionId, 'user.id': line.userId },
-      context: trace.setSpanContext(ROOT_CONTEXT, line.span),
-    });
-  }
-  const exporter = new OTLPLogExporter({ url: otlpLogsUrl });
-  const result = await new Promise<ExportResult>((resolve) => {
-    exporter.export(memory.getFinishedLogRecords(), resolve);
-  });
-  await exporter.shutdown();
-  await provider.shutdown();
-  expect(result.code, `OTLP export to ${otlpLogsUrl}: ${String(result.error)}`).to.equal(ExportResultCode.SUCCESS);
+/** The JSON lines `service` wrote in `sessionId`, as the store should hold them (user.id hashed). */
+function writtenLines(service: ServiceProcess, sessionId: string): LogLine[] {
+  return service
+    .logLines()
+    .filter((line) => line['session.id'] === sessionId)
+    .map((line) => ({
+      message: String(line['message']),
+      sessionId,
+      userId: typeof line['user.id'] === 'string' ? sha256(line['user.id']) : '',
+      traceId: typeof line['trace_id'] === 'string' ? line['trace_id'] : '',
+    }));
 }
 
 const storedLine = (record: StoredLogRecord): LogLine => ({
@@ -97,7 +57,11 @@ const storedLine = (record: StoredLogRecord): LogLine => ({
 async function tableLines(page: Page): Promise<LogLine[]> {
   const table = page.getByRole('table').filter({ has: page.getByRole('columnheader', { name: '_msg', exact: true }) });
   const headers = await table.getByRole('columnheader').allInnerTexts();
-  const cellOf = (cells: readonly string[], column: string): string => cells[headers.indexOf(column)]?.trim() ?? '';
+  // The table shows a field a row does not have as "-" (here: user.id before the login).
+  const cellOf = (cells: readonly string[], column: string): string => {
+    const text = cells[headers.indexOf(column)]?.trim() ?? '';
+    return text === '-' ? '' : text;
+  };
   const lines: LogLine[] = [];
   for (const row of await table.getByRole('row').filter({ has: page.getByRole('cell') }).all()) {
     const cells = await row.getByRole('cell').allInnerTexts();
@@ -114,11 +78,15 @@ async function tableLines(page: Page): Promise<LogLine[]> {
 describe('the log store UI (VictoriaLogs web UI in headless Chromium)', function () {
   this.timeout(10 * 60_000);
 
-  let store: VictoriaLogs | undefined;
+  let backends: TelemetryBackends | undefined;
+  let api: ServiceProcess | undefined;
   let chromium: HeadlessChromium | undefined;
 
   before(async () => {
-    store = await startVictoriaLogs();
+    // The real path of a log line: the service, its OTLP export, the collector (which hashes
+    // user.id), the store.
+    backends = await startTelemetryBackends();
+    api = await startServiceProcess({ ...EXPORT_TO_COLLECTOR_ENV, OTEL_SERVICE_NAME: 'api' }, startCommand());
   });
 
   afterEach(async function () {
@@ -129,24 +97,37 @@ describe('the log store UI (VictoriaLogs web UI in headless Chromium)', function
 
   after(async () => {
     await chromium?.close();
-    await store?.discard();
+    await api?.stop('SIGKILL');
+    await backends?.collector.stop();
+    await backends?.victoriaLogs.discard();
+    await backends?.jaeger.stop();
   });
 
   it('shows the log lines of the session searched for, and none of another session', async () => {
-    const { baseUrl, otlpLogsUrl } = store!;
+    const baseUrl = backends!.victoriaLogs.baseUrl;
     const startedAt = Date.now();
     const lap = (what: string): void => {
       console.log(`      ${String(Date.now() - startedAt).padStart(6)} ms  ${what}`);
     };
-    const tracer = new TracerProvider().getTracer('log-store-ui-test');
+    // Two sessions of the demo: login, a read and a downstream call (to itself) each.
     const searched = `session-${randomUUID()}`;
     const other = `session-${randomUUID()}`;
-    const searchedLines = sessionLines(tracer, searched, 'alice@example.com', [['request', 'user logged in'], ['request', 'order placed']]);
-    const otherLines = sessionLines(tracer, other, 'bob@example.com', [['request', 'payment declined']]);
+    await driveSession(api!, searched, 'alice@example.com');
+    await driveSession(api!, other, 'bob@example.com');
     const query = `session.id:="${searched}"`;
+    // Five lines a session: 'user logged in' and an access line for each of the login, the
+    // read, the downstream call and the call it made. An access line is written when its
+    // response has gone, and stdout is read asynchronously: wait for all of them.
+    const linesPerSession = 5;
+    await waitFor(
+      `the service's ${linesPerSession} lines of each session on stdout`,
+      () => [searched, other].every((session) => writtenLines(api!, session).length === linesPerSession),
+      WAIT_MS,
+    );
+    const searchedLines = writtenLines(api!, searched);
+    const otherLines = writtenLines(api!, other);
 
     // Into the store, and searchable through its query API (after a short delay).
-    await sendLogLines(otlpLogsUrl, [...searchedLines, ...otherLines]);
     let stored: LogLine[] = [];
     let storedOther: LogLine[] = [];
     await waitFor(
@@ -161,7 +142,7 @@ describe('the log store UI (VictoriaLogs web UI in headless Chromium)', function
     );
     expect(sorted(stored)).to.deep.equal(sorted(searchedLines));
     expect(sorted(storedOther)).to.deep.equal(sorted(otherLines));
-    lap('sent over OTLP and searchable through the query API');
+    lap(`${searchedLines.length + otherLines.length} lines exported by the service, through the collector, searchable through the query API`);
 
     // The UI opens on every record of the last 5 minutes (query `*`); its Table view shows
     // the columns chosen in its Table settings.

@@ -82,21 +82,27 @@ describe('shutDownGracefully', () => {
     expect(readyAtTelemetryShutdown).to.equal(false);
   });
 
-  it('returns 1 and cuts the connection when a request outlives the drain window', async () => {
+  it('returns 1 and cuts the connection when a request outlives the drain window, before telemetry shuts down', async () => {
     const holding = await startHoldingServer();
     const responses = trackResponses(holding.server);
+    let responseClosed = false;
+    holding.server.once('request', (_req, res: ServerResponse) => res.once('close', () => (responseClosed = true)));
     const hanging = fetch(`http://127.0.0.1:${holding.port}/`).catch((error: unknown) => error);
     await within('the request to reach the handler', holding.received(1));
+    let closedAtTelemetryShutdown: boolean | undefined;
     const code = await shutDownGracefully({
       server: holding.server,
       responses,
       readiness: { ready: true },
       logger: quietLogger(),
       timeoutMs: 300,
-      telemetry: { shutdown: () => Promise.resolve() },
+      telemetry: { shutdown: () => { closedAtTelemetryShutdown = responseClosed; return Promise.resolve(); } },
     });
     expect(code).to.equal(1);
     expect(await hanging).to.be.instanceOf(Error);
+    // The cut request's 'close' (its access line, its server span's end) came before the
+    // telemetry shut down, which would have dropped them.
+    expect(closedAtTelemetryShutdown).to.equal(true);
   });
 
   it('answers a request in flight with Connection: close when shutdown begins before its answer is written', async () => {

@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { runWithSession } from '../../../../src/core/context/run-with-session.ts';
 import { createLogger } from '../../../../src/core/logging/logger.ts';
 import { DiagnosticsToLogger } from '../../../../src/core/telemetry/diag-to-logger.ts';
+import { TELEMETRY_LOSS_REPORT } from '../../../../src/core/telemetry/telemetry-loss-monitor.ts';
 import { capturedLog } from '../../support/captured-log.ts';
 
 describe('DiagnosticsToLogger', () => {
@@ -46,6 +47,17 @@ describe('DiagnosticsToLogger', () => {
     diagnostics.attach(createLogger({ stream: log.stream }));
     for (let i = 0; i < 50; i++) diag.warn(`Dropped ${i * 7} spans of trace ${(0xabcdef0123 + i).toString(16)}`);
     expect(await log.lines()).to.have.length(1);
+  });
+
+  it('writes every loss report, however soon after the last, since each carries its own counts', async () => {
+    const log = capturedLog();
+    const diagnostics = new DiagnosticsToLogger({ repeatIntervalMs: 60_000 }).install();
+    diagnostics.attach(createLogger({ stream: log.stream }));
+    const reports = [1, 2, 3].map((n) => `${TELEMETRY_LOSS_REPORT} ${n * 10} spans dropped (queue full); totals: ${n * 10} dropped`);
+    for (const report of reports) diag.warn(report);
+    diag.warn('export failed 1');
+    diag.warn('export failed 2');
+    expect((await log.lines()).map((line) => line['message'])).to.deep.equal([...reports, 'export failed 1']);
   });
 
   it('describes an export error reported to the SDK error handler in one sentence, without session or trace fields, when it happens inside a session', async () => {

@@ -47,7 +47,7 @@ describe('exporters-from-env', () => {
   });
 
   it('keeps each known exporter once and reports an unknown one', () => {
-    process.env['OTEL_LOGS_EXPORTER'] = 'console,otlp,console,zipkin';
+    process.env['OTEL_LOGS_EXPORTER'] = 'console, OTLP,console,zipkin';
     expect(exporterNamesFromEnv('LOGS')).to.deep.equal(['console', 'otlp']);
     expect(reported).to.have.length(1);
     expect(reported[0]).to.include('OTEL_LOGS_EXPORTER').and.include('"zipkin"');
@@ -57,7 +57,7 @@ describe('exporters-from-env', () => {
     expect(otlpProtocolFromEnv('LOGS')).to.equal('http/protobuf');
     process.env['OTEL_EXPORTER_OTLP_PROTOCOL'] = 'grpc';
     expect(otlpProtocolFromEnv('LOGS')).to.equal('grpc');
-    process.env['OTEL_EXPORTER_OTLP_LOGS_PROTOCOL'] = 'http/json';
+    process.env['OTEL_EXPORTER_OTLP_LOGS_PROTOCOL'] = 'HTTP/JSON';
     expect(otlpProtocolFromEnv('LOGS')).to.equal('http/json');
     expect(otlpProtocolFromEnv('TRACES')).to.equal('grpc');
     process.env['OTEL_EXPORTER_OTLP_LOGS_PROTOCOL'] = 'carrier-pigeon';
@@ -72,5 +72,14 @@ describe('exporters-from-env', () => {
     process.env['OTEL_BSP_SCHEDULE_DELAY'] = '999';
     expect(batchingFromEnv('OTEL_BLRP')).to.deep.equal({ maxQueueSize: 100, scheduledDelayMillis: 250 });
     expect(batchingFromEnv('OTEL_BSP')).to.deep.equal({ maxQueueSize: DEFAULT_MAX_QUEUE_SIZE, scheduledDelayMillis: 999 });
+    expect(reported).to.deep.equal([]);
+  });
+
+  it('reports a batching value that is not above zero and keeps the default, except a schedule delay of 0', () => {
+    process.env['OTEL_BLRP_MAX_QUEUE_SIZE'] = '-5';
+    process.env['OTEL_BLRP_SCHEDULE_DELAY'] = '0';
+    expect(batchingFromEnv('OTEL_BLRP')).to.deep.equal({ maxQueueSize: DEFAULT_MAX_QUEUE_SIZE, scheduledDelayMillis: 0 });
+    expect(reported).to.have.length(1);
+    expect(reported[0]).to.include('OTEL_BLRP_MAX_QUEUE_SIZE=-5');
   });
 });

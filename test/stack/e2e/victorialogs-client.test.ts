@@ -1,9 +1,3 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ROOT_CONTEXT, SeverityNumber, trace } from '@opentelemetry/api';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -13,31 +7,8 @@ import { groupLogs } from '../../../tools/session-traces/group-logs.ts';
 import { hashUserId } from '../../../tools/session-traces/user-id-hash.ts';
 import { VictoriaLogsClient } from '../../../tools/session-traces/victorialogs-client.ts';
 import { waitFor } from '../../core/support/service-process.ts';
-import { OBSERVED_LINE } from '../unit/session-traces/log-fixtures.ts';
-
-const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** A VictoriaLogs started by the test, on a port it chose itself. */
-interface Store {
-  readonly child: ChildProcess;
-  readonly baseUrl: string;
-  readonly dataPath: string;
-}
-
-/** Starts the VictoriaLogs binary tools/stack/build-victorialogs.sh builds (building it the first time) on 127.0.0.1, port 0. */
-async function startStore(): Promise<Store> {
-  const binary = execFileSync('bash', ['tools/stack/build-victorialogs.sh'], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] }).toString('utf8').trim();
-  const dataPath = await mkdtemp(join(tmpdir(), 'session-traces-logs-'));
-  const child = spawn(binary, [`-storageDataPath=${dataPath}`, '-httpListenAddr=127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  // It logs the port it bound: "started server at http://127.0.0.1:<port>/".
-  await waitFor('VictoriaLogs to say where it listens', () => /started server at http:\/\/127\.0\.0\.1:\d+\//.test(output) || child.exitCode !== null, 30_000);
-  const [, baseUrl] = /started server at (http:\/\/127\.0\.0\.1:\d+)\//.exec(output) ?? [];
-  if (baseUrl === undefined) throw new Error(`VictoriaLogs did not start:\n${output}`);
-  return { child, baseUrl, dataPath };
-}
+import { OBSERVED_LINE } from '../../tools/unit/session-traces/log-fixtures.ts';
+import { startVictoriaLogs, type VictoriaLogs } from '../support/victoria-logs.ts';
 
 /** Sends log records as the service does: the logs SDK's OTLP exporter, protobuf (v1.52.1 refuses OTLP/JSON). */
 async function sendRecords(url: string, service: string, emit: (logger: ReturnType<LoggerProvider['getLogger']>) => void): Promise<void> {
@@ -59,14 +30,14 @@ const access = { 'http.method': 'GET', 'http.route': '/api/downstream', 'http.st
 
 describe('VictoriaLogsClient against VictoriaLogs v1.52.1', function () {
   this.timeout(240_000);
-  let store: Store | undefined;
+  let store: VictoriaLogs | undefined;
   let client: VictoriaLogsClient;
   const search = { field: 'session.id', value: SESSION, sinceMs: T0 - 60_000, limit: 100 };
 
   before(async () => {
-    store = await startStore();
+    store = await startVictoriaLogs();
     client = new VictoriaLogsClient(store.baseUrl);
-    const url = `${store.baseUrl}/insert/opentelemetry/v1/logs`;
+    const url = store.otlpLogsUrl;
     const userId = hashUserId('alice@example.com');
     await sendRecords(url, 'api', (logger) => {
       logger.emit({ timestamp: T0 + 1, severityNumber: SeverityNumber.INFO, severityText: 'info', body: 'request completed', context: inTrace, attributes: { 'session.id': SESSION, 'user.id': userId, ...access } });
@@ -81,9 +52,7 @@ describe('VictoriaLogsClient against VictoriaLogs v1.52.1', function () {
   });
 
   after(async () => {
-    store?.child.kill('SIGTERM');
-    if (store !== undefined && store.child.exitCode === null) await once(store.child, 'close');
-    if (store !== undefined) await rm(store.dataPath, { recursive: true, force: true });
+    await store?.discard();
   });
 
   it("stores an access line with exactly the fields of the unit tests' observed line", async () => {
