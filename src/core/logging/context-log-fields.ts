@@ -15,13 +15,14 @@ import { LOGGED_IN_CONTEXT } from './log-record-export-transport.ts';
  * getters cost less and need no patching.) Unset values read as `undefined`, which the JSON
  * format leaves out.
  *
- * One more getter, under the symbol {@link LOGGED_IN_CONTEXT}, keeps the active context
- * itself with the record, for the transport that exports it as an OpenTelemetry log record;
- * JSON lines leave symbols out.
+ * With `keepContext`, one more getter, under the symbol {@link LOGGED_IN_CONTEXT}, keeps the
+ * active context itself with the record, for the transport that exports it as an
+ * OpenTelemetry log record (JSON lines leave symbols out); a logger that exports nothing
+ * does not pay for it on every line.
  */
-export function contextLogFields(): Readonly<Record<string | symbol, unknown>> {
+export function contextLogFields(keepContext = false): Readonly<Record<string | symbol, unknown>> {
   const fields: Record<string | symbol, unknown> = {};
-  Object.defineProperty(fields, LOGGED_IN_CONTEXT, { enumerable: true, get: () => context.active() });
+  if (keepContext) Object.defineProperty(fields, LOGGED_IN_CONTEXT, { enumerable: true, get: () => context.active() });
   for (const key of SESSION_KEYS) {
     Object.defineProperty(fields, SESSION_TELEMETRY[key].name, {
       enumerable: true,

@@ -38,11 +38,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   // winston's typings declare its transports as interfaces, which this lint rule misreads.
   // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
   const transports: winston.transport[] = [new JsonLinesTransport(options.stream)];
+  const exportRecords = options.exportRecords === true;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-  if (options.exportRecords === true) transports.push(new LogRecordExportTransport());
+  if (exportRecords) transports.push(new LogRecordExportTransport());
   const logger = winston.createLogger({
     level: options.level ?? 'info',
-    defaultMeta: contextLogFields(),
+    defaultMeta: contextLogFields(exportRecords),
     format: jsonLineFormat(),
     transports,
   });
