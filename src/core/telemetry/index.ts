@@ -11,5 +11,7 @@ export { DiagnosticsToLogger } from './diag-to-logger.ts';
 export { describeTelemetryError } from './describe-telemetry-error.ts';
 export { admitIncomingBaggage } from './incoming-baggage-policy.ts';
 export { isSessionSampled, SessionRatioSampler } from './session-ratio-sampler.ts';
-export { samplerFromEnv, SESSION_SAMPLER_NAME } from './sampler-from-env.ts';
+export { samplerFromEnv, SESSION_SAMPLER_NAME, type SamplerFromEnv } from './sampler-from-env.ts';
+export { EdgeSampler } from './edge-sampler.ts';
+export { EdgeTraceContextPropagator } from './edge-trace-context-propagator.ts';
 export { startServiceTelemetry, type ServiceTelemetryOptions } from './start-service-telemetry.ts';

@@ -7,6 +7,8 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { shareLoggerProviderWithLegacyLogsApi } from './legacy-logs-api.ts';
+import { EdgeSampler } from './edge-sampler.ts';
+import { EdgeTraceContextPropagator } from './edge-trace-context-propagator.ts';
 import { createExportingLogRecordProcessors } from './log-record-processors-from-env.ts';
 import { samplerFromEnv } from './sampler-from-env.ts';
 import { SessionBaggagePropagator, type BaggagePolicy } from './session-baggage-propagator.ts';
@@ -54,6 +56,14 @@ export interface Telemetry {
    * logger then also hands its records to the OpenTelemetry logs SDK.
    */
   readonly exportsLogRecords: boolean;
+  /**
+   * The share of sessions traced, 0 to 1: `OTEL_TRACES_SAMPLER_ARG` when
+   * `OTEL_TRACES_SAMPLER=parentbased_session_ratio`, otherwise 1 (also when disabled). A
+   * browser given it applies the same rule (`isSessionSampled`) to its own spans, so browser
+   * and backend trace the same sessions. Under the other samplers it says nothing about which
+   * requests are traced: those decide per trace, not per session.
+   */
+  readonly sessionSampleRatio: number;
   /** Exports every finished span and emitted log record now. */
   forceFlush(): Promise<void>;
   /** Counts of exported, dropped and failed spans and log records since start. */
@@ -68,6 +78,11 @@ export interface Telemetry {
  * `parentbased_session_ratio`, log record export (OTEL_LOGS_EXPORTER, `otlp` by default, to
  * the same collector as traces), and counting of lost spans and log records.
  *
+ * At an untrusted edge (`baggagePolicy.trustIncomingBaggage` false) a caller's trace context
+ * is held to the edge's rules: its trace id is kept, its sampled flag does not decide (the
+ * configured sampler decides as for a root: `EdgeSampler`), and its `tracestate` is dropped
+ * (`EdgeTraceContextPropagator`). A trusted service follows its caller's decision.
+ *
  * Metrics stay off unless OTEL_METRICS_EXPORTER asks for them.
  */
 export function startTelemetry(options: TelemetryOptions): Telemetry {
@@ -80,7 +95,9 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   const lengthLimitFromEnv = ['OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT'].some(
     (name) => getStringFromEnv(name) !== undefined,
   );
-  const sampler = samplerFromEnv();
+  const { sampler, sessionSampleRatio } = samplerFromEnv();
+  // An edge decides by its own sampler, whatever flag or tracestate a caller sends.
+  const trusted = options.baggagePolicy.trustIncomingBaggage;
   const sdk = new NodeSDK({
     resource: defaultResource().merge(
       resourceFromAttributes({
@@ -89,14 +106,16 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       }),
     ),
     instrumentations: options.instrumentations(),
-    // Only for parentbased_session_ratio; the SDK builds the standard samplers itself.
-    ...(sampler === undefined ? {} : { sampler }),
+    sampler: trusted ? sampler : new EdgeSampler(sampler),
     // No client-supplied value (a user agent, a URL) makes a span attribute longer than this.
     ...(lengthLimitFromEnv ? {} : { spanLimits: { attributeValueLengthLimit: DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT } }),
     // The session processor runs first so exporters see the session attributes.
     spanProcessors: bridge ? [new SessionSpanProcessor(), ...exportingProcessors] : exportingProcessors,
     textMapPropagator: new CompositePropagator({
-      propagators: [new W3CTraceContextPropagator(), new SessionBaggagePropagator(options.baggagePolicy)],
+      propagators: [
+        trusted ? new W3CTraceContextPropagator() : new EdgeTraceContextPropagator(),
+        new SessionBaggagePropagator(options.baggagePolicy),
+      ],
     }),
     ...(getStringFromEnv('OTEL_METRICS_EXPORTER') === undefined ? { metricReaders: [] } : {}),
     logRecordProcessors,
@@ -109,6 +128,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   return {
     enabled: true,
     exportsLogRecords: logRecordProcessors.length > 0,
+    sessionSampleRatio,
     forceFlush: () => Promise.all(flushing.map((p) => p.forceFlush())).then(noop, warn('flush')),
     // After shutdown the reader is gone; /readyz must still answer.
     delivery: () => lossMonitor.delivery().catch(() => NO_DELIVERY),
@@ -128,6 +148,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
 export const disabledTelemetry: Telemetry = {
   enabled: false,
   exportsLogRecords: false,
+  sessionSampleRatio: 1,
   forceFlush: () => Promise.resolve(),
   delivery: () => Promise.resolve(NO_DELIVERY),
   shutdown: () => Promise.resolve(),
