@@ -25,6 +25,16 @@ export interface DemoConfig {
   readonly tokenSecret: string;
   /** TOKEN_TTL_SECONDS: lifetime of a login token, default 3600. */
   readonly tokenTtlSeconds: number;
+  /**
+   * WEB_SESSION_IDLE_TIMEOUT_SECONDS: the page starts a new browser session after this long
+   * without activity; default 900 (15 minutes), 1 to 86400.
+   */
+  readonly webSessionIdleTimeoutSeconds: number;
+  /**
+   * WEB_SESSION_MAX_DURATION_SECONDS: the page starts a new browser session once one has
+   * lasted this long; default 14400 (4 hours), 1 to 604800 (a week).
+   */
+  readonly webSessionMaxDurationSeconds: number;
 }
 
 /**
@@ -48,6 +58,8 @@ export function readDemoConfig(env: Env, nodeEnv: NodeEnv): DemoConfig {
       downstreamUrl: read.httpUrl('DOWNSTREAM_URL') ?? 'self',
       tokenSecret,
       tokenTtlSeconds: read.integer('TOKEN_TTL_SECONDS', 3600, 1, 31_536_000),
+      webSessionIdleTimeoutSeconds: read.integer('WEB_SESSION_IDLE_TIMEOUT_SECONDS', 900, 1, 86_400),
+      webSessionMaxDurationSeconds: read.integer('WEB_SESSION_MAX_DURATION_SECONDS', 14_400, 1, 604_800),
     };
   });
 }

@@ -36,11 +36,25 @@ export const DEMO_DEPENDENCIES: readonly string[] = ['jose'];
 
 /**
  * Dev dependencies only this repository's tooling and stack tests use: the trace lookup's
- * table and spinner, the benchmark's comparison libraries, the Dockerfile and compose checks.
+ * table and spinner, the benchmark's comparison libraries, the Dockerfile and compose checks,
+ * the browser telemetry (src/browser, not copied) and the bundler of the demo page.
  * A test (test/tools/unit/create-service/) checks that the new project imports none of them
  * and uses every dev dependency it keeps.
  */
-export const REPOSITORY_DEV_DEPENDENCIES: readonly string[] = ['cli-table3', 'cls-rtracer', 'dockerfile-ast', 'express-http-context', 'playwright-core', 'yaml', 'yocto-spinner'];
+export const REPOSITORY_DEV_DEPENDENCIES: readonly string[] = [
+  '@noble/hashes',
+  '@opentelemetry/instrumentation-document-load',
+  '@opentelemetry/instrumentation-fetch',
+  '@opentelemetry/web-common',
+  'cli-table3',
+  'cls-rtracer',
+  'dockerfile-ast',
+  'esbuild',
+  'express-http-context',
+  'playwright-core',
+  'yaml',
+  'yocto-spinner',
+];
 
 /**
  * The new project's package.json, derived from this repository's: named `serviceName` (the

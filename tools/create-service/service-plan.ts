@@ -105,9 +105,9 @@ export function planService(serviceName: string, ownCode?: string): ServicePlan 
   });
   files.push(derived('package.json', toJson(derivePackageJson(rootPackage, serviceName))));
   files.push(derived(LOCKFILE, readFileSync(join(root, LOCKFILE))));
-  // tsconfig last: its include list depends on which top-level entries the project has.
-  const topLevelNames = new Set(files.map((file) => file.path.split('/')[0] ?? ''));
-  files.push(derived('tsconfig.json', toJson(deriveTsconfig(readJson(join(root, 'tsconfig.json')) as Tsconfig, topLevelNames))));
+  // tsconfig last: its include and exclude lists depend on which files the project has.
+  const paths = files.map((file) => file.path);
+  files.push(derived('tsconfig.json', toJson(deriveTsconfig(readJson(join(root, 'tsconfig.json')) as Tsconfig, paths))));
 
   const seen = new Set<string>();
   for (const { path } of files) {

@@ -5,7 +5,12 @@ import { DEVELOPMENT_TOKEN_SECRET, readDemoConfig } from '../../../src/demo/inde
 describe('readDemoConfig', () => {
   it('applies the documented defaults when the environment is empty', () => {
     const config = readDemoConfig({}, 'development');
-    expect(config).to.include({ tokenSecret: DEVELOPMENT_TOKEN_SECRET, tokenTtlSeconds: 3600 });
+    expect(config).to.include({
+      tokenSecret: DEVELOPMENT_TOKEN_SECRET,
+      tokenTtlSeconds: 3600,
+      webSessionIdleTimeoutSeconds: 900,
+      webSessionMaxDurationSeconds: 14_400,
+    });
     // Not a URL with port 0: the route calls its own /api/session on the port actually listened on.
     expect(config.downstreamUrl).to.equal('self');
     expect(Object.isFrozen(config)).to.equal(true);
@@ -14,6 +19,14 @@ describe('readDemoConfig', () => {
   it('reads DOWNSTREAM_URL as a URL when it is set', () => {
     const config = readDemoConfig({ DOWNSTREAM_URL: 'http://orders:3000/api/orders' }, 'development');
     expect(config.downstreamUrl).to.be.instanceOf(URL).and.have.property('host', 'orders:3000');
+  });
+
+  it('reads the browser session timeouts when they are set, and refuses them out of range', () => {
+    const config = readDemoConfig({ WEB_SESSION_IDLE_TIMEOUT_SECONDS: '5', WEB_SESSION_MAX_DURATION_SECONDS: '60' }, 'development');
+    expect(config).to.include({ webSessionIdleTimeoutSeconds: 5, webSessionMaxDurationSeconds: 60 });
+    const problems = problemsOf({ WEB_SESSION_IDLE_TIMEOUT_SECONDS: '0', WEB_SESSION_MAX_DURATION_SECONDS: '4h' });
+    expect(problems).to.have.length(2);
+    expect(problems.join('\n')).to.include('WEB_SESSION_IDLE_TIMEOUT_SECONDS').and.include('WEB_SESSION_MAX_DURATION_SECONDS');
   });
 
   it('lists every problem at once when several variables are invalid', () => {

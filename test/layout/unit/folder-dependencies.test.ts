@@ -80,6 +80,12 @@ describe('folder dependencies of src/ and tools/', () => {
     }
   });
 
+  it('keeps the browser module to itself: no other folder of the repository, no Node module', () => {
+    expect([...(graph.get('src/browser') ?? [])]).to.deep.equal([]);
+    const nodeImports = sourceFiles('src/browser').filter((file) => /(?:from|import\()\s*'node:/.test(readFileSync(join(projectRoot, file), 'utf8')));
+    expect(nodeImports).to.deep.equal([]);
+  });
+
   it('finds the cycle when two folders import each other', () => {
     const cyclic = new Map([
       ['a', new Set(['b'])],

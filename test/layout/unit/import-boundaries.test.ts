@@ -46,6 +46,14 @@ describe('the layout\'s import boundaries (eslint.config.js)', function () {
     ).to.deep.equal([]);
   });
 
+  it('refuses the core, the demo and Node\'s modules when browser code imports them', async () => {
+    expect(await boundaryViolations('src/browser/session-fetch.ts', "export { getByKey } from '../core/index.ts';\n")).to.have.length(1);
+    expect(await boundaryViolations('src/browser/session-fetch.ts', "export { demoRoutes } from '../demo/index.ts';\n")).to.have.length(1);
+    expect(await boundaryViolations('src/browser/session-fetch.ts', "export { randomUUID } from 'node:crypto';\n")).to.have.length(1);
+    expect(await boundaryViolations('src/demo/page/page.ts', "export { getByKey } from '../../core/index.ts';\n")).to.have.length(1);
+    expect(await boundaryViolations('src/browser/session-fetch.ts', "export { isTracingSuppressed } from '@opentelemetry/core';\n")).to.deep.equal([]);
+  });
+
   it('lets the core\'s own tests reach inside the core', async () => {
     expect(await boundaryViolations('test/core/unit/context/session-id.test.ts', "export { isValidSessionId } from '../../../../src/core/context/session-id.ts';\n")).to.deep.equal([]);
   });

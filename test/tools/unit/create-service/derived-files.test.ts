@@ -5,18 +5,24 @@ describe('deriveTsconfig', () => {
   const root = { compilerOptions: { strict: true }, include: ['src', 'test', 'tools', './eslint.config.js'], exclude: ['tools/template'] };
 
   it('keeps the compiler options and the include entries the project has, and drops an exclude left empty', () => {
-    expect(deriveTsconfig(root, new Set(['src', 'test', 'eslint.config.js']))).to.deep.equal({
+    expect(deriveTsconfig(root, ['src/main.ts', 'test/a.test.ts', 'eslint.config.js'])).to.deep.equal({
       compilerOptions: { strict: true },
       include: ['src', 'test', './eslint.config.js'],
     });
   });
 
-  it('keeps an exclude entry whose folder the project has', () => {
-    expect(deriveTsconfig(root, new Set(['src', 'tools'])).exclude).to.deep.equal(['tools/template']);
+  it('keeps an exclude entry the project has', () => {
+    expect(deriveTsconfig(root, ['src/main.ts', 'tools/template/main.ts']).exclude).to.deep.equal(['tools/template']);
+  });
+
+  it('drops an exclude entry the project lacks when it has the entry\'s top-level folder', () => {
+    const withPage = { ...root, exclude: ['tools/template', 'src/demo/page/page.ts'] };
+    expect(deriveTsconfig(withPage, ['src/main.ts', 'tools/other.ts'])).not.to.have.property('exclude');
+    expect(deriveTsconfig(withPage, ['src/main.ts', 'src/demo/page/page.ts']).exclude).to.deep.equal(['src/demo/page/page.ts']);
   });
 
   it('throws naming the include entries when none is left', () => {
-    expect(() => deriveTsconfig(root, new Set(['docs']))).to.throw(/none of its include entries \(src, test, tools, \.\/eslint\.config\.js\)/);
+    expect(() => deriveTsconfig(root, ['docs/index.md'])).to.throw(/none of its include entries \(src, test, tools, \.\/eslint\.config\.js\)/);
   });
 });
 
