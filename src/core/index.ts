@@ -38,6 +38,13 @@ export {
   type SessionValues,
 } from './context/index.ts';
 export { HttpError, type ErrorBody } from './http/index.ts';
+export {
+  createBrowserTelemetryRelay,
+  RELAY_DEFAULTS,
+  type BrowserRelayCounts,
+  type BrowserTelemetryRelay,
+  type BrowserTelemetryRelayOptions,
+} from './otlp-relay/index.ts';
 export { createLogger, type Logger, type LoggerOptions } from './logging/index.ts';
 export {
   ConfigError,
@@ -51,6 +58,7 @@ export {
   type NodeEnv,
 } from './config/index.ts';
 export {
+  BROWSER_TELEMETRY_PATHS,
   isSessionSampled,
   registeredTelemetry,
   SessionRatioSampler,

@@ -51,6 +51,14 @@ export interface CoreConfig {
    * it costs. The baggage policy applies either way. Default `true`.
    */
   readonly sessionTelemetryBridge: boolean;
+  /**
+   * BROWSER_TELEMETRY_OTLP_ENDPOINT: the collector's OTLP/HTTP base URL for the browser
+   * telemetry relay (`/v1/traces` and `/v1/logs` are appended), an http(s) URL without
+   * credentials. Unset (the default): the relay posts where the service's own OTLP exporters
+   * do. Needed only when those export over gRPC, whose endpoint is not an OTLP/HTTP one.
+   * Read whether or not the relay is on (`startService`'s `browserTelemetry`).
+   */
+  readonly browserTelemetryOtlpEndpoint: URL | undefined;
 }
 
 /**
@@ -70,5 +78,6 @@ export function readCoreConfig(env: Env): CoreConfig {
     jsonBodyLimit: read.matching('JSON_BODY_LIMIT', /^0*[1-9]\d*(b|kb|mb)$/i, '100kb', 'a size above zero in b, kb or mb, such as 100kb or 1mb'),
     shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     sessionTelemetryBridge: read.boolean('SESSION_TELEMETRY_BRIDGE', true),
+    browserTelemetryOtlpEndpoint: read.httpUrl('BROWSER_TELEMETRY_OTLP_ENDPOINT'),
   }));
 }

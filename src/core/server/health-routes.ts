@@ -1,10 +1,14 @@
 import type { Express, RequestHandler } from 'express';
+import type { BrowserRelayCounts } from '../otlp-relay/index.ts';
 import { HEALTH_PROBE_PATHS, isHealthProbeRequest, type TelemetryDelivery } from '../telemetry/index.ts';
 
 /** Whether the service takes new work; graceful shutdown turns it off first. */
 export interface Readiness {
   ready: boolean;
 }
+
+/** What `/readyz` says of the telemetry: the delivery counters, and the relay's when it is on. */
+export type ReadinessTelemetry = TelemetryDelivery & { readonly browserRelay?: BrowserRelayCounts };
 
 /**
  * Express also routes targets the instrumentation traces (an absolute-form target, a raw
@@ -25,14 +29,15 @@ const onlyUntracedProbes: RequestHandler = (req, _res, next) => {
  * `GET /healthz`: liveness, 200 while the process serves HTTP.
  * `GET /readyz`: readiness, 200 `{"status":"ready"}` or 503 `{"status":"shutting_down"}`,
  * with the delivery counters of spans and log records (`telemetry.spans`,
- * `telemetry.logRecords`), so lost telemetry is visible from outside.
+ * `telemetry.logRecords`, and `telemetry.browserRelay` when the browser telemetry relay is
+ * on), so lost telemetry is visible from outside.
  * Both are exact (case-sensitive, no trailing slash) and untraced: a request answered here is
  * one the HTTP instrumentation ignored, as both decide by {@link isHealthProbeRequest}.
  *
  * Routes of the app itself, not a router of their own: every other request passes them, and
  * a nested router costs each request that passes through it more than two route checks.
  */
-export function addHealthRoutes(app: Express, readiness: Readiness, telemetryDelivery: () => Promise<TelemetryDelivery>): void {
+export function addHealthRoutes(app: Express, readiness: Readiness, telemetryDelivery: () => Promise<ReadinessTelemetry>): void {
   app.get(HEALTH_PROBE_PATHS.liveness, onlyUntracedProbes, (_req, res) => {
     res.json({ status: 'ok' });
   });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Router } from 'express';
 import { ConfigError, readCoreConfig, type CoreConfig, type Env } from '../config/index.ts';
 import { createLogger, type Logger } from '../logging/index.ts';
+import { createBrowserTelemetryRelay, type BrowserTelemetryRelayOptions } from '../otlp-relay/index.ts';
 import { registeredTelemetry } from '../telemetry/index.ts';
 import { createServiceApp } from './create-service-app.ts';
 import { shutDownGracefully, trackResponses } from './graceful-shutdown.ts';
@@ -30,6 +31,20 @@ export interface ServiceOptions {
   readonly routes?: readonly RoutesFactory[];
   /** Where the routes are mounted. Default `/api`. */
   readonly mountPath?: string;
+  /**
+   * Routers of a web front-end, its page and assets, mounted at `/` in this order: after the
+   * health probes and before the {@link routes}, which they never shadow (a request under
+   * {@link mountPath} passes them by). Default none.
+   */
+  readonly pages?: readonly RoutesFactory[];
+  /**
+   * The browser telemetry relay: `true` (or options) answers `POST /otlp/v1/traces` and
+   * `POST /otlp/v1/logs` with OTLP/HTTP JSON forwarded to the collector this service exports
+   * to, bounded in size, rate and concurrency, with `service.name` set and `user.id` removed,
+   * untraced (`createBrowserTelemetryRelay`). Default off (those paths answer 404).
+   * An invalid option or upstream endpoint stops startup like a configuration error.
+   */
+  readonly browserTelemetry?: boolean | BrowserTelemetryRelayOptions;
   /** Where configuration is read from. Default `process.env`. */
   readonly env?: Env;
 }
@@ -51,6 +66,12 @@ export function startService(options: ServiceOptions = {}): Server {
   const readiness: Readiness = { ready: true };
   const service: ServiceContext = { env, config, logger };
   const routers = orExit(() => (options.routes ?? []).flatMap((factory) => factory(service)));
+  const pages = orExit(() => (options.pages ?? []).flatMap((factory) => factory(service)));
+  const relayOptions = options.browserTelemetry === true ? {} : options.browserTelemetry || undefined;
+  const relay = relayOptions === undefined ? undefined : orExit(() => createBrowserTelemetryRelay(relayOptions, config));
+  if (relay !== undefined) {
+    logger.info('browser telemetry relay on', { traces_upstream: relay.upstreams.traces.url.href, logs_upstream: relay.upstreams.logs.url.href });
+  }
 
   const app = createServiceApp({
     config,
@@ -58,7 +79,9 @@ export function startService(options: ServiceOptions = {}): Server {
     readiness,
     telemetryDelivery: () => telemetry.delivery(),
     routers,
+    pages,
     ...(options.mountPath === undefined ? {} : { mountPath: options.mountPath }),
+    ...(relay === undefined ? {} : { browserTelemetryRelay: relay }),
   });
 
   const server = app.listen(config.port, config.host, () => {

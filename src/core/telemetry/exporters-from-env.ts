@@ -1,5 +1,5 @@
 import { diag } from '@opentelemetry/api';
-import { getNumberFromEnv, getStringFromEnv, getStringListFromEnv } from '@opentelemetry/core';
+import { getNumberFromEnv, getStringFromEnv, getStringListFromEnv, parseKeyPairsIntoRecord } from '@opentelemetry/core';
 
 /** A signal this service exports, as the OTEL_* variable names spell it. */
 export type ExportedSignal = 'TRACES' | 'LOGS';
@@ -49,6 +49,44 @@ export function otlpProtocolFromEnv(signal: ExportedSignal): OtlpProtocol {
   if (protocol === 'http/protobuf' || protocol === 'http/json' || protocol === 'grpc') return protocol;
   diag.warn(`Unsupported OTLP ${signal.toLowerCase()} protocol ${JSON.stringify(protocol)}; using http/protobuf`);
   return 'http/protobuf';
+}
+
+/**
+ * Where a signal's OTLP/HTTP exporter sends, and the variable that said so (`default` when
+ * none did). The URL is as configured, unchecked: the caller decides what an invalid one means.
+ */
+export interface OtlpHttpEndpoint {
+  readonly url: string;
+  readonly source: `OTEL_EXPORTER_OTLP_${ExportedSignal}_ENDPOINT` | 'OTEL_EXPORTER_OTLP_ENDPOINT' | 'default';
+}
+
+/**
+ * The endpoint of a signal's OTLP/HTTP exporter, resolved as the specification says and as
+ * the SDK's exporters do: OTEL_EXPORTER_OTLP_<signal>_ENDPOINT as it is, else
+ * OTEL_EXPORTER_OTLP_ENDPOINT with `/v1/traces` or `/v1/logs` appended (after one `/`), else
+ * `http://localhost:4318/v1/…`. Under the `grpc` protocol the exporters read the same
+ * variables as a gRPC target: check {@link otlpProtocolFromEnv} before posting to it.
+ */
+export function otlpHttpEndpointFromEnv(signal: ExportedSignal): OtlpHttpEndpoint {
+  const specific = `OTEL_EXPORTER_OTLP_${signal}_ENDPOINT` as const;
+  const own = getStringFromEnv(specific)?.trim();
+  if (own !== undefined) return { url: own, source: specific };
+  const path = `v1/${signal.toLowerCase()}`;
+  const base = getStringFromEnv('OTEL_EXPORTER_OTLP_ENDPOINT')?.trim();
+  if (base !== undefined) return { url: `${base.endsWith('/') ? base : `${base}/`}${path}`, source: 'OTEL_EXPORTER_OTLP_ENDPOINT' };
+  return { url: `http://localhost:4318/${path}`, source: 'default' };
+}
+
+/**
+ * The headers a signal's OTLP exporter sends: OTEL_EXPORTER_OTLP_HEADERS, overridden key by
+ * key by OTEL_EXPORTER_OTLP_<signal>_HEADERS (`key=value` pairs, comma-separated,
+ * percent-decoded), as the SDK's exporters read them.
+ */
+export function otlpHeadersFromEnv(signal: ExportedSignal): Record<string, string> {
+  return {
+    ...parseKeyPairsIntoRecord(getStringFromEnv('OTEL_EXPORTER_OTLP_HEADERS')),
+    ...parseKeyPairsIntoRecord(getStringFromEnv(`OTEL_EXPORTER_OTLP_${signal}_HEADERS`)),
+  };
 }
 
 /** The batch processor options every signal's batch processor takes. */

@@ -4,6 +4,7 @@ import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { browserTelemetrySignalOf } from './browser-telemetry-paths.ts';
 import { isHealthProbeRequest } from './health-probes.ts';
 import { recordOutgoingHost } from './outgoing-destination.ts';
 
@@ -11,8 +12,11 @@ import { recordOutgoingHost } from './outgoing-destination.ts';
 const INSTRUMENTATION_CONFIG = {
   '@opentelemetry/instrumentation-http': {
     // Health probes would fill the trace store with one trace per check. The probe routes
-    // answer exactly the requests this ignores (one definition: health-probes.ts).
-    ignoreIncomingRequestHook: (request: IncomingMessage) => isHealthProbeRequest(request.method, request.url),
+    // answer exactly the requests this ignores (one definition: health-probes.ts). So does
+    // the browser telemetry relay (browser-telemetry-paths.ts): tracing the export of spans
+    // would make spans to export.
+    ignoreIncomingRequestHook: (request: IncomingMessage) =>
+      isHealthProbeRequest(request.method, request.url) || browserTelemetrySignalOf(request.method, request.url) !== undefined,
     // Tells the session propagator where the request goes (baggage allowlist).
     startOutgoingSpanHook: (request: RequestOptions) => {
       recordOutgoingHost(request.hostname ?? request.host?.split(':')[0] ?? undefined);

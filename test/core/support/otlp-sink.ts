@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { waitFor } from './service-process.ts';
 
@@ -38,7 +38,19 @@ export interface OtlpSink {
   readonly contentTypes: string[];
   /** Paths of every export request received (`/v1/traces`, `/v1/logs`). */
   readonly paths: string[];
+  /** Headers of every export request received. */
+  readonly headers: IncomingHttpHeaders[];
+  /** Every OTLP/JSON export request received, parsed, with its path. */
+  readonly jsonRequests: { readonly path: string; readonly body: unknown }[];
   close(): Promise<void>;
+}
+
+/** What a sink answers an export request; default 200 `{}` as JSON. */
+export interface SinkAnswer {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 interface OtlpValue {
@@ -83,16 +95,20 @@ function attributeMap(attributes: OtlpAttribute[] = []): Record<string, string |
   );
 }
 
+const OK_ANSWER: SinkAnswer = { status: 200, contentType: 'application/json', body: '{}' };
+
 /**
- * Starts a receiver on 127.0.0.1. It answers every export with 200 after `delayMs` (a slow
- * collector when > 0) and decodes OTLP/JSON bodies of traces and logs; protobuf bodies are
- * only counted.
+ * Starts a receiver on 127.0.0.1. It answers every export with 200 `{}` (or what `answer`
+ * says for its path) after `delayMs` (a slow collector when > 0) and decodes OTLP/JSON bodies
+ * of traces and logs; protobuf bodies are only counted.
  */
-export async function startOtlpSink(delayMs = 0): Promise<OtlpSink> {
+export async function startOtlpSink(delayMs = 0, answer: (path: string) => SinkAnswer = () => OK_ANSWER): Promise<OtlpSink> {
   const spans: SinkSpan[] = [];
   const logRecords: SinkLogRecord[] = [];
   const contentTypes: string[] = [];
   const paths: string[] = [];
+  const headers: IncomingHttpHeaders[] = [];
+  const jsonRequests: { path: string; body: unknown }[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -100,6 +116,10 @@ export async function startOtlpSink(delayMs = 0): Promise<OtlpSink> {
       const contentType = req.headers['content-type'] ?? '';
       contentTypes.push(contentType);
       paths.push(req.url ?? '');
+      headers.push(req.headers);
+      if (contentType.startsWith('application/json')) {
+        jsonRequests.push({ path: req.url ?? '', body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown });
+      }
       if (req.url === '/v1/logs' && contentType.startsWith('application/json')) {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpRequest;
         for (const resourceLogs of body.resourceLogs ?? []) {
@@ -141,9 +161,10 @@ export async function startOtlpSink(delayMs = 0): Promise<OtlpSink> {
           }
         }
       }
+      const { status, contentType: answerType, body, headers: answerHeaders } = answer(req.url ?? '');
       setTimeout(() => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end('{}');
+        res.writeHead(status, { ...answerHeaders, 'content-type': answerType });
+        res.end(body);
       }, delayMs);
     });
   });
@@ -155,6 +176,8 @@ export async function startOtlpSink(delayMs = 0): Promise<OtlpSink> {
     logRecords,
     contentTypes,
     paths,
+    headers,
+    jsonRequests,
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

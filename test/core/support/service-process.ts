@@ -56,6 +56,14 @@ export function testServiceCommand(preload: string = CORE_PRELOAD): string[] {
   return [process.execPath, '--import', preload, TEST_SERVICE];
 }
 
+/** The core's fixture service with the browser telemetry relay on. */
+export const RELAY_TEST_SERVICE = './test/core/support/fixtures/relay-test-service.ts';
+
+/** The command line of the fixture service with the relay on, started as {@link testServiceCommand} starts its service. */
+export function relayTestServiceCommand(): string[] {
+  return [process.execPath, '--import', CORE_PRELOAD, RELAY_TEST_SERVICE];
+}
+
 /** How long a spawned service may take to log `listening`: a cold start on a busy 2-core machine. */
 const LISTENING_TIMEOUT_MS = 60_000;
 

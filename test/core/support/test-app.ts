@@ -4,10 +4,12 @@ import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { Router } from 'express';
 import {
+  createBrowserTelemetryRelay,
   createLogger,
   createServiceApp,
   readCoreConfig,
   registeredTelemetry,
+  type BrowserTelemetryRelayOptions,
   type CoreConfig,
   type Readiness,
   type RoutesFactory,
@@ -36,6 +38,13 @@ export interface TestAppOptions {
   readonly routes?: readonly RoutesFactory[];
   /** Routers of the test itself, mounted under `/api` after the routes. */
   readonly routers?: readonly Router[];
+  /** The web front-end's routers, as `startService` takes them (`pages`). Default none. */
+  readonly pages?: readonly RoutesFactory[];
+  /**
+   * The browser telemetry relay, as `startService` takes it (`browserTelemetry`), built with
+   * the configuration read from `env` (BROWSER_TELEMETRY_OTLP_ENDPOINT). Default off.
+   */
+  readonly browserTelemetry?: boolean | BrowserTelemetryRelayOptions;
 }
 
 /**
@@ -65,13 +74,18 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   // As startService makes it: exporting log records when the telemetry does.
   const logger = createLogger({ level: config.logLevel, stream, exportRecords: registeredTelemetry().exportsLogRecords });
   const readiness: Readiness = { ready: true };
-  const routes = (options.routes ?? [testServiceRoutes]).flatMap((factory) => factory({ env: fullEnv, config, logger }));
+  const service = { env: fullEnv, config, logger };
+  const routes = (options.routes ?? [testServiceRoutes]).flatMap((factory) => factory(service));
+  const pages = (options.pages ?? []).flatMap((factory) => factory(service));
+  const relayOptions = options.browserTelemetry === true ? {} : options.browserTelemetry || undefined;
   const app = createServiceApp({
     config,
     logger,
     readiness,
     telemetryDelivery: () => registeredTelemetry().delivery(),
     routers: [...routes, ...(options.routers ?? [])],
+    pages,
+    ...(relayOptions === undefined ? {} : { browserTelemetryRelay: createBrowserTelemetryRelay(relayOptions, config) }),
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));

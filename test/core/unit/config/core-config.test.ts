@@ -14,6 +14,7 @@ describe('readCoreConfig', () => {
       jsonBodyLimit: '100kb',
       shutdownTimeoutMs: 10_000,
       sessionTelemetryBridge: true,
+      browserTelemetryOtlpEndpoint: undefined,
     });
     expect([...config.baggageAllowedHosts]).to.deep.equal(['localhost', '127.0.0.1', '::1']);
     expect(Object.isFrozen(config)).to.equal(true);
@@ -34,6 +35,15 @@ describe('readCoreConfig', () => {
     expect([...readCoreConfig({ BAGGAGE_ALLOWED_HOSTS: 'orders, Billing.internal' }).baggageAllowedHosts]).to.deep.equal(['orders', 'billing.internal']);
     expect(() => readCoreConfig({ BAGGAGE_ALLOWED_HOSTS: 'orders,evil host' })).to.throw(ConfigError, /BAGGAGE_ALLOWED_HOSTS/);
     expect([...readCoreConfig({ BAGGAGE_ALLOWED_HOSTS: '[::1]' }).baggageAllowedHosts]).to.deep.equal(['::1']);
+  });
+
+  it('reads BROWSER_TELEMETRY_OTLP_ENDPOINT as an http(s) URL and refuses anything else', () => {
+    expect(readCoreConfig({ BROWSER_TELEMETRY_OTLP_ENDPOINT: 'http://collector:4318' }).browserTelemetryOtlpEndpoint?.href).to.equal('http://collector:4318/');
+    for (const value of ['collector:4318', 'ftp://collector', 'http://user:pw@collector:4318']) {
+      const problems = problemsOf({ BROWSER_TELEMETRY_OTLP_ENDPOINT: value });
+      expect(problems, value).to.have.length(1);
+      expect(problems[0], value).to.include('BROWSER_TELEMETRY_OTLP_ENDPOINT').and.not.include(':pw@');
+    }
   });
 
   it('lists every problem at once when several variables are invalid', () => {

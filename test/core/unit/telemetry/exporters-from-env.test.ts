@@ -1,6 +1,12 @@
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { expect } from 'chai';
-import { batchingFromEnv, DEFAULT_MAX_QUEUE_SIZE, exporterNamesFromEnv, otlpProtocolFromEnv } from '../../../../src/core/telemetry/exporters-from-env.ts';
+import {
+  batchingFromEnv,
+  DEFAULT_MAX_QUEUE_SIZE,
+  exporterNamesFromEnv,
+  otlpHttpEndpointFromEnv,
+  otlpProtocolFromEnv,
+} from '../../../../src/core/telemetry/exporters-from-env.ts';
 
 /** The variables these tests set; each is restored afterwards. */
 const VARIABLES = [
@@ -11,6 +17,8 @@ const VARIABLES = [
   'OTEL_BLRP_MAX_QUEUE_SIZE',
   'OTEL_BLRP_SCHEDULE_DELAY',
   'OTEL_BSP_SCHEDULE_DELAY',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
 ] as const;
 
 describe('exporters-from-env', () => {
@@ -63,6 +71,15 @@ describe('exporters-from-env', () => {
     process.env['OTEL_EXPORTER_OTLP_LOGS_PROTOCOL'] = 'carrier-pigeon';
     expect(otlpProtocolFromEnv('LOGS')).to.equal('http/protobuf');
     expect(reported.join('\n')).to.include('"carrier-pigeon"');
+  });
+
+  it("resolves a signal's OTLP/HTTP endpoint as the specification says, naming the variable it came from", () => {
+    expect(otlpHttpEndpointFromEnv('TRACES')).to.deep.equal({ url: 'http://localhost:4318/v1/traces', source: 'default' });
+    process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] = ' http://collector:4318 ';
+    expect(otlpHttpEndpointFromEnv('LOGS')).to.deep.equal({ url: 'http://collector:4318/v1/logs', source: 'OTEL_EXPORTER_OTLP_ENDPOINT' });
+    process.env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] = 'http://traces:4318/custom';
+    expect(otlpHttpEndpointFromEnv('TRACES')).to.deep.equal({ url: 'http://traces:4318/custom', source: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' });
+    expect(otlpHttpEndpointFromEnv('LOGS').source).to.equal('OTEL_EXPORTER_OTLP_ENDPOINT');
   });
 
   it("reads each signal's own batching variables over a default queue of 8,192", () => {
