@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { Router, type Response } from 'express';
-import type { RoutesFactory } from '../../core/index.ts';
+import { registeredTelemetry, type RoutesFactory } from '../../core/index.ts';
 import { readDemoConfig } from '../demo-config.ts';
 import { PAGE_SCRIPT_PATH, renderPage } from './page-html.ts';
 
 /** Options of {@link createDemoPage}; every field is optional. */
 export interface DemoPageOptions {
   /**
-   * The share of browser sessions the page traces, 0 to 1: the server's session ratio, so
-   * that the page and the services keep the same sessions. Default 1.
+   * The share of browser sessions the page traces, 0 to 1. Default: the service's own session
+   * ratio (`OTEL_TRACES_SAMPLER=parentbased_session_ratio` with its argument, else 1), so that
+   * the page and the services keep the same sessions.
    */
   readonly sampleRatio?: number;
 }
@@ -35,7 +36,7 @@ export function createDemoPage(options: DemoPageOptions = {}): RoutesFactory {
       exportBaseUrl: '/otlp',
       idleTimeoutSeconds: demo.webSessionIdleTimeoutSeconds,
       maxDurationSeconds: demo.webSessionMaxDurationSeconds,
-      sampleRatio: options.sampleRatio ?? 1,
+      sampleRatio: options.sampleRatio ?? registeredTelemetry().sessionSampleRatio,
     });
     const script = readBundle();
     const router = Router();
