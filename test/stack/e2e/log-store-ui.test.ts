@@ -110,10 +110,9 @@ describe('the log store UI (VictoriaLogs web UI in headless Chromium)', function
       console.log(`      ${String(Date.now() - startedAt).padStart(6)} ms  ${what}`);
     };
     // Two sessions of the demo: login, a read and a downstream call (to itself) each.
-    const searched = `session-${randomUUID()}`;
-    const other = `session-${randomUUID()}`;
-    await driveSession(api!, searched, 'alice@example.com');
-    await driveSession(api!, other, 'bob@example.com');
+    // Each login starts the session its requests then run in: search for that one.
+    const { sessionId: searched } = await driveSession(api!, `session-${randomUUID()}`, 'alice@example.com');
+    const { sessionId: other } = await driveSession(api!, `session-${randomUUID()}`, 'bob@example.com');
     const query = `session.id:="${searched}"`;
     // Five lines a session: 'user logged in' and an access line for each of the login, the
     // read, the downstream call and the call it made. An access line is written when its
