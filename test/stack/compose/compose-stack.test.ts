@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { ComposeProject, runScript } from '../support/compose-project.ts';
 import { driveSession, type DrivenSession } from '../support/e2e-stack.ts';
+import { launchHeadlessChromium } from '../support/headless-chromium.ts';
+import { servicesOf, tagOf } from '../support/jaeger-query.ts';
 import { isPortFree } from '../../core/support/ports.ts';
 import { answersOk } from '../../core/support/probes.ts';
 import { waitFor, type ServiceProcess } from '../../core/support/service-process.ts';
@@ -10,6 +12,7 @@ import {
   expectEveryRequestFound,
   expectFoundByHashedUser,
   expectSessionTags,
+  searchUntil,
 } from '../support/session-checks.ts';
 import { expectSessionLogs } from '../support/session-log-checks.ts';
 import { exactly } from '../support/logs-query.ts';
@@ -110,6 +113,37 @@ describe('docker compose up: the unmodified docker-compose.yml, every container 
 
   it("finds each session's logs in VictoriaLogs by session.id: every request of api, the downstream one of orders, user.id hashed", async () => {
     for (const session of sessions) await expectSessionLogs(STORE_URL, session);
+  });
+
+  it("serves the demo's page, whose browser spans reach Jaeger through api's relay: the page load, and each fetch in one trace with api's span", async () => {
+    const chromium = await launchHeadlessChromium();
+    try {
+      const { page } = chromium;
+      await page.goto(`${API_URL}/`);
+      // Given as text: this program is type-checked without the DOM's types.
+      await page.waitForFunction(`/^[0-9a-f-]{36}$/.test(document.querySelector('#session-id')?.textContent ?? '')`);
+      const sessionId = await page.locator('#session-id').innerText();
+      await page.click('#read-session');
+      await page.waitForSelector('#output[data-answers="1"]');
+      const answer = JSON.parse(await page.locator('#output li').first().innerText()) as { status: number; traceId: string; sessionId: string };
+      expect(answer).to.deep.include({ status: 200, sessionId });
+      const traces = await searchUntil(
+        JAEGER_URL,
+        'web',
+        { 'session.id': sessionId },
+        startedAt,
+        `the page load and the fetch (trace ${answer.traceId}, with api's span) of session ${sessionId}`,
+        (found) =>
+          found.some((trace) => trace.spans.some((span) => span.operationName === 'documentLoad')) &&
+          found.some((trace) => trace.traceID === answer.traceId && servicesOf(trace).has('api') && servicesOf(trace).has('web')),
+      );
+      const fetchTrace = traces.find((trace) => trace.traceID === answer.traceId)!;
+      for (const span of fetchTrace.spans) expect(tagOf(span, 'session.id'), span.operationName).to.equal(sessionId);
+      expect(chromium.offLoopbackRequests(), 'requests beyond loopback (aborted)').to.deep.equal([]);
+      expect(chromium.pageErrors()).to.deep.equal([]);
+    } finally {
+      await chromium.close();
+    }
   });
 
   it('keeps the stored logs when the log store container is recreated, and stores the logs sent after', async () => {
