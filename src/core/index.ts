@@ -4,7 +4,7 @@
  * - Run a service: `startService({ routes: [myRoutes] })`, started with the preload
  *   (`node --import ./src/core/preload.ts ./src/main.ts`).
  * - The session: `getByKey` / `setByKey` with `SessionMapKey`, `runWithSession` for work that
- *   does not come in over HTTP.
+ *   does not come in over HTTP, `rotateSession` where a user signs in.
  * - Errors: throw `HttpError` for an answer with a status and a stable code.
  * - Configuration of your own: `readConfigFrom(service.env, (read) => …)`.
  */
@@ -19,12 +19,16 @@ export {
 } from './server/index.ts';
 export {
   ATTR_SESSION_ID,
+  ATTR_SESSION_PREVIOUS_ID,
   ATTR_USER_ID,
   deriveSessionId,
+  EVENT_SESSION_END,
+  EVENT_SESSION_START,
   getByKey,
   isValidSessionId,
   isValidUserId,
   newSessionId,
+  rotateSession,
   runWithSession,
   SESSION_ID_PATTERN,
   SESSION_TELEMETRY,

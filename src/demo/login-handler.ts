@@ -1,9 +1,10 @@
 import type { RequestHandler } from 'express';
 import type { TokenService } from './token-service.ts';
-import { HttpError, isValidUserId, type Logger, SessionMapKey, setByKey } from '../core/index.ts';
+import { HttpError, isValidUserId, type Logger, rotateSession, SessionMapKey, setByKey } from '../core/index.ts';
 
 /**
- * `POST /api/login` with `{"userId":"..."}`: 200 `{"token","tokenType":"Bearer","expiresIn"}`;
+ * `POST /api/login` with `{"userId":"..."}`: 200 `{"token","tokenType":"Bearer","expiresIn"}`
+ * and a new session (`x-session-id`, linked to the one it replaces, see `rotateSession`);
  * 400 when `userId` is missing or not 1-128 characters of `[A-Za-z0-9._:@-]`.
  * The demo trusts the claimed user id: a real service checks credentials here.
  */
@@ -15,7 +16,10 @@ export function loginHandler(tokens: TokenService, ttlSeconds: number, logger: L
       throw new HttpError(400, 'invalid_user_id', 'userId must be 1 to 128 characters of A-Z a-z 0-9 . _ : @ -');
     }
     const token = await tokens.issue(userId);
-    // The login request itself now belongs to the user: its spans and logs say so.
+    // Signing in starts a new session, linked to the anonymous one: whoever knew or chose the
+    // old id cannot add requests to the user's. The rest of the login request belongs to the
+    // user and the new session: its spans and logs say so.
+    rotateSession();
     setByKey(SessionMapKey.USER_ID, userId);
     logger.info('user logged in');
     res.json({ token, tokenType: 'Bearer', expiresIn: ttlSeconds });

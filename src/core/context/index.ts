@@ -8,7 +8,7 @@ export {
   type SessionTelemetry,
   type SessionValues,
 } from './session-map-key.ts';
-export { ATTR_SESSION_ID, ATTR_USER_ID } from './semconv.ts';
+export { ATTR_SESSION_ID, ATTR_SESSION_PREVIOUS_ID, ATTR_USER_ID, EVENT_SESSION_END, EVENT_SESSION_START } from './semconv.ts';
 export {
   currentSessionStore,
   getByKey,
@@ -17,6 +17,7 @@ export {
   sessionSlotOf,
   setByKey,
   withSessionSlot,
+  type SessionResponse,
   type SessionSlot,
   type SessionStore,
 } from './session-storage.ts';
@@ -24,4 +25,5 @@ export { runWithSession, type InitialSessionValues } from './run-with-session.ts
 export { chooseSessionId, isValidSessionId, newSessionId, SESSION_ID_HEADER, SESSION_ID_PATTERN } from './session-id.ts';
 export { deriveSessionId } from './derive-session-id.ts';
 export { isValidUserId, USER_ID_PATTERN } from './user-id.ts';
+export { rotateSession } from './rotate-session.ts';
 export { sessionContext, type SessionContextOptions } from './session-middleware.ts';

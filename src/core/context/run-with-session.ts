@@ -9,7 +9,7 @@ export type InitialSessionValues = Pick<SessionValues, 'sessionId'> & Partial<Se
 
 /**
  * Runs `fn` inside a new session: a fresh session store and an OpenTelemetry context whose
- * baggage carries the session's telemetry keys (`session.id`, `user.id`), for code that reads
+ * baggage carries the session's baggage keys (`session.id`, `user.id`), for code that reads
  * the active baggage itself.
  *
  * Use it for work that does not come in over HTTP (jobs, queue consumers); HTTP requests get
@@ -23,14 +23,15 @@ export function runWithSession<T>(values: InitialSessionValues, fn: () => T): T 
     {
       sessionId: isValidSessionId(values.sessionId) ? values.sessionId : newSessionId(),
       ...(isValidUserId(values.userId) ? { userId: values.userId } : {}),
+      ...(isValidSessionId(values.previousSessionId) ? { previousSessionId: values.previousSessionId } : {}),
     },
     [],
   );
   const active = context.active();
   // The session's own entries replace whatever session entries the context held.
   let baggage = propagation.getBaggage(active)?.removeEntries(...SESSION_TELEMETRY_NAMES) ?? propagation.createBaggage();
-  forEachSessionTelemetry(store.values, ({ name }, value) => {
-    baggage = baggage.setEntry(name, { value });
+  forEachSessionTelemetry(store.values, ({ name, baggage: travels }, value) => {
+    if (travels !== 'never') baggage = baggage.setEntry(name, { value });
   });
   return context.with(propagation.setBaggage(active, baggage), () => runInSessionStore(store, fn));
 }

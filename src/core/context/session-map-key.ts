@@ -1,4 +1,4 @@
-import { ATTR_SESSION_ID, ATTR_USER_ID } from './semconv.ts';
+import { ATTR_SESSION_ID, ATTR_SESSION_PREVIOUS_ID, ATTR_USER_ID } from './semconv.ts';
 
 /**
  * The keys of the session store. A const object rather than a TypeScript `enum`, so the
@@ -8,6 +8,8 @@ import { ATTR_SESSION_ID, ATTR_USER_ID } from './semconv.ts';
 export const SessionMapKey = {
   SESSION_ID: 'sessionId',
   USER_ID: 'userId',
+  /** The session this one replaced; set by `rotateSession` (a login), read-only in practice. */
+  PREVIOUS_SESSION_ID: 'previousSessionId',
 } as const;
 
 /** One of the {@link SessionMapKey} values. */
@@ -17,6 +19,7 @@ export type SessionMapKey = (typeof SessionMapKey)[keyof typeof SessionMapKey];
 export interface SessionValues {
   sessionId: string;
   userId: string;
+  previousSessionId: string;
 }
 
 /** How one session key leaves the store. */
@@ -39,6 +42,9 @@ export interface SessionTelemetry {
 export const SESSION_TELEMETRY: { readonly [K in SessionMapKey]: SessionTelemetry } = {
   [SessionMapKey.SESSION_ID]: { name: ATTR_SESSION_ID, baggage: 'always' },
   [SessionMapKey.USER_ID]: { name: ATTR_USER_ID, baggage: 'identity' },
+  // The link between two sessions is recorded where the rotation happened (the login's spans,
+  // its log lines and its session.start event); services downstream need only the current id.
+  [SessionMapKey.PREVIOUS_SESSION_ID]: { name: ATTR_SESSION_PREVIOUS_ID, baggage: 'never' },
 };
 
 /** Every session key, in the order of {@link SESSION_TELEMETRY}. */

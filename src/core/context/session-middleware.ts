@@ -52,7 +52,7 @@ export function sessionContext(options: SessionContextOptions = {}): RequestHand
     const spanContext = activeSpan?.spanContext();
     if (spanContext !== undefined && trace.isSpanContextValid(spanContext)) res.setHeader(traceIdHeader, spanContext.traceId);
 
-    const store = createSessionStore(values, traced ? spansStartedBeforeSession(active, activeSpan) : NO_SPANS);
+    const store = createSessionStore(values, traced ? spansStartedBeforeSession(active, activeSpan) : NO_SPANS, res);
     // Listeners on req/res run in the extracted context, not in this run: the slot is how
     // they find the session. Outgoing baggage is written from the store by the session
     // propagator at each call, so the context itself is left as it is (rewriting it per

@@ -11,6 +11,17 @@ export interface SessionStore {
    * mirrors new values onto them, because the span processor only tags spans at their start.
    */
   readonly earlySpans: readonly Span[];
+  /**
+   * The response of the request the session belongs to (none for `runWithSession`): where
+   * `rotateSession` answers the new id in `x-session-id`.
+   */
+  readonly response: SessionResponse | undefined;
+}
+
+/** What a session needs of its request's response: the node:http `ServerResponse` subset. */
+export interface SessionResponse {
+  readonly headersSent: boolean;
+  setHeader(name: string, value: string): unknown;
 }
 
 /**
@@ -40,8 +51,8 @@ let warnedAboutWriteOutsideSession = false;
  * A new store holding `values` (owned by the store from now on: pass a fresh object);
  * `earlySpans` get the values' span attributes now and on every later {@link setByKey}.
  */
-export function createSessionStore(values: Partial<SessionValues>, earlySpans: readonly Span[]): SessionStore {
-  const store: SessionStore = { values, earlySpans };
+export function createSessionStore(values: Partial<SessionValues>, earlySpans: readonly Span[], response?: SessionResponse): SessionStore {
+  const store: SessionStore = { values, earlySpans, response };
   if (earlySpans.length > 0) {
     forEachSessionTelemetry(values, ({ name }, value) => {
       for (const span of earlySpans) span.setAttribute(name, value);
@@ -115,6 +126,11 @@ export function setByKey<K extends SessionMapKey>(key: K, value: SessionValues[K
     }
     return;
   }
+  writeSessionValue(store, key, value);
+}
+
+/** Stores `value` under `key` in `store` and mirrors it onto the store's early spans. */
+export function writeSessionValue<K extends SessionMapKey>(store: SessionStore, key: K, value: SessionValues[K]): void {
   store.values[key] = value;
   const { name } = SESSION_TELEMETRY[key];
   for (const span of store.earlySpans) span.setAttribute(name, value);

@@ -1,7 +1,7 @@
 import { SpanKind } from '@opentelemetry/api';
 import { expect } from 'chai';
 import { SignJWT } from 'jose';
-import { ATTR_SESSION_ID, ATTR_USER_ID } from '../../../src/core/index.ts';
+import { ATTR_SESSION_ID, ATTR_SESSION_PREVIOUS_ID, ATTR_USER_ID } from '../../../src/core/index.ts';
 import { DEVELOPMENT_TOKEN_SECRET, demoRoutes } from '../../../src/demo/index.ts';
 import { expectJsonError } from '../../core/support/expect-json-error.ts';
 import { spanExporter } from '../../core/support/integration-preload.ts';
@@ -29,28 +29,30 @@ describe('the demo login (POST /api/login) and its Bearer tokens', () => {
   const login = (body: string, sessionId = 'session-demo-login'): Promise<Response> =>
     request(`${app.url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-session-id': sessionId }, body });
 
-  it('answers a Bearer token and puts user.id on the root span and the log lines when the userId is valid', async () => {
+  it('answers a Bearer token in a new session, linked to the old one, with user.id on the root span and the log lines when the userId is valid', async () => {
     const response = await login(JSON.stringify({ userId: 'alice' }), 'session-login-1');
     expect(response.status).to.equal(200);
+    const newSessionId = response.headers.get('x-session-id');
+    expect(newSessionId).to.match(/^[0-9a-f-]{36}$/);
     const body = (await response.json()) as { token: unknown; tokenType: unknown; expiresIn: unknown };
     expect(body).to.include({ tokenType: 'Bearer', expiresIn: 3600 });
     expect(body.token).to.be.a('string');
     const traceId = response.headers.get('x-trace-id')!;
     const root = (await spansOfTrace(spanExporter, traceId)).find((span) => span.kind === SpanKind.SERVER)!;
-    expect(root.attributes[ATTR_USER_ID]).to.equal('alice');
-    expect(root.attributes[ATTR_SESSION_ID]).to.equal('session-login-1');
+    expect(root.attributes).to.include({ [ATTR_USER_ID]: 'alice', [ATTR_SESSION_ID]: newSessionId, [ATTR_SESSION_PREVIOUS_ID]: 'session-login-1' });
     await waitForLogLines(app, 'the access line of the login', [traceId], accessLineTraceId);
     const lines = app.logLines().filter((line) => line['trace_id'] === traceId);
     expect(lines.map((line) => line['message'])).to.include.members(['user logged in', 'request completed']);
-    for (const line of lines) expect(line).to.include({ 'session.id': 'session-login-1', 'user.id': 'alice' });
+    for (const line of lines) expect(line).to.include({ 'session.id': newSessionId, 'session.previous_id': 'session-login-1', 'user.id': 'alice' });
   });
 
-  it('puts user.id on the request\'s span when it brings a valid token', async () => {
+  it('keeps the session of a request that brings a valid token (only the login rotates), with user.id on its span', async () => {
     const { token } = (await (await login(JSON.stringify({ userId: 'alice' }))).json()) as { token: string };
     const response = await request(`${app.url}/api/session`, {
       headers: { 'x-session-id': 'session-login-2', authorization: `Bearer ${token}` },
     });
     expect(((await response.json()) as { userId: string }).userId).to.equal('alice');
+    expect(response.headers.get('x-session-id')).to.equal('session-login-2');
     const spans = await spansOfTrace(spanExporter, response.headers.get('x-trace-id')!);
     expect(spans.map((span) => span.name)).to.deep.equal(['GET /api/session']);
     expect(spans[0]!.attributes).to.include({ [ATTR_USER_ID]: 'alice', [ATTR_SESSION_ID]: 'session-login-2' });

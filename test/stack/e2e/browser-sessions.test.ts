@@ -158,7 +158,7 @@ describe('browser sessions: the page, its session, the services and the stores (
     }
   });
 
-  it('links the login on the server: its span carries the new session.id and the old one as session.previous_id', async () => {
+  it('links the login on the server: its span and its session.start event carry the new session.id and the old one as session.previous_id', async () => {
     const login = sent.find((answer) => answer.request === 'POST /api/login')!;
     const [trace] = (
       await searchUntil(stack.jaeger.queryUrl, 'api', { 'session.id': sessions[1]!, 'session.previous_id': sessions[0]! }, startedAt, 'the login span', (found) =>
@@ -168,6 +168,14 @@ describe('browser sessions: the page, its session, the services and the stores (
     const [server] = spansOf([trace!], 'api');
     expect(tagOf(server!, 'session.id')).to.equal(sessions[1]);
     expect(tagOf(server!, 'session.previous_id')).to.equal(sessions[0]);
+    // api's own session.start event, in the login's trace.
+    const starts = await queryLogsUntil(
+      stack.victoriaLogs.baseUrl,
+      `${exactly('session.id', sessions[1]!)} AND ${exactly('service.name', 'api')} AND ${exactly('event_name', 'session.start')}`,
+      "api's session.start event of the login",
+      (found) => found.some((record) => record['trace_id'] === login.traceId),
+    );
+    expect(starts.filter((record) => record['trace_id'] === login.traceId).map((record) => record['session.previous_id'])).to.deep.equal([sessions[0]]);
   });
 
   it("stores each session's log lines in VictoriaLogs: the services' under its id, and the browser's session.start events linking the sessions", async () => {

@@ -13,7 +13,7 @@ function entries(baggage: ReturnType<typeof outgoingBaggage>): Record<string, st
 describe('outgoingBaggage', () => {
   const withUser = { propagateUserId: true };
   const withoutUser = { propagateUserId: false };
-  const store = { values: { sessionId: 'session-out-1', userId: 'heidi' }, earlySpans: [] };
+  const store = { values: { sessionId: 'session-out-1', userId: 'heidi' }, earlySpans: [], response: undefined };
 
   it('sends session.id and user.id from the store when user ids may travel', () => {
     expect(entries(outgoingBaggage(undefined, store, withUser))).to.deep.equal({
@@ -24,6 +24,11 @@ describe('outgoingBaggage', () => {
 
   it('never sends user.id when user ids may not travel', () => {
     expect(entries(outgoingBaggage(undefined, store, withoutUser))).to.deep.equal({ 'session.id': 'session-out-1' });
+  });
+
+  it('never sends session.previous_id: the link between two sessions stays where the rotation happened', () => {
+    const rotated = { ...store, values: { ...store.values, previousSessionId: 'session-out-0' } };
+    expect(entries(outgoingBaggage(undefined, rotated, withUser))).to.deep.equal({ 'session.id': 'session-out-1', 'user.id': 'heidi' });
   });
 
   it('overrides stale session entries in the context with the store values', () => {
@@ -143,7 +148,7 @@ describe('SessionBaggagePropagator', () => {
   it('writes the session of the slot in the active context when no session run is active', () => {
     const propagator = new SessionBaggagePropagator({ trustIncomingBaggage: false, propagateUserId: true });
     const extracted = propagator.extract(ROOT_CONTEXT, { baggage: 'planted=evil' }, defaultTextMapGetter);
-    sessionSlotOf(extracted)!.store = { values: { sessionId: 'session-slot-1', userId: 'kim' }, earlySpans: [] };
+    sessionSlotOf(extracted)!.store = { values: { sessionId: 'session-slot-1', userId: 'kim' }, earlySpans: [], response: undefined };
     const headers: Record<string, string> = {};
     context.with(extracted, () => {
       propagator.inject(context.active(), headers, defaultTextMapSetter);
