@@ -23,7 +23,7 @@ export {
   type SessionChange,
   type SessionChangeReason,
 } from './browser-session.ts';
-export { SESSION_STORAGE_KEY } from './session-manager.ts';
+export { ACTIVITY_WRITE_INTERVAL_MS, SESSION_STORAGE_KEY } from './session-manager.ts';
 export { SESSION_ID_HEADER } from './session-fetch.ts';
 export { isSessionSampled } from './session-sampling.ts';
 export type { SessionStorageLike } from './guarded-storage.ts';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { ComposeProject, runScript } from '../support/compose-project.ts';
 import { driveSession, type DrivenSession } from '../support/e2e-stack.ts';
+import { shownSessionOnceStarted } from '../support/demo-page.ts';
 import { launchHeadlessChromium } from '../support/headless-chromium.ts';
 import { servicesOf, tagOf } from '../support/jaeger-query.ts';
 import { isPortFree } from '../../core/support/ports.ts';
@@ -120,9 +121,7 @@ describe('docker compose up: the unmodified docker-compose.yml, every container 
     try {
       const { page } = chromium;
       await page.goto(`${API_URL}/`);
-      // Given as text: this program is type-checked without the DOM's types.
-      await page.waitForFunction(`/^[0-9a-f-]{36}$/.test(document.querySelector('#session-id')?.textContent ?? '')`);
-      const sessionId = await page.locator('#session-id').innerText();
+      const sessionId = await shownSessionOnceStarted(page);
       await page.click('#read-session');
       await page.waitForSelector('#output[data-answers="1"]');
       const answer = JSON.parse(await page.locator('#output li').first().innerText()) as { status: number; traceId: string; sessionId: string };

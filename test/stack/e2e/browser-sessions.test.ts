@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { runTraceCommand } from '../../tools/support/cli-process.ts';
+import { shownSessionOnceStarted, waitUntilIdlePast } from '../support/demo-page.ts';
 import { startE2eStack, type E2eStack } from '../support/e2e-stack.ts';
 import { launchHeadlessChromium, type HeadlessChromium } from '../support/headless-chromium.ts';
 import { servicesOf, tagOf, type JaegerSpan, type JaegerTrace } from '../support/jaeger-query.ts';
@@ -10,9 +11,6 @@ import type { StoredLogRecord } from '../support/victoria-logs.ts';
 
 /** The page's idle timeout in this test: long enough for every step before the idle wait. */
 const IDLE_TIMEOUT_SECONDS = 30;
-
-/** Where the page keeps its session (src/browser: SESSION_STORAGE_KEY). */
-const SESSION_STORAGE_KEY = 'browser-telemetry.session';
 
 /** One line of the page's `#output`: a request the page made and its answer. */
 interface Answer {
@@ -67,22 +65,28 @@ describe('browser sessions: the page, its session, the services and the stores (
     stack = await startE2eStack({ WEB_SESSION_IDLE_TIMEOUT_SECONDS: String(IDLE_TIMEOUT_SECONDS) });
     chromium = await launchHeadlessChromium();
     const { page } = chromium;
+    // The session a request was sent in: a login's is the one before it (its answer brings
+    // the new one); any other request's is the one the page shows once it is answered (after
+    // the idle timeout the click itself starts the new session).
     const step = async (button: string): Promise<void> => {
-      const sentIn = await shownSession(page);
-      sent.push({ ...(await click(page, button)), sentIn });
+      const before = await shownSession(page);
+      const answer = await click(page, button);
+      sent.push({ ...answer, sentIn: button === 'log-in' ? before : await shownSession(page) });
     };
 
     // First visit: the page starts a session and the first request carries it.
     await page.goto(`${stack.api.url}/`);
-    // Page functions are given as text: this program is type-checked without the DOM's types.
-    await page.waitForFunction(`/^[0-9a-f-]{36}$/.test(document.querySelector('#session-id')?.textContent ?? '')`);
-    sessions.push(await shownSession(page));
+    sessions.push(await shownSessionOnceStarted(page));
     await step('read-session');
+    // The fetch instrumentation ends a fetch's span 300 ms after its answer (waiting for its
+    // resource timing): a page unloaded sooner loses it. Reload once it has reached Jaeger.
+    await searchUntil(stack.jaeger.queryUrl, 'web', { 'session.id': sessions[0]! }, startedAt, "the first fetch's browser span, before the reload", (found) =>
+      found.some((trace) => trace.traceID === sent[0]!.traceId),
+    );
 
     // A reload keeps the session (it is in localStorage).
     await page.reload();
-    await page.waitForFunction(`/^[0-9a-f-]{36}$/.test(document.querySelector('#session-id')?.textContent ?? '')`);
-    expect(await shownSession(page), 'the session after a reload').to.equal(sessions[0]);
+    expect(await shownSessionOnceStarted(page), 'the session after a reload').to.equal(sessions[0]);
 
     // Logging in starts a new session: the edge answers it and the page adopts it.
     await step('log-in');
@@ -91,14 +95,7 @@ describe('browser sessions: the page, its session, the services and the stores (
 
     // Idle past the timeout (by the page's own clock and its stored last activity), then a
     // click: a new session, linked to the one that timed out.
-    await page.waitForFunction(
-      `(() => {
-        const stored = JSON.parse(localStorage.getItem(${JSON.stringify(SESSION_STORAGE_KEY)}) ?? 'null');
-        return typeof stored?.lastActivityTimestamp === 'number' && Date.now() > stored.lastActivityTimestamp + ${IDLE_TIMEOUT_SECONDS * 1000};
-      })()`,
-      undefined,
-      { timeout: (IDLE_TIMEOUT_SECONDS + 60) * 1000, polling: 500 },
-    );
+    await waitUntilIdlePast(page, IDLE_TIMEOUT_SECONDS);
     await step('read-session');
     sessions.push(await shownSession(page));
     console.log(`      sessions of the page: ${sessions.join(' -> ')}; ${sent.length} requests`);

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { startServiceProcess, startCommand, waitFor, type ServiceProcess } from '../../core/support/service-process.ts';
 import { driveSession, EXPORT_TO_COLLECTOR_ENV, startTelemetryBackends, type TelemetryBackends } from '../support/e2e-stack.ts';
 import { launchHeadlessChromium, type HeadlessChromium } from '../support/headless-chromium.ts';
-import { queryLogs, type StoredLogRecord } from '../support/victoria-logs.ts';
+import { isEventRecord, queryLogs, type StoredLogRecord } from '../support/victoria-logs.ts';
 
 /** One log line as the service wrote it and as the store should show it: the fields compared. */
 interface LogLine {
@@ -127,20 +127,29 @@ describe('the log store UI (VictoriaLogs web UI in headless Chromium)', function
     const otherLines = writtenLines(api!, other);
 
     // Into the store, and searchable through its query API (after a short delay).
+    // Besides the lines, each session holds the session.start event of its login (no line on
+    // stdout): the store and its UI show it as a row of its own.
     let stored: LogLine[] = [];
     let storedOther: LogLine[] = [];
+    let searchedEvents: LogLine[] = [];
+    let otherEvents: LogLine[] = [];
     await waitFor(
-      `both sessions' lines from ${baseUrl}/select/logsql/query`,
+      `both sessions' lines and session.start events from ${baseUrl}/select/logsql/query`,
       async () => {
-        stored = (await queryLogs(baseUrl, query)).map(storedLine);
-        storedOther = (await queryLogs(baseUrl, `session.id:="${other}"`)).map(storedLine);
-        return sameLines(stored, searchedLines) && sameLines(storedOther, otherLines);
+        const [records, otherRecords] = await Promise.all([queryLogs(baseUrl, query), queryLogs(baseUrl, `session.id:="${other}"`)]);
+        stored = records.filter((record) => !isEventRecord(record)).map(storedLine);
+        storedOther = otherRecords.filter((record) => !isEventRecord(record)).map(storedLine);
+        searchedEvents = records.filter((record) => record['event_name'] === 'session.start').map(storedLine);
+        otherEvents = otherRecords.filter((record) => record['event_name'] === 'session.start').map(storedLine);
+        return sameLines(stored, searchedLines) && sameLines(storedOther, otherLines) && searchedEvents.length === 1 && otherEvents.length === 1;
       },
       WAIT_MS,
-      () => `searched session: ${JSON.stringify(sorted(stored))}; other session: ${JSON.stringify(sorted(storedOther))}`,
+      () => `searched session: ${JSON.stringify(sorted(stored))}; other session: ${JSON.stringify(sorted(storedOther))}; events: ${searchedEvents.length}, ${otherEvents.length}`,
     );
     expect(sorted(stored)).to.deep.equal(sorted(searchedLines));
     expect(sorted(storedOther)).to.deep.equal(sorted(otherLines));
+    const searchedRows = [...searchedLines, ...searchedEvents];
+    const otherRows = [...otherLines, ...otherEvents];
     lap(`${searchedLines.length + otherLines.length} lines exported by the service, through the collector, searchable through the query API`);
 
     // The UI opens on every record of the last 5 minutes (query `*`); its Table view shows
@@ -165,12 +174,12 @@ describe('the log store UI (VictoriaLogs web UI in headless Chromium)', function
       "both sessions' rows in the UI's table before the search",
       async () => {
         shown = ofTheseSessions(await tableLines(page));
-        return sameLines(shown, [...searchedLines, ...otherLines]);
+        return sameLines(shown, [...searchedRows, ...otherRows]);
       },
       WAIT_MS,
       () => `rows shown: ${JSON.stringify(sorted(shown))}; ${chromium?.pageErrors().join('; ') ?? ''}`,
     );
-    expect(sorted(shown)).to.deep.equal(sorted([...searchedLines, ...otherLines]));
+    expect(sorted(shown)).to.deep.equal(sorted([...searchedRows, ...otherRows]));
     lap(`${shown.length} rows of both sessions shown for the query "*"`);
 
     // The search, typed into the query editor and run with Execute, as a person would.
@@ -180,13 +189,13 @@ describe('the log store UI (VictoriaLogs web UI in headless Chromium)', function
       `exactly the searched session's rows in the UI's table after searching ${query}`,
       async () => {
         shown = await tableLines(page);
-        return sameLines(shown, searchedLines);
+        return sameLines(shown, searchedRows);
       },
       WAIT_MS,
       () => `rows shown: ${JSON.stringify(sorted(shown))}; ${chromium?.pageErrors().join('; ') ?? ''}`,
     );
-    // Every line of the searched session, each once, and no other row: none of the other session's.
-    expect(sorted(shown)).to.deep.equal(sorted(searchedLines));
+    // Every line and the event of the searched session, each once, and no other row: none of the other session's.
+    expect(sorted(shown)).to.deep.equal(sorted(searchedRows));
     lap(`${shown.length} rows shown for ${query}: ${shown.map((line) => line.message).join(', ')}`);
 
     console.log(`      screenshot: ${await chromium.screenshot('log-store-ui')}`);

@@ -4,7 +4,7 @@ import { runTraceCommand } from '../../tools/support/cli-process.ts';
 import { driveSession, startE2eStack, type DrivenSession, type E2eStack } from '../support/e2e-stack.ts';
 import { exactly, queryLogsUntil } from '../support/logs-query.ts';
 import { expectSessionLogs } from '../support/session-log-checks.ts';
-import type { StoredLogRecord } from '../support/victoria-logs.ts';
+import { isEventRecord, type StoredLogRecord } from '../support/victoria-logs.ts';
 import type { ServiceProcess } from '../../core/support/service-process.ts';
 import {
   expectDownstreamAcrossServices,
@@ -23,9 +23,9 @@ const linesOf = (service: ServiceProcess, name: string, sessionId: string): stri
     .filter((line) => line['session.id'] === sessionId)
     .map((line) => lineKey(name, line['message'], line['trace_id']));
 
-/** The stored records, as the same keys. */
+/** The stored records that were lines (not the login's session.start event), as the same keys. */
 const recordsAsLines = (records: readonly StoredLogRecord[]): string[] =>
-  records.map((record) => lineKey(record['service.name'] ?? '?', record['_msg'], record['trace_id']));
+  records.filter((record) => !isEventRecord(record)).map((record) => lineKey(record['service.name'] ?? '?', record['_msg'], record['trace_id']));
 
 describe('end to end: service -> OpenTelemetry Collector -> Jaeger and VictoriaLogs (real programs)', function () {
   // The first run builds the collector, Jaeger and VictoriaLogs from the Go module proxy.

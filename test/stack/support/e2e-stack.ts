@@ -82,15 +82,20 @@ export async function startE2eStack(serviceEnv: Readonly<Record<string, string>>
 
 /** The requests one session made, by trace id (from the x-trace-id response headers). */
 export interface DrivenSession {
+  /** The session every request ran in: with a login, the one the login started. */
   readonly sessionId: string;
+  /** With a login: the session it was sent in, which the login replaced. */
+  readonly replacedSessionId: string | undefined;
   readonly userId: string | undefined;
+  /** The trace of each request, the login's first. */
   readonly traceIds: string[];
   readonly downstreamTraceId: string;
 }
 
 /**
- * One session against `api`: a login when `userId` is given, then an (authenticated) read
- * and a downstream call, all under `sessionId`.
+ * One session against `api`, as a client keeps one: a login when `userId` is given (sent in
+ * `sessionId`; it answers the new session it starts, which the client adopts), then an
+ * (authenticated) read and a downstream call in the session it is in.
  */
 export async function driveSession(api: ServiceProcess, sessionId: string, userId?: string): Promise<DrivenSession> {
   const headers: Record<string, string> = { 'x-session-id': sessionId };
@@ -102,13 +107,17 @@ export async function driveSession(api: ServiceProcess, sessionId: string, userI
       body: JSON.stringify({ userId }),
     });
     expect(login.status).to.equal(200);
+    const started = login.headers.get('x-session-id');
+    expect(started, 'the session the login started').to.match(/^[0-9a-f-]{36}$/).and.not.to.equal(sessionId);
+    headers['x-session-id'] = started!;
     headers['authorization'] = `Bearer ${((await login.json()) as { token: string }).token}`;
     responses.push(login);
   }
+  const current = headers['x-session-id']!;
   responses.push(await fetch(`${api.url}/api/session`, { headers }));
   const downstream = await fetch(`${api.url}/api/downstream`, { headers });
-  expect(((await downstream.json()) as { downstream: { sessionId: string } }).downstream.sessionId).to.equal(sessionId);
+  expect(((await downstream.json()) as { downstream: { sessionId: string } }).downstream.sessionId).to.equal(current);
   responses.push(downstream);
   const traceIds = responses.map((response) => response.headers.get('x-trace-id')!);
-  return { sessionId, userId, traceIds, downstreamTraceId: traceIds.at(-1)! };
+  return { sessionId: current, replacedSessionId: userId === undefined ? undefined : sessionId, userId, traceIds, downstreamTraceId: traceIds.at(-1)! };
 }

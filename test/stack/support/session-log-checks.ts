@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import type { DrivenSession } from './e2e-stack.ts';
 import { exactly, queryLogsUntil } from './logs-query.ts';
-import type { StoredLogRecord } from './victoria-logs.ts';
+import { isEventRecord, type StoredLogRecord } from './victoria-logs.ts';
 
 /**
  * Checks of what VictoriaLogs holds for sessions driven through `api` -> `orders`, shared by
@@ -26,12 +26,21 @@ export async function expectSessionLogs(storeUrl: string, session: DrivenSession
     storeUrl,
     exactly('session.id', session.sessionId),
     `records of api under each of the ${session.traceIds.length} traces of session ${session.sessionId}, and of orders under its downstream trace`,
-    (found) => session.traceIds.every((traceId) => logged(found, 'api', traceId)) && logged(found, 'orders', session.downstreamTraceId),
+    (found) =>
+      session.traceIds.every((traceId) => logged(found, 'api', traceId)) &&
+      logged(found, 'orders', session.downstreamTraceId) &&
+      (session.replacedSessionId === undefined || found.some(isEventRecord)),
   );
   for (const record of records) {
     expect(record['session.id']).to.equal(session.sessionId);
     expect(session.traceIds, `trace of the record ${JSON.stringify(record)}`).to.include(record['trace_id']);
   }
+  // A login's session starts with api's session.start event, in the login's trace, naming the
+  // session it replaced; the lines are what api and orders logged.
+  const events = records.filter(isEventRecord).map((record) => [record['event_name'], record['session.previous_id'], record['trace_id']]);
+  expect(events, `events of session ${session.sessionId}`).to.deep.equal(
+    session.replacedSessionId === undefined ? [] : [['session.start', session.replacedSessionId, session.traceIds[0]]],
+  );
   const userIds = new Set(records.map((record) => record['user.id']).filter((value) => value !== undefined));
   if (session.userId === undefined) {
     expect([...userIds]).to.deep.equal([]);

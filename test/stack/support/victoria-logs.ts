@@ -75,6 +75,12 @@ export async function startVictoriaLogs(options: VictoriaLogsOptions = {}): Prom
 export type StoredLogRecord = Readonly<Record<string, string>>;
 
 /**
+ * True when the record is an OpenTelemetry event (`session.start`, `session.end`): it has an
+ * `event_name` and no body, and it was never a line on a service's stdout.
+ */
+export const isEventRecord = (record: StoredLogRecord): boolean => record['event_name'] !== undefined;
+
+/**
  * `GET /select/logsql/query?query=…`: the records matching the LogsQL `query` (for example
  * `session.id:="…"`), from the JSON lines it answers. New records become searchable after a
  * short delay (about a second): wait for the records expected, not for a fixed time.
