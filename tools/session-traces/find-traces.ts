@@ -17,6 +17,8 @@ export interface TraceQuery {
 export interface TraceQueryResult {
   readonly services: readonly string[];
   readonly traces: readonly TraceSummary[];
+  /** The traces as Jaeger answered them, merged by trace id (every one found, not only the newest `limit`). */
+  readonly found: readonly JaegerTrace[];
 }
 
 /**
@@ -36,9 +38,10 @@ export async function findTraces(jaeger: JaegerClient, query: TraceQuery, signal
     const known = byId.get(trace.traceID);
     if (known === undefined || trace.spans.length > known.spans.length) byId.set(trace.traceID, trace);
   }
-  const traces = [...byId.values()]
+  const found = [...byId.values()];
+  const traces = found
     .map((trace) => summarizeTrace(trace, (id) => jaeger.traceUrl(id)))
     .sort((a, b) => a.startTime.localeCompare(b.startTime))
     .slice(-query.limit);
-  return { services, traces };
+  return { services, traces, found };
 }

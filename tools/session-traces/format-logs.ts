@@ -13,14 +13,16 @@ function fieldValue(value: string): string {
 
 /**
  * One log line, indented, on one line: time (UTC, to the millisecond; with the date when
- * `withDate`), service, level, message and the fields that matter as `name=value`, in the
+ * `withDate`), service, level, message (for an event, `event <name>`: an event has no
+ * message, and the store's placeholder says nothing) and the fields that matter as `name=value`, in the
  * order of {@link LogLine.fields}; with `withTraceId`, `trace=<id>` last when the line has one.
  * Every value from the store is cleaned of control characters before colours are added.
  */
 export function formatLogLine(line: LogLine, output: Output, options: { withDate: boolean; withTraceId: boolean }): string {
   const time = options.withDate ? `${line.time.slice(0, 10)} ${line.time.slice(11, 23)}` : line.time.slice(11, 23);
   const level = clean(line.level);
-  const parts = [time, clean(line.service), ALARMING.test(level) ? paint('red', level, output) : level, clean(line.message)];
+  const message = line.event === null ? clean(line.message) : paint('bold', `event ${clean(line.event)}`, output);
+  const parts = [time, clean(line.service), ALARMING.test(level) ? paint('red', level, output) : level, message];
   for (const [name, value] of Object.entries(line.fields)) parts.push(`${clean(name)}=${fieldValue(value)}`);
   if (options.withTraceId && line.traceId !== null) parts.push(`trace=${fieldValue(line.traceId)}`);
   return `  ${parts.join(' ')}\n`;

@@ -27,6 +27,10 @@ export interface LookupReport {
   /** `--logs`: true when the store gave as many lines as asked for, so older lines were left out. */
   readonly logsTruncated?: boolean;
   readonly traces: readonly ReportedTrace[];
+  /** A session lookup: the session it replaced (`null`: none found); absent with `--user`. */
+  readonly previousSessionId?: string | null;
+  /** A session lookup: the sessions that replaced it, oldest first; absent with `--user`. */
+  readonly nextSessionIds?: readonly string[];
   /** `--logs`: the session's lines in no listed trace, oldest first; `null` when the logs are missing. */
   readonly logs?: readonly LogLine[] | null;
 }
@@ -88,6 +92,29 @@ export function cleanStrings(_key: string, value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([key, field]) => [clean(key), field]));
   }
   return value;
+}
+
+/**
+ * The lines naming the session's previous and next sessions (none when it has neither, or
+ * for a user), each ending in a newline.
+ */
+export function formatSessionLinks(report: LookupReport): string {
+  const lines: string[] = [];
+  if (typeof report.previousSessionId === 'string') lines.push(`Previous session: ${clean(report.previousSessionId)}`);
+  if (report.nextSessionIds !== undefined && report.nextSessionIds.length > 0) lines.push(`Next session: ${report.nextSessionIds.map(clean).join(', ')}`);
+  return lines.map((line) => `${line}\n`).join('');
+}
+
+/** What `--chain --json` prints: every session's report, oldest first. */
+export interface ChainReport {
+  readonly sessions: readonly LookupReport[];
+  /** True when the chain went on past the sessions shown (`MAX_CHAIN_LENGTH`), or came back to one of them. */
+  readonly truncated: boolean;
+}
+
+/** The `--chain --json` document, indented. */
+export function formatChainJson(chain: ChainReport): string {
+  return `${JSON.stringify(chain, cleanStrings, 2)}\n`;
 }
 
 /** The `--json` document, indented. */

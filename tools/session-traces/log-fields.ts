@@ -1,10 +1,11 @@
 /**
  * Fields of every line that say nothing about the line itself, or that the lookup shows
  * elsewhere: the search key (`session.id`, hashed `user.id`), the trace and span (under
- * which the line is printed), the severity (the level). The OpenTelemetry winston bridge
+ * which the line is printed), the severity (the level), the event name (shown in place of
+ * the message). The OpenTelemetry winston bridge
  * sends `trace_flags` only as the record's flags, but a line from another sender may carry it.
  */
-const HIDDEN = new Set(['session.id', 'user.id', 'trace_id', 'span_id', 'trace_flags', 'severity_text', 'severity_number']);
+const HIDDEN = new Set(['session.id', 'user.id', 'trace_id', 'span_id', 'trace_flags', 'severity_text', 'severity_number', 'event_name']);
 
 /**
  * VictoriaLogs' own fields (`_msg`, `_time`, `_stream`, `_stream_id`), the resource

@@ -20,6 +20,8 @@ export interface LookupOptions {
   readonly follow: boolean;
   /** `--logs`: also the session's log lines, from VictoriaLogs. */
   readonly logs: boolean;
+  /** `--chain`: every session of the chain the session is in (those it replaced and those that replaced it), oldest first. */
+  readonly chain: boolean;
   readonly help: boolean;
   /** JAEGER_URL as given (credentials included: never print it), default `http://localhost:16686`. */
   readonly jaegerUrl: string;
@@ -38,11 +40,15 @@ export class UsageError extends Error {
   }
 }
 
+/** The most sessions `--chain` shows; a longer chain is cut around the session asked for. */
+export const MAX_CHAIN_LENGTH = 20;
+
 export const USAGE = `Usage: session-traces <sessionId> [options]
        session-traces --user <userId> [options]
 
 Shows every trace of a session (or a user) across all services, from Jaeger; with --logs,
-each with its log lines, from VictoriaLogs.
+each with its log lines, from VictoriaLogs. A session that replaced another (a login, or the
+browser after its idle timeout) or was replaced is shown with its previous and next session.
 
 Options:
   --since <duration>   how far back to search: 90s, 30m, 24h, 7d (default 24h)
@@ -51,6 +57,8 @@ Options:
   --user <userId>      find a user's traces (the id is hashed as the collector stores it)
   --logs               print each trace as one line with its log lines under it, in time
                        order, then the lines in no listed trace (at most the newest 10000)
+  --chain              every session of the chain, oldest first: the sessions this one
+                       replaced and those that replaced it (at most ${MAX_CHAIN_LENGTH})
   --json               machine-readable output (with --follow: one JSON trace per line);
                        with --logs, a logs array in each trace and one for the rest
   --follow             keep polling and print new traces until Ctrl-C; with --logs, each
@@ -99,6 +107,7 @@ export function parseLookupArgs(argv: readonly string[], env: Readonly<Record<st
         json: { type: 'boolean', default: false },
         follow: { type: 'boolean', default: false },
         logs: { type: 'boolean', default: false },
+        chain: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -108,7 +117,7 @@ export function parseLookupArgs(argv: readonly string[], env: Readonly<Record<st
   const { values, positionals } = parsed;
   const jaegerUrl = env['JAEGER_URL']?.trim() || 'http://localhost:16686';
   const victoriaLogsUrl = env['VICTORIALOGS_URL']?.trim() || 'http://localhost:9428';
-  const base = { json: values.json, follow: values.follow, logs: values.logs, help: values.help, jaegerUrl, victoriaLogsUrl };
+  const base = { json: values.json, follow: values.follow, logs: values.logs, chain: values.chain, help: values.help, jaegerUrl, victoriaLogsUrl };
   if (values.help) {
     return { ...base, sessionId: undefined, userId: undefined, sinceMs: 0, since: values.since, limit: 0, services: undefined };
   }
@@ -120,6 +129,8 @@ export function parseLookupArgs(argv: readonly string[], env: Readonly<Record<st
   if (sessionId !== undefined && !isValidSessionId(sessionId)) {
     throw new UsageError('Not a valid session id: 8 to 128 characters of A-Z a-z 0-9 . _ : -');
   }
+  if (values.chain && values.user !== undefined) throw new UsageError('--chain follows a session: give a session id, not --user');
+  if (values.chain && values.follow) throw new UsageError('--chain and --follow do not go together: follow the newest session of the chain instead');
   if (values.user !== undefined && !isValidUserId(values.user)) {
     throw new UsageError('Not a valid user id: 1 to 128 characters of A-Z a-z 0-9 . _ : @ -');
   }

@@ -6,8 +6,19 @@ import { FollowedSession } from './followed-session.ts';
 import { formatJsonLogLine, formatLogsReport, formatTraceWithLogs, formatUnlistedLogs } from './format-logs.ts';
 import { JaegerClient } from './jaeger-client.ts';
 import { JaegerError } from './jaeger-errors.ts';
-import { formatFollowLine, formatJson, formatJsonLine, formatReport, type LookupReport } from './format-output.ts';
-import { parseLookupArgs, USAGE, UsageError, type LookupOptions } from './lookup-args.ts';
+import {
+  formatChainJson,
+  formatFollowLine,
+  formatJson,
+  formatJsonLine,
+  formatReport,
+  formatSessionLinks,
+  paint,
+  type ChainReport,
+  type LookupReport,
+} from './format-output.ts';
+import { MAX_CHAIN_LENGTH, parseLookupArgs, USAGE, UsageError, type LookupOptions } from './lookup-args.ts';
+import { nextSessionsIn, previousSessionIn } from './session-links.ts';
 import { stripControlCharacters } from './strip-control-characters.ts';
 import { hashUserId } from './user-id-hash.ts';
 import { VictoriaLogsClient } from './victorialogs-client.ts';
@@ -80,19 +91,24 @@ export async function runLookup(argv: readonly string[], io: LookupIo): Promise<
     });
   }
   // The collector hashes `user.id` in log records as in spans, so the lines are found by the same tag as the traces.
-  const [field, value] = options.userId === undefined ? ['session.id', options.sessionId ?? ''] : ['user.id', hashUserId(options.userId)];
-  const tags = { [field]: value };
-  const lookup = async (): Promise<LookupReport> => {
+  const lookup = async (sessionId: string | undefined = options.sessionId): Promise<LookupReport> => {
+    const [field, value] = options.userId === undefined ? ['session.id', sessionId ?? ''] : ['user.id', hashUserId(options.userId)];
+    const tags = { [field]: value };
     const sinceMs = Date.now() - options.sinceMs;
     const query = { tags, sinceMs, limit: options.limit, ...(options.services === undefined ? {} : { services: options.services }) };
-    // Ended once both are done, so a search that failed does not leave the other running.
+    // Ended once all are done, so a search that failed does not leave the others running.
     const done = new AbortController();
     const signal = AbortSignal.any([stopped.signal, done.signal]);
     try {
-      // One query for the lines of the whole window.
-      const [result, logs] = await Promise.all([
+      // One query for the lines of the whole window; for a session, one more (per service)
+      // for the sessions that replaced it.
+      const [result, logs, successors] = await Promise.all([
         findTraces(jaeger, query, signal),
         logStore === undefined ? undefined : findLogs(logStore, { field, value, sinceMs }, signal),
+        // Not while following: the links are a one-off report's (and --chain's).
+        sessionId === undefined || options.userId !== undefined || options.follow
+          ? undefined
+          : findTraces(jaeger, { ...query, tags: { 'session.previous_id': sessionId } }, signal),
       ]);
       const entryService = result.traces[0]?.entryService;
       const report: LookupReport = {
@@ -102,6 +118,9 @@ export async function runLookup(argv: readonly string[], io: LookupIo): Promise<
         jaegerUrl: jaeger.baseUrl.href,
         searchUrl: entryService === undefined ? null : jaeger.searchUrl(entryService, tags),
         traces: result.traces,
+        ...(successors === undefined || sessionId === undefined
+          ? {}
+          : { previousSessionId: previousSessionIn(result.found, sessionId), nextSessionIds: nextSessionsIn(successors.found, sessionId) }),
       };
       return logStore === undefined || logs === undefined ? report : withLogs(report, logs, logStore.baseUrl.href);
     } finally {
@@ -112,8 +131,10 @@ export async function runLookup(argv: readonly string[], io: LookupIo): Promise<
   const searching = logStore === undefined ? jaeger.displayUrl : `${jaeger.displayUrl} and ${logStore.displayUrl}`;
   const spinner = io.stderr.isTTY && !options.json ? yoctoSpinner({ text: `Searching ${searching}`, stream: io.stderr, handleSignals: false }).start() : undefined;
   let report: LookupReport;
+  let chain: ChainReport | undefined;
   try {
     report = await lookup();
+    if (options.chain) chain = await followChain(report, lookup);
   } catch (error) {
     spinner?.stop();
     if (stopped.signal.aborted) return EXIT.NONE;
@@ -122,14 +143,16 @@ export async function runLookup(argv: readonly string[], io: LookupIo): Promise<
     return EXIT.FAILED;
   }
   spinner?.stop();
+  if (chain !== undefined) return printChain(chain, io, options);
 
   const output = { stream: io.stdout };
   if (options.json && options.follow) {
     for (const trace of report.traces) io.stdout.write(formatJsonLine(trace));
     for (const line of report.logs ?? []) io.stdout.write(formatJsonLogLine(line));
   } else if (options.json) io.stdout.write(formatJson(report));
-  else if (options.logs) io.stdout.write(formatLogsReport(report, output));
-  else if (report.traces.length > 0) io.stdout.write(formatReport(report, output));
+  else if (options.logs) io.stdout.write(formatSessionLinks(report) + formatLogsReport(report, output));
+  else if (report.traces.length > 0) io.stdout.write(formatSessionLinks(report) + formatReport(report, output));
+  else io.stdout.write(formatSessionLinks(report));
   const notice = logsNotice(report);
   if (notice !== undefined) complain(io, notice.text);
   const what = options.userId === undefined ? `session ${options.sessionId ?? ''}` : `user ${options.userId}`;
@@ -140,6 +163,58 @@ export async function runLookup(argv: readonly string[], io: LookupIo): Promise<
   const session = new FollowedSession(io.followGraceMs ?? 15_000);
   session.printed(report);
   return follow(lookup, session, notice, stopped.signal, io, options);
+}
+
+/** The id of the session `report` is about (a chain is made of session lookups only). */
+const sessionOf = (report: LookupReport): string => report.tags['session.id'] ?? '';
+
+/**
+ * `--chain`: from the session of `start`, the sessions it replaced (back through each one's
+ * previous session) and those that replaced it (forward through each one's first next
+ * session), looked up one by one; oldest first, at most {@link MAX_CHAIN_LENGTH}, cut around
+ * the session asked for. A link back to a session already in the chain ends it.
+ */
+async function followChain(start: LookupReport, lookup: (sessionId: string) => Promise<LookupReport>): Promise<ChainReport> {
+  const sessions: LookupReport[] = [start];
+  const seen = new Set([sessionOf(start)]);
+  let truncated = false;
+  const step = async (next: string | null | undefined, add: (report: LookupReport) => void): Promise<LookupReport | undefined> => {
+    if (next === null || next === undefined) return undefined;
+    if (seen.has(next) || sessions.length >= MAX_CHAIN_LENGTH) {
+      truncated = true;
+      return undefined;
+    }
+    seen.add(next);
+    const report = await lookup(next);
+    add(report);
+    return report;
+  };
+  // Half the room each way first, so that a long chain is cut around the session asked for.
+  const half = Math.floor(MAX_CHAIN_LENGTH / 2);
+  let oldest: LookupReport | undefined = start;
+  while (oldest !== undefined && sessions.length < half) oldest = await step(oldest.previousSessionId, (report) => sessions.unshift(report));
+  let newest: LookupReport | undefined = start;
+  while (newest !== undefined) newest = await step(newest.nextSessionIds?.[0], (report) => sessions.push(report));
+  while (oldest !== undefined) oldest = await step(oldest.previousSessionId, (report) => sessions.unshift(report));
+  return { sessions, truncated };
+}
+
+/** Prints every session of `chain`, each headed `Session <id> (n of m)`; the exit code. */
+function printChain(chain: ChainReport, io: LookupIo, options: LookupOptions): number {
+  const output = { stream: io.stdout };
+  if (options.json) io.stdout.write(formatChainJson(chain));
+  else {
+    for (const [i, report] of chain.sessions.entries()) {
+      const body = options.logs ? formatLogsReport(report, output) : report.traces.length > 0 ? formatReport(report, output) : 'no traces\n';
+      io.stdout.write(`${i === 0 ? '' : '\n'}${paint('bold', `Session ${stripControlCharacters(sessionOf(report))} (${i + 1} of ${chain.sessions.length})`, output)}\n${formatSessionLinks(report)}${body}`);
+    }
+  }
+  for (const report of chain.sessions) {
+    const notice = logsNotice(report);
+    if (notice !== undefined) complain(io, `${sessionOf(report)}: ${notice.text}`);
+  }
+  if (chain.truncated) complain(io, `the chain goes on past the ${chain.sessions.length} sessions shown`);
+  return chain.sessions.some((report) => report.traces.length > 0) ? EXIT.FOUND : EXIT.NONE;
 }
 
 /**

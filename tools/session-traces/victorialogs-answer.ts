@@ -9,8 +9,10 @@ export interface LogLine {
   readonly service: string;
   /** `severity_text` (e.g. `info`), or `-` when the line has none. */
   readonly level: string;
-  /** `_msg`: the log record's body. */
+  /** `_msg`: the log record's body (for an event without one, the store's placeholder). */
   readonly message: string;
+  /** `event_name`: the event the record is (`session.start`, `session.end`), or `null` for a log line. */
+  readonly event: string | null;
   /** `trace_id`, the trace the line was logged in; `null` outside a trace. */
   readonly traceId: string | null;
   readonly spanId: string | null;
@@ -53,6 +55,7 @@ function parseLine(value: unknown, at: string): LogLine {
     service: stored['service.name'] || 'unknown',
     level: stored['severity_text'] || '-',
     message: stored['_msg'] ?? '',
+    event: stored['event_name'] || null,
     traceId: stored['trace_id'] || null,
     spanId: stored['span_id'] || null,
     fields: Object.fromEntries(fieldsThatMatter(stored)),

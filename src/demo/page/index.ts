@@ -4,4 +4,4 @@
  */
 export { createDemoPage, demoPage, type DemoPageOptions } from './demo-page.ts';
 export { renderPage, jsonForHtml, PAGE_SCRIPT_PATH, type PageDocument } from './page-html.ts';
-export { readPageTelemetryConfig, PAGE_CONFIG_ELEMENT_ID, type PageTelemetryConfig } from './page-config.ts';
+export { readPageTelemetryConfig, PAGE_CONFIG_ELEMENT_ID, type PageAnswer, type PageTelemetryConfig } from './page-config.ts';

@@ -3,6 +3,19 @@ import type { BrowserTelemetryOptions } from '../../browser/index.ts';
 /** The id of the page's `<script type="application/json">` block holding {@link PageTelemetryConfig}. */
 export const PAGE_CONFIG_ELEMENT_ID = 'web-telemetry-config';
 
+/** One line of the page's `#output`, as JSON: what the page asked and what came back. */
+export interface PageAnswer {
+  /** `METHOD path`. */
+  readonly request: string;
+  /** The answer's status; `null` when the request failed. */
+  readonly status: number | null;
+  /** The answer's `x-trace-id` and `x-session-id`. */
+  readonly traceId: string | null;
+  readonly sessionId: string | null;
+  /** The answer's body: parsed JSON, else its text (or the error's message). */
+  readonly body: unknown;
+}
+
 /** The browser telemetry settings the server renders into the page. */
 export interface PageTelemetryConfig {
   readonly serviceName: string;

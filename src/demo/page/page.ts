@@ -5,16 +5,7 @@
  * current session.
  */
 import { startBrowserTelemetry, type BrowserTelemetry } from '../../browser/index.ts';
-import { PAGE_CONFIG_ELEMENT_ID, readPageTelemetryConfig } from './page-config.ts';
-
-/** One line of `#output`: what the page asked and what came back. */
-interface Answer {
-  readonly request: string;
-  readonly status: number | null;
-  readonly traceId: string | null;
-  readonly sessionId: string | null;
-  readonly body: unknown;
-}
+import { PAGE_CONFIG_ELEMENT_ID, readPageTelemetryConfig, type PageAnswer } from './page-config.ts';
 
 function element<T extends HTMLElement>(id: string, type: new () => T): T {
   const found = document.getElementById(id);
@@ -43,7 +34,7 @@ function main(): void {
   showSession();
 
   let token: string | undefined;
-  const show = (answer: Answer): void => {
+  const show = (answer: PageAnswer): void => {
     const line = document.createElement('li');
     line.textContent = JSON.stringify(answer);
     output.append(line);

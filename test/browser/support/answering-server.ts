@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeServer } from '../../core/support/close-server.ts';
 
 /** What {@link AnsweringServer.answerSessionId} holds to answer the request's own baggage session. */
 export const ECHO_SESSION = Symbol('the session.id of the request\'s baggage');
@@ -34,14 +35,7 @@ export async function startAnsweringServer(): Promise<AnsweringServer> {
     origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     received: [],
     answerSessionId: ECHO_SESSION,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => {
-          if (error) reject(error);
-          else resolve();
-        });
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
   return answering;
 }

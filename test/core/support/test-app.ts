@@ -15,6 +15,7 @@ import {
   type RoutesFactory,
 } from '../../../src/core/index.ts';
 import { testServiceRoutes } from './fixtures/test-service-routes.ts';
+import { closeServer } from './close-server.ts';
 
 /** A running instance of the real app on 127.0.0.1 and a free port. */
 export interface TestApp {
@@ -95,14 +96,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     config,
     readiness,
     logLines: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => {
-          if (error) reject(error);
-          else resolve();
-        });
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }
 

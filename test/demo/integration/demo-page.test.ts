@@ -5,6 +5,7 @@ import { createLogger, createServiceApp, readCoreConfig, registeredTelemetry, ty
 import { createDemoPage, demoPage } from '../../../src/demo/index.ts';
 import { readPageTelemetryConfig } from '../../../src/demo/page/index.ts';
 import { request } from '../../core/support/test-app.ts';
+import { closeServer } from '../../core/support/close-server.ts';
 
 /** The real app with `pages` mounted at `/`, as startService's `pages` option mounts them. */
 async function startPageApp(page: RoutesFactory, env: Record<string, string> = {}): Promise<{ url: string; close: () => Promise<void> }> {
@@ -23,14 +24,7 @@ async function startPageApp(page: RoutesFactory, env: Record<string, string> = {
   await new Promise<void>((resolve) => server.once('listening', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => {
-          if (error) reject(error);
-          else resolve();
-        });
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }
 

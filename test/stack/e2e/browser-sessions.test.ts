@@ -8,21 +8,13 @@ import { servicesOf, tagOf, type JaegerSpan, type JaegerTrace } from '../support
 import { exactly, queryLogsUntil } from '../support/logs-query.ts';
 import { searchUntil } from '../support/session-checks.ts';
 import type { StoredLogRecord } from '../support/victoria-logs.ts';
+import type { PageAnswer } from '../../../src/demo/page/index.ts';
 
 /** The page's idle timeout in this test: long enough for every step before the idle wait. */
 const IDLE_TIMEOUT_SECONDS = 30;
 
-/** One line of the page's `#output`: a request the page made and its answer. */
-interface Answer {
-  readonly request: string;
-  readonly status: number | null;
-  readonly traceId: string | null;
-  readonly sessionId: string | null;
-  readonly body: unknown;
-}
-
 /** An answer of the page, with the session the page was in when it sent the request. */
-interface SentRequest extends Answer {
+interface SentRequest extends PageAnswer {
   readonly sentIn: string;
 }
 
@@ -36,12 +28,12 @@ interface ChainFields {
 const shownSession = (page: Page): Promise<string> => page.locator('#session-id').innerText();
 
 /** The answers the page has listed so far. */
-async function answers(page: Page): Promise<Answer[]> {
-  return (await page.locator('#output li').allInnerTexts()).map((text) => JSON.parse(text) as Answer);
+async function answers(page: Page): Promise<PageAnswer[]> {
+  return (await page.locator('#output li').allInnerTexts()).map((text) => JSON.parse(text) as PageAnswer);
 }
 
 /** Clicks `button` and waits for exactly its answer (one more line in `#output`). */
-async function click(page: Page, button: string): Promise<Answer> {
+async function click(page: Page, button: string): Promise<PageAnswer> {
   const before = (await answers(page)).length;
   await page.click(`#${button}`);
   await page.waitForSelector(`#output[data-answers="${before + 1}"]`);

@@ -109,7 +109,11 @@ describe('end to end: service -> OpenTelemetry Collector -> Jaeger and VictoriaL
       expect(report.logsMissing ?? null).to.equal(null);
       for (const trace of report.traces) for (const line of trace.logs ?? []) expect(line.traceId, trace.traceId).to.equal(trace.traceId);
       const printed = [...report.traces.flatMap((trace) => trace.logs ?? []), ...(report.logs ?? [])];
-      expect(printed.map((line) => lineKey(line.service, line.message, line.traceId)).sort()).to.deep.equal(recordsAsLines(held).sort());
+      const printedLines = printed.filter((line) => line.event === null);
+      expect(printedLines.map((line) => lineKey(line.service, line.message, line.traceId)).sort()).to.deep.equal(recordsAsLines(held).sort());
+      // The login's session.start, printed as an event in the login's trace.
+      const events = printed.filter((line) => line.event !== null).map((line) => [line.event, line.fields['session.previous_id'], line.traceId]);
+      expect(events).to.deep.equal([['session.start', session.replacedSessionId, session.traceIds[0]]]);
     }
   });
 });

@@ -24,6 +24,14 @@ describe('formatLogLine', () => {
     );
   });
 
+  it('prints an event by its name and its fields, not the store\'s placeholder for its missing message', () => {
+    const [event] = read([
+      storedLine({ _msg: 'missing _msg field; see https://docs.victoriametrics.com/victorialogs/keyconcepts/#message-field', event_name: 'session.start', 'session.previous_id': 'session-0002', 'http.method': undefined, 'http.route': undefined, 'http.status_code': undefined, duration_ms: undefined, severity_text: undefined }),
+    ]);
+    expect(event!.event).to.equal('session.start');
+    expect(formatLogLine(event!, piped, { withDate: false, withTraceId: false })).to.equal('  10:00:00.001 api - event session.start session.previous_id=session-0002\n');
+  });
+
   it('adds the date and the trace id when the line is in no listed trace', () => {
     expect(formatLogLine(line!, piped, { withDate: true, withTraceId: true })).to.equal(
       '  2026-11-27 10:00:00.001 api info request completed http.method=GET http.route=/api/downstream http.status_code=200 duration_ms=12.1 trace=0af7651916cd43dd8448eb211c80319c\n',
@@ -109,6 +117,7 @@ describe('formatJson with --logs', () => {
       service: 'orders',
       level: 'info',
       message: 'request completed',
+      event: null,
       traceId: 'trace-a',
       spanId: 'b7ad6b7169203331',
       fields: { 'http.method': 'GET', 'http.route': '/api/session', 'http.status_code': '200', duration_ms: '3' },

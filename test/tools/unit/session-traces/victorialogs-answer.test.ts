@@ -24,6 +24,7 @@ describe('parseLogsAnswer', () => {
         service: 'api',
         level: 'info',
         message: 'request completed',
+        event: null,
         traceId: '0af7651916cd43dd8448eb211c80319c',
         spanId: 'b7ad6b7169203331',
         fields: { 'http.method': 'GET', 'http.route': '/api/downstream', 'http.status_code': '200', duration_ms: '12.1' },
