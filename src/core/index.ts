@@ -22,8 +22,6 @@ export {
   ATTR_SESSION_PREVIOUS_ID,
   ATTR_USER_ID,
   deriveSessionId,
-  EVENT_SESSION_END,
-  EVENT_SESSION_START,
   getByKey,
   isValidSessionId,
   isValidUserId,
@@ -40,6 +38,7 @@ export {
   type SessionContextOptions,
   type SessionTelemetry,
   type SessionValues,
+  type WritableSessionMapKey,
 } from './context/index.ts';
 export { HttpError, type ErrorBody } from './http/index.ts';
 export {

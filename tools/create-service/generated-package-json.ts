@@ -22,14 +22,25 @@ export interface GeneratedPackageJson {
 }
 
 /**
- * The scripts the new project keeps, exactly as this repository defines them, in this order.
- * `test` is replaced: the new project's full suite is `test:quick` (no end-to-end, compose,
- * template or benchmark suites, which belong to this repository).
+ * The scripts the new project keeps, in this order: exactly as this repository defines them,
+ * except those in {@link REPLACED_SCRIPTS}.
  */
 export const KEPT_SCRIPTS = ['start', 'test:quick', 'typecheck', 'lint', 'test:unit', 'test:integration', 'test:process'] as const;
 
 /** The new project's `npm test`. */
 export const GENERATED_TEST_SCRIPT = 'npm run test:quick';
+
+/**
+ * Scripts the new project has in a form of its own:
+ * - `test` is the quick suite (no end-to-end, compose, template or benchmark suites, which
+ *   belong to this repository);
+ * - `typecheck` checks the project's one tsconfig: the browser telemetry and its
+ *   tsconfig.browser.json stay here.
+ */
+export const REPLACED_SCRIPTS: Readonly<Record<string, string>> = {
+  test: GENERATED_TEST_SCRIPT,
+  typecheck: 'tsc --noEmit',
+};
 
 /** Dependencies only the demo uses (its login tokens). */
 export const DEMO_DEPENDENCIES: readonly string[] = ['jose'];
@@ -67,7 +78,7 @@ export function derivePackageJson(root: RootPackageJson, serviceName: string): G
   for (const name of KEPT_SCRIPTS) {
     const script = root.scripts[name];
     if (script === undefined) throw new Error(`package.json of ${root.name} has no "${name}" script for the new project to keep`);
-    scripts[name] = script;
+    scripts[name] = REPLACED_SCRIPTS[name] ?? script;
     // `test` right after `start`, as npm lists the two it runs without `run`.
     if (name === 'start') scripts['test'] = GENERATED_TEST_SCRIPT;
   }

@@ -17,6 +17,7 @@ export {
   DEMO_DEPENDENCIES,
   GENERATED_TEST_SCRIPT,
   KEPT_SCRIPTS,
+  REPLACED_SCRIPTS,
   REPOSITORY_DEV_DEPENDENCIES,
   type GeneratedPackageJson,
   type RootPackageJson,

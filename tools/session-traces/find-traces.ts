@@ -17,7 +17,11 @@ export interface TraceQuery {
 export interface TraceQueryResult {
   readonly services: readonly string[];
   readonly traces: readonly TraceSummary[];
-  /** The traces as Jaeger answered them, merged by trace id (every one found, not only the newest `limit`). */
+  /**
+   * The traces as Jaeger answered them, merged by trace id: up to `limit` from each service
+   * (Jaeger's own cap), so possibly more than the newest `limit` kept in `traces`, but not
+   * every trace of a session that has more.
+   */
   readonly found: readonly JaegerTrace[];
 }
 

@@ -108,8 +108,10 @@ export function formatSessionLinks(report: LookupReport): string {
 /** What `--chain --json` prints: every session's report, oldest first. */
 export interface ChainReport {
   readonly sessions: readonly LookupReport[];
-  /** True when the chain went on past the sessions shown (`MAX_CHAIN_LENGTH`), or came back to one of them. */
+  /** True when the chain went on past the sessions shown (`MAX_CHAIN_LENGTH`). */
   readonly truncated: boolean;
+  /** The session the chain came back to (a link to one it holds), where it ended; `null` when none. */
+  readonly loopsBackTo: string | null;
 }
 
 /** The `--chain --json` document, indented. */

@@ -172,15 +172,21 @@ const sessionOf = (report: LookupReport): string => report.tags['session.id'] ??
  * `--chain`: from the session of `start`, the sessions it replaced (back through each one's
  * previous session) and those that replaced it (forward through each one's first next
  * session), looked up one by one; oldest first, at most {@link MAX_CHAIN_LENGTH}, cut around
- * the session asked for. A link back to a session already in the chain ends it.
+ * the session asked for. A link back to a session already in the chain ends it (a browser's
+ * links are its own claims, so a chain may loop).
  */
 async function followChain(start: LookupReport, lookup: (sessionId: string) => Promise<LookupReport>): Promise<ChainReport> {
   const sessions: LookupReport[] = [start];
   const seen = new Set([sessionOf(start)]);
   let truncated = false;
+  let loopsBackTo: string | null = null;
   const step = async (next: string | null | undefined, add: (report: LookupReport) => void): Promise<LookupReport | undefined> => {
     if (next === null || next === undefined) return undefined;
-    if (seen.has(next) || sessions.length >= MAX_CHAIN_LENGTH) {
+    if (seen.has(next)) {
+      loopsBackTo ??= next;
+      return undefined;
+    }
+    if (sessions.length >= MAX_CHAIN_LENGTH) {
       truncated = true;
       return undefined;
     }
@@ -196,7 +202,7 @@ async function followChain(start: LookupReport, lookup: (sessionId: string) => P
   let newest: LookupReport | undefined = start;
   while (newest !== undefined) newest = await step(newest.nextSessionIds?.[0], (report) => sessions.push(report));
   while (oldest !== undefined) oldest = await step(oldest.previousSessionId, (report) => sessions.unshift(report));
-  return { sessions, truncated };
+  return { sessions, truncated, loopsBackTo };
 }
 
 /** Prints every session of `chain`, each headed `Session <id> (n of m)`; the exit code. */
@@ -213,7 +219,14 @@ function printChain(chain: ChainReport, io: LookupIo, options: LookupOptions): n
     const notice = logsNotice(report);
     if (notice !== undefined) complain(io, `${sessionOf(report)}: ${notice.text}`);
   }
+  for (const report of chain.sessions) {
+    const [followed, ...others] = report.nextSessionIds ?? [];
+    if (followed !== undefined && others.length > 0) {
+      complain(io, `${sessionOf(report)} was replaced by ${others.length + 1} sessions; the chain follows ${followed}, not ${others.join(', ')}`);
+    }
+  }
   if (chain.truncated) complain(io, `the chain goes on past the ${chain.sessions.length} sessions shown`);
+  if (chain.loopsBackTo !== null) complain(io, `the chain comes back to ${chain.loopsBackTo}, already shown, and ends there`);
   return chain.sessions.some((report) => report.traces.length > 0) ? EXIT.FOUND : EXIT.NONE;
 }
 

@@ -1,3 +1,4 @@
+import { isValidSessionId } from '../../src/core/index.ts';
 import type { JaegerSpan, JaegerTrace } from './jaeger-answer.ts';
 
 /**
@@ -12,9 +13,10 @@ export interface SessionLinks {
   readonly nextSessionIds: readonly string[];
 }
 
-const stringTag = (span: JaegerSpan, key: string): string | undefined => {
+/** The tag `key` of `span` when it is a valid session id (the only kind a link is made of). */
+const sessionTag = (span: JaegerSpan, key: string): string | undefined => {
   const value = span.tags.find((tag) => tag.key === key)?.value;
-  return typeof value === 'string' ? value : undefined;
+  return isValidSessionId(value) ? value : undefined;
 };
 
 /** Every span of `traces`, oldest first. */
@@ -26,8 +28,8 @@ const spansByStart = (traces: readonly JaegerTrace[]): JaegerSpan[] => traces.fl
  */
 export function previousSessionIn(traces: readonly JaegerTrace[], sessionId: string): string | null {
   for (const span of spansByStart(traces)) {
-    const previous = stringTag(span, 'session.previous_id');
-    if (stringTag(span, 'session.id') === sessionId && previous !== undefined && previous !== sessionId) return previous;
+    const previous = sessionTag(span, 'session.previous_id');
+    if (sessionTag(span, 'session.id') === sessionId && previous !== undefined && previous !== sessionId) return previous;
   }
   return null;
 }
@@ -40,8 +42,8 @@ export function previousSessionIn(traces: readonly JaegerTrace[], sessionId: str
 export function nextSessionsIn(traces: readonly JaegerTrace[], sessionId: string): string[] {
   const next: string[] = [];
   for (const span of spansByStart(traces)) {
-    const id = stringTag(span, 'session.id');
-    if (stringTag(span, 'session.previous_id') === sessionId && id !== undefined && id !== sessionId && !next.includes(id)) next.push(id);
+    const id = sessionTag(span, 'session.id');
+    if (sessionTag(span, 'session.previous_id') === sessionId && id !== undefined && id !== sessionId && !next.includes(id)) next.push(id);
   }
   return next;
 }

@@ -7,8 +7,9 @@ export {
   SessionMapKey,
   type SessionTelemetry,
   type SessionValues,
+  type WritableSessionMapKey,
 } from './session-map-key.ts';
-export { ATTR_SESSION_ID, ATTR_SESSION_PREVIOUS_ID, ATTR_USER_ID, EVENT_SESSION_END, EVENT_SESSION_START } from './semconv.ts';
+export { ATTR_SESSION_ID, ATTR_SESSION_PREVIOUS_ID, ATTR_USER_ID } from './semconv.ts';
 export {
   currentSessionStore,
   getByKey,

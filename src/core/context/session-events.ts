@@ -2,7 +2,7 @@ import { logs } from '@opentelemetry/api';
 import { ATTR_SESSION_ID, ATTR_SESSION_PREVIOUS_ID, EVENT_SESSION_END, EVENT_SESSION_START } from './semconv.ts';
 
 // The instrumentation scope of the events, named for what emits them.
-const eventLogger = logs.getLogger('session-context-service.session');
+const EVENT_SCOPE = 'session-context-service.session';
 
 /**
  * Emits `session.end` for `endedId` and `session.start` for `startedId` (with
@@ -14,6 +14,8 @@ const eventLogger = logs.getLogger('session-context-service.session');
  * registered logs SDK the API's no-op logger drops them.
  */
 export function emitSessionReplaced(endedId: string, startedId: string): void {
+  // Asked for at each (rare) rotation rather than at import: the logs SDK registers later.
+  const eventLogger = logs.getLogger(EVENT_SCOPE);
   eventLogger.emit({ eventName: EVENT_SESSION_END, attributes: { [ATTR_SESSION_ID]: endedId } });
   eventLogger.emit({ eventName: EVENT_SESSION_START, attributes: { [ATTR_SESSION_ID]: startedId, [ATTR_SESSION_PREVIOUS_ID]: endedId } });
 }

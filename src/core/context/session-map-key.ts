@@ -8,12 +8,15 @@ import { ATTR_SESSION_ID, ATTR_SESSION_PREVIOUS_ID, ATTR_USER_ID } from './semco
 export const SessionMapKey = {
   SESSION_ID: 'sessionId',
   USER_ID: 'userId',
-  /** The session this one replaced; set by `rotateSession` (a login), read-only in practice. */
+  /** The session this one replaced; set by `rotateSession` (a login) only, read with `getByKey`. */
   PREVIOUS_SESSION_ID: 'previousSessionId',
 } as const;
 
 /** One of the {@link SessionMapKey} values. */
 export type SessionMapKey = (typeof SessionMapKey)[keyof typeof SessionMapKey];
+
+/** The keys code may set (`setByKey`): the link to a previous session is `rotateSession`'s alone. */
+export type WritableSessionMapKey = Exclude<SessionMapKey, typeof SessionMapKey.PREVIOUS_SESSION_ID>;
 
 /** The value type stored under each key. */
 export interface SessionValues {
@@ -50,7 +53,11 @@ export const SESSION_TELEMETRY: { readonly [K in SessionMapKey]: SessionTelemetr
 /** Every session key, in the order of {@link SESSION_TELEMETRY}. */
 export const SESSION_KEYS = Object.keys(SESSION_TELEMETRY) as readonly SessionMapKey[];
 
-/** The telemetry name of every session key (`session.id`, `user.id`): the entries a session owns in baggage. */
+/**
+ * The telemetry name of every session key (`session.id`, `user.id`, `session.previous_id`):
+ * the baggage entries a session owns, replaced (or, for `never` keys, dropped) wherever a
+ * session writes baggage.
+ */
 export const SESSION_TELEMETRY_NAMES: readonly string[] = SESSION_KEYS.map((key) => SESSION_TELEMETRY[key].name);
 
 /**

@@ -1,10 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { context, createContextKey, diag, ROOT_CONTEXT, type Context, type Span } from '@opentelemetry/api';
-import { forEachSessionTelemetry, SESSION_TELEMETRY, type SessionMapKey, type SessionValues } from './session-map-key.ts';
+import { forEachSessionTelemetry, SESSION_TELEMETRY, type SessionMapKey, type SessionValues, type WritableSessionMapKey } from './session-map-key.ts';
 
 /** The per-session state held in the AsyncLocalStorage. */
 export interface SessionStore {
-  /** Current values; mutated only through {@link setByKey}. */
+  /** Current values; mutated only through {@link setByKey} and `rotateSession`. */
   readonly values: Partial<SessionValues>;
   /**
    * Spans that started before this store existed (the HTTP server span): {@link setByKey}
@@ -21,6 +21,8 @@ export interface SessionStore {
 /** What a session needs of its request's response: the node:http `ServerResponse` subset. */
 export interface SessionResponse {
   readonly headersSent: boolean;
+  /** True once the connection is closed: the answer can no longer reach the client. */
+  readonly destroyed: boolean;
   setHeader(name: string, value: string): unknown;
 }
 
@@ -117,7 +119,7 @@ export function getByKey<K extends SessionMapKey>(key: K): SessionValues[K] | un
  * Outside any session the write is ignored, with a one-time warning through the
  * OpenTelemetry diagnostic logger: there is no session to write to.
  */
-export function setByKey<K extends SessionMapKey>(key: K, value: SessionValues[K]): void {
+export function setByKey<K extends WritableSessionMapKey>(key: K, value: SessionValues[K]): void {
   const store = currentSessionStore();
   if (store === undefined) {
     if (!warnedAboutWriteOutsideSession) {

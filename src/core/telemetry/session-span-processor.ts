@@ -3,7 +3,8 @@ import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace
 import { currentSessionStore, forEachSessionTelemetry } from '../context/index.ts';
 
 /**
- * Adds the current session's values (`session.id`, `user.id`) to every span at its start.
+ * Adds the current session's values (`session.id`, `user.id`, `session.previous_id` after a
+ * rotation) to every span at its start.
  *
  * Spans that start before the session exists (the HTTP server span) are tagged by the
  * session middleware instead; see `SessionStore.earlySpans`.

@@ -1,7 +1,7 @@
 import { SpanKind } from '@opentelemetry/api';
 import { expect } from 'chai';
 import { ATTR_SESSION_ID, ATTR_SESSION_PREVIOUS_ID, ATTR_USER_ID } from '../../../src/core/index.ts';
-import type { SessionSnapshot, SignInResult } from '../support/fixtures/test-routes.ts';
+import type { SignInResult } from '../support/fixtures/test-routes.ts';
 import { exportedLogRecords } from '../support/exported-log-records.ts';
 import { logRecordExporter, spanExporter } from '../support/integration-preload.ts';
 import { startRecordingDownstream, type RecordingDownstream } from '../support/recording-downstream.ts';
@@ -12,11 +12,11 @@ import { accessLineTraceId, waitForLogLine, waitForLogLines } from '../support/w
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** Signs in as `userId` in the session `sessionId` at `app`; the answer, its trace and the new id. */
-async function signIn(app: TestApp, sessionId: string, userId: string): Promise<{ result: SignInResult; traceId: string; answeredId: string | null }> {
+async function signIn(app: TestApp, sessionId: string, userId: string, rotations = 1): Promise<{ result: SignInResult; traceId: string; answeredId: string | null }> {
   const response = await request(`${app.url}/api/test/sign-in`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-session-id': sessionId },
-    body: JSON.stringify({ userId }),
+    body: JSON.stringify({ userId, rotations }),
   });
   expect(response.status).to.equal(200);
   return { result: (await response.json()) as SignInResult, traceId: response.headers.get('x-trace-id')!, answeredId: response.headers.get('x-session-id') };
@@ -70,10 +70,26 @@ describe('rotateSession: signing in starts a new session, linked to the old one 
     for (const event of events) expect(event.body, 'an event has no body').to.equal(undefined);
   });
 
-  it('keeps the session of a request that only carries a signed-in user', async () => {
-    const response = await request(`${app.url}/api/test/session`, { headers: { 'x-session-id': 'session-rot-04', 'x-test-user-id': 'dave' } });
-    expect(response.headers.get('x-session-id')).to.equal('session-rot-04');
-    expect(((await response.json()) as SessionSnapshot).sessionId).to.equal('session-rot-04');
+  it('starts one new session per request: a second call returns the id of the first and emits nothing more', async () => {
+    const { result, traceId, answeredId } = await signIn(app, 'session-rot-04', 'dave', 2);
+    expect(result.rotatedTo).to.deep.equal([answeredId, answeredId]);
+    expect(result).to.deep.include({ sessionId: answeredId, previousSessionId: 'session-rot-04' });
+    const events = await exportedLogRecords('session.end and session.start', (record) => record.spanContext?.traceId === traceId && record.eventName !== undefined, 2);
+    await waitForLogLines(app, 'the access line', [traceId], accessLineTraceId);
+    expect(events.map((record) => record.eventName)).to.deep.equal(['session.end', 'session.start']);
+    expect(logRecordExporter.getFinishedLogRecords().filter((record) => record.spanContext?.traceId === traceId && record.eventName !== undefined)).to.have.length(2);
+  });
+
+  it('changes nothing when the client is gone before the answer: the id stays, no session starts', async () => {
+    const aborted = new AbortController();
+    const pending = request(`${app.url}/api/test/rotation-after-close`, { headers: { 'x-session-id': 'session-rot-07' }, signal: aborted.signal });
+    await waitForLogLine(app, '"holding the answer"', (entry) => entry['message'] === 'holding the answer' && entry['session.id'] === 'session-rot-07');
+    aborted.abort();
+    await pending.catch(() => undefined);
+    const line = await waitForLogLine(app, '"rotated after close"', (entry) => entry['message'] === 'rotated after close' && entry['session.id'] === 'session-rot-07');
+    expect(line['returned']).to.equal('session-rot-07');
+    expect(line).not.to.have.property('session.previous_id');
+    expect(logRecordExporter.getFinishedLogRecords().filter((record) => record.eventName !== undefined)).to.deep.equal([]);
   });
 
   it('remembers nothing between requests: another instance continues the new session as any other', async () => {

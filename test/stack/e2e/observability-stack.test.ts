@@ -55,13 +55,18 @@ describe('end to end: service -> OpenTelemetry Collector -> Jaeger and VictoriaL
   const writtenFor = (session: DrivenSession): string[] =>
     [...linesOf(stack.api, 'api', session.sessionId), ...linesOf(stack.orders, 'orders', session.sessionId)].sort();
 
-  /** The session's records, once the store holds exactly the lines api and orders wrote for it. */
+  /**
+   * The session's records, once the store holds exactly the lines api and orders wrote for it
+   * and, for a session a login started, its session.start event.
+   */
   const storedFor = (session: DrivenSession): Promise<StoredLogRecord[]> =>
     queryLogsUntil(
       stack.victoriaLogs.baseUrl,
       exactly('session.id', session.sessionId),
-      `the lines api and orders wrote for ${session.sessionId}, each once`,
-      (answer) => recordsAsLines(answer).sort().join('\n') === writtenFor(session).join('\n'),
+      `the lines api and orders wrote for ${session.sessionId}, each once${session.replacedSessionId === undefined ? '' : ', and its session.start'}`,
+      (answer) =>
+        recordsAsLines(answer).sort().join('\n') === writtenFor(session).join('\n') &&
+        (session.replacedSessionId === undefined || answer.some(isEventRecord)),
     );
 
   it('finds every request of each session, and no trace of another session, by session.id in service api', async () => {

@@ -42,6 +42,18 @@ describe('session storage', () => {
     });
   });
 
+  it('leaves the link to a previous session to rotateSession: setByKey does not take that key', () => {
+    runWithSession({ sessionId: 'session-a', previousSessionId: 'session-0' }, () => {
+      // The type forbids the write (typecheck fails if it ever allows it); at run time it would land.
+      const forge = (): void => {
+        // @ts-expect-error: PREVIOUS_SESSION_ID is not a WritableSessionMapKey
+        setByKey(SessionMapKey.PREVIOUS_SESSION_ID, 'session-forged');
+      };
+      expect(forge).to.be.a('function');
+      expect(getByKey(SessionMapKey.PREVIOUS_SESSION_ID)).to.equal('session-0');
+    });
+  });
+
   it('makes a setByKey visible to later code in the same async chain', async () => {
     await runWithSession({ sessionId: 'session-a' }, async () => {
       setByKey(SessionMapKey.USER_ID, 'bob');

@@ -35,12 +35,12 @@ describe('derivePackageJson', () => {
     devDependencies: { mocha: '12.0.3', 'cli-table3': '0.6.5' },
   };
 
-  it("lists start and test first, then the kept scripts in this repository's order, and nothing else", () => {
+  it("lists start and test first, then the kept scripts in this repository's order, typecheck of its own tsconfig only, and nothing else", () => {
     expect(Object.entries(derivePackageJson(root, 'orders').scripts)).to.deep.equal([
       ['start', 'node a.ts'],
       ['test', 'npm run test:quick'],
       ['test:quick', 'q'],
-      ['typecheck', 't'],
+      ['typecheck', 'tsc --noEmit'],
       ['lint', 'l'],
       ['test:unit', 'u'],
       ['test:integration', 'i'],

@@ -59,6 +59,12 @@ describe('the sessions next to a session (previousSessionIn, nextSessionsIn)', (
   it('ignores spans that name another previous session', () => {
     expect(nextSessionsIn([replacing('a', 0, 'session-three', 'session-two')], 'session-one')).to.deep.equal([]);
   });
+
+  it('takes no link to or from a value that is not a session id', () => {
+    const forged = 'x\u001b[2Jy';
+    expect(previousSessionIn([replacing('a', 0, 'session-two', forged)], 'session-two')).to.equal(null);
+    expect(nextSessionsIn([replacing('a', 0, forged, 'session-one')], 'session-one')).to.deep.equal([]);
+  });
 });
 
 describe('session-traces: the chain of sessions', () => {
@@ -116,7 +122,7 @@ describe('session-traces: the chain of sessions', () => {
   it('prints {sessions, truncated} with --chain --json, each session a full report', async () => {
     const { stdout } = await run(CHAIN, ['session-three', '--chain', '--json']);
     const chain = JSON.parse(stdout) as ChainReport;
-    expect(chain.truncated).to.equal(false);
+    expect(chain).to.include({ truncated: false, loopsBackTo: null });
     expect(chain.sessions.map(sessionOf)).to.deep.equal(['session-one', 'session-two', 'session-three']);
     expect(chain.sessions.map((report) => report.traces.length)).to.deep.equal([1, 2, 1]);
     expect(chain.sessions[1]).to.deep.include({ previousSessionId: 'session-one', nextSessionIds: ['session-three'] });
@@ -139,10 +145,21 @@ describe('session-traces: the chain of sessions', () => {
 
   it('ends the chain when it comes back to a session it holds', async () => {
     const world = [replacing('t1', 0, 'session-a', 'session-b'), replacing('t2', 10, 'session-b', 'session-a')];
-    const { stdout } = await run(world, ['session-a', '--chain', '--json']);
+    const { stdout, stderr } = await run(world, ['session-a', '--chain', '--json']);
     const chain = JSON.parse(stdout) as ChainReport;
     expect(chain.sessions.map(sessionOf)).to.have.members(['session-a', 'session-b']);
-    expect(chain.truncated).to.equal(true);
+    expect(chain.truncated, 'nothing was cut for length').to.equal(false);
+    expect(chain.loopsBackTo).to.be.oneOf(['session-a', 'session-b']);
+    expect(stderr).to.include(`the chain comes back to ${chain.loopsBackTo}, already shown, and ends there`);
+    expect(stderr).not.to.include('goes on past');
+  });
+
+  it('follows the first of two sessions that replaced one, and names the one it left', async () => {
+    const world = [request('t0', 0, 'session-root'), replacing('t1', 10, 'session-left', 'session-root'), replacing('t2', 20, 'session-right', 'session-root')];
+    const { stdout, stderr } = await run(world, ['session-root', '--chain', '--json']);
+    const chain = JSON.parse(stdout) as ChainReport;
+    expect(chain.sessions.map(sessionOf)).to.deep.equal(['session-root', 'session-left']);
+    expect(stderr).to.include('session-root was replaced by 2 sessions; the chain follows session-left, not session-right');
   });
 
   it('exits 1 when no session of the chain has a trace', async () => {
