@@ -27,9 +27,6 @@ export interface GeneratedPackageJson {
  */
 export const KEPT_SCRIPTS = ['start', 'test:quick', 'typecheck', 'lint', 'test:unit', 'test:integration', 'test:process'] as const;
 
-/** The new project's `npm test`. */
-export const GENERATED_TEST_SCRIPT = 'npm run test:quick';
-
 /**
  * Scripts the new project has in a form of its own:
  * - `test` is the quick suite (no end-to-end, compose, template or benchmark suites, which
@@ -37,8 +34,8 @@ export const GENERATED_TEST_SCRIPT = 'npm run test:quick';
  * - `typecheck` checks the project's one tsconfig: the browser telemetry and its
  *   tsconfig.browser.json stay here.
  */
-export const REPLACED_SCRIPTS: Readonly<Record<string, string>> = {
-  test: GENERATED_TEST_SCRIPT,
+export const REPLACED_SCRIPTS: Readonly<Record<string, string>> & { readonly test: string } = {
+  test: 'npm run test:quick',
   typecheck: 'tsc --noEmit',
 };
 
@@ -80,7 +77,7 @@ export function derivePackageJson(root: RootPackageJson, serviceName: string): G
     if (script === undefined) throw new Error(`package.json of ${root.name} has no "${name}" script for the new project to keep`);
     scripts[name] = REPLACED_SCRIPTS[name] ?? script;
     // `test` right after `start`, as npm lists the two it runs without `run`.
-    if (name === 'start') scripts['test'] = GENERATED_TEST_SCRIPT;
+    if (name === 'start') scripts['test'] = REPLACED_SCRIPTS.test;
   }
   return {
     name: serviceName,

@@ -218,8 +218,6 @@ function printChain(chain: ChainReport, io: LookupIo, options: LookupOptions): n
   for (const report of chain.sessions) {
     const notice = logsNotice(report);
     if (notice !== undefined) complain(io, `${sessionOf(report)}: ${notice.text}`);
-  }
-  for (const report of chain.sessions) {
     const [followed, ...others] = report.nextSessionIds ?? [];
     if (followed !== undefined && others.length > 0) {
       complain(io, `${sessionOf(report)} was replaced by ${others.length + 1} sessions; the chain follows ${followed}, not ${others.join(', ')}`);

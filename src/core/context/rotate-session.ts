@@ -1,10 +1,7 @@
 import { emitSessionReplaced } from './session-events.ts';
 import { newSessionId, SESSION_ID_HEADER } from './session-id.ts';
 import { SessionMapKey } from './session-map-key.ts';
-import { currentSessionStore, writeSessionValue, type SessionStore } from './session-storage.ts';
-
-// The stores (one per request) that already started their new session.
-const rotatedStores = new WeakSet<SessionStore>();
+import { currentSessionStore, writeSessionValue } from './session-storage.ts';
 
 /**
  * Starts a new session in place of the current one: call it where a user signs in (or gains
@@ -42,14 +39,15 @@ export function rotateSession(): string {
     throw new Error('rotateSession() called in a session of runWithSession: only a request can start a new session, as its answer carries the new id to the client');
   }
   const currentId = store.values.sessionId;
-  if (rotatedStores.has(store) && currentId !== undefined) return currentId;
+  // A request's store gets a previous id from a rotation only (setByKey cannot write one):
+  // having one means this request already started its new session.
+  if (store.values.previousSessionId !== undefined && currentId !== undefined) return currentId;
   if (response.headersSent) {
     throw new Error('rotateSession() called after the response headers were sent: call it before answering, so that the client gets the new session id');
   }
   if (response.destroyed && currentId !== undefined) return currentId;
 
   const nextId = newSessionId();
-  rotatedStores.add(store);
   if (currentId !== undefined) writeSessionValue(store, SessionMapKey.PREVIOUS_SESSION_ID, currentId);
   writeSessionValue(store, SessionMapKey.SESSION_ID, nextId);
   response.setHeader(SESSION_ID_HEADER, nextId);
