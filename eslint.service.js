@@ -58,7 +58,7 @@ export function serviceLintConfig({ rootDir, outsideCore = ['test/**/*.ts'], tes
     },
     {
       // Core folders: a sibling folder only through its index.ts; nothing outside the core.
-      files: ['src/core/*/**/*.ts'],
+      files: ['src/core/*/*.ts'],
       rules: {
         'no-restricted-imports': [
           'error',
@@ -66,6 +66,22 @@ export function serviceLintConfig({ rootDir, outsideCore = ['test/**/*.ts'], tes
             patterns: [
               { regex: String.raw`^\.\./[^./][^/]*/(?!index\.ts$)`, message: 'Import another core folder through its index.ts.' },
               { regex: String.raw`^\.\./\.\./(?!\.\./package\.json$)`, message: 'The core depends on nothing outside src/core.' },
+            ],
+          },
+        ],
+      },
+    },
+    {
+      // A core folder's own subfolders (src/core/telemetry/sdk/): the same rules one level down.
+      files: ['src/core/*/*/*.ts'],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              { regex: String.raw`^\.\./[^./][^/]*/(?!index\.ts$)`, message: 'Import a sibling subfolder through its index.ts.' },
+              { regex: String.raw`^\.\./\.\./[^./][^/]*/(?!index\.ts$)`, message: 'Import another core folder through its index.ts.' },
+              { regex: String.raw`^\.\./\.\./\.\./(?!\.\./package\.json$)`, message: 'The core depends on nothing outside src/core.' },
             ],
           },
         ],

@@ -1,8 +1,9 @@
 /**
- * The processes a benchmark runs: each variant on its own free port, and the OTLP sink the
- * full service exports to. Shared by `run.ts` (throughput) and `profile.ts` (CPU profiles).
+ * The processes a benchmark runs: each variant on its own free port, and the OTLP sinks the
+ * exporting variants export to. Shared by `run.ts` (throughput) and `profile.ts` (CPU profiles).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { freePorts } from '../../test/core/support/ports.ts';
 import { answersOk } from '../../test/core/support/probes.ts';
@@ -21,7 +22,12 @@ export interface Variant {
   readonly label: string;
   readonly command: readonly string[];
   readonly env: Readonly<Record<string, string>>;
+  /** Where it exports its telemetry, when it exports any: the light sink or the real collector. */
+  readonly sink?: SinkName;
 }
+
+/** The sinks of a benchmark (see {@link startDiscardSink} and {@link startCollectorSink}). */
+export type SinkName = 'light' | 'collector';
 
 /** A running variant. Its stdout (the service's JSON log) goes to /dev/null, as in production. */
 export interface Running {
@@ -97,39 +103,26 @@ export interface Sink {
   readonly endpoint: string;
   /** What the sink is, for the report. */
   readonly kind: string;
+  /** CPU time the sink has used since it started, in seconds: what it took from the machine. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
-/** The telemetry sink of the full service: the real collector when built, else a discarding endpoint. */
-export async function startSink(): Promise<Sink> {
-  let collector: string | undefined;
-  try {
-    collector = execFileSync('bash', ['tools/stack/build-collector.sh', '--if-built'], { cwd: root }).toString('utf8').trim();
-  } catch {
-    collector = undefined;
-  }
-  if (collector !== undefined) {
-    const binary = collector;
-    const { child, ports } = await startOnFreePorts(
-      'the collector sink',
-      2,
-      ([httpPort, healthPort]) =>
-        spawn(binary, ['--config', 'tools/bench/collector-sink.yaml'], {
-          cwd: root,
-          env: { BENCH_OTLP_HTTP_PORT: String(httpPort), BENCH_HEALTH_PORT: String(healthPort) },
-          stdio: 'ignore',
-        }),
-      ([, healthPort]) => `http://127.0.0.1:${healthPort}/`,
-      30_000,
-    );
-    return {
-      endpoint: `http://127.0.0.1:${ports[0]!}`,
-      kind: 'the real OpenTelemetry Collector (built from tools/stack/otelcol-builder.yaml), OTLP/HTTP in, debug exporter out',
-      stop: () => stopChild(child),
-    };
-  }
+/** User and system CPU time of process `pid` so far, in seconds (/proc, at 100 ticks a second). */
+function cpuSecondsOf(pid: number): number {
+  // The fields after the command name, which is in parentheses and may hold spaces.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * The light sink every exporting variant but one exports to: a local endpoint
+ * (tools/bench/otlp-discard-sink.ts) that answers each OTLP/HTTP export with the empty
+ * success response and discards it, so the receiver costs the machine next to nothing.
+ */
+export async function startDiscardSink(): Promise<Sink> {
   const { child, ports } = await startOnFreePorts(
-    'the discarding sink',
+    'the light sink',
     1,
     ([port]) => spawn(node, ['tools/bench/otlp-discard-sink.ts'], { cwd: root, env: { PORT: String(port) }, stdio: 'ignore' }),
     ([port]) => `http://127.0.0.1:${port}/`,
@@ -137,7 +130,43 @@ export async function startSink(): Promise<Sink> {
   );
   return {
     endpoint: `http://127.0.0.1:${ports[0]!}`,
-    kind: 'a local HTTP endpoint that accepts OTLP and discards it (collector not built)',
+    kind: 'a local endpoint that answers each OTLP/HTTP export 200 with the empty success response and discards it (tools/bench/otlp-discard-sink.ts)',
+    cpuSeconds: () => cpuSecondsOf(child.pid!),
+    stop: () => stopChild(child),
+  };
+}
+
+/** The path of the real collector's binary, or undefined when it has not been built. */
+export function builtCollector(): string | undefined {
+  try {
+    const path = execFileSync('bash', ['tools/stack/build-collector.sh', '--if-built'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString('utf8').trim();
+    return path === '' ? undefined : path;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The real OpenTelemetry Collector (`collector`, from {@link builtCollector}) as a sink:
+ * OTLP/HTTP in, batched, counted by the debug exporter and dropped (tools/bench/collector-sink.yaml).
+ */
+export async function startCollectorSink(collector: string): Promise<Sink> {
+  const { child, ports } = await startOnFreePorts(
+    'the collector sink',
+    2,
+    ([httpPort, healthPort]) =>
+      spawn(collector, ['--config', 'tools/bench/collector-sink.yaml'], {
+        cwd: root,
+        env: { BENCH_OTLP_HTTP_PORT: String(httpPort), BENCH_HEALTH_PORT: String(healthPort) },
+        stdio: 'ignore',
+      }),
+    ([, healthPort]) => `http://127.0.0.1:${healthPort}/`,
+    30_000,
+  );
+  return {
+    endpoint: `http://127.0.0.1:${ports[0]!}`,
+    kind: 'the real OpenTelemetry Collector (built from tools/stack/otelcol-builder.yaml), OTLP/HTTP in, debug exporter out',
+    cpuSeconds: () => cpuSecondsOf(child.pid!),
     stop: () => stopChild(child),
   };
 }

@@ -3,17 +3,19 @@
  * `node --cpu-prof`, once with telemetry on (exporting, as variant 8 of `npm run bench`) and
  * once with `OTEL_SDK_DISABLED=true` (variant 6), and prints each profile's top self-time
  * frames (README, "Performance"). The `.cpuprofile` files stay in the output folder, to open
- * in Chrome DevTools.
+ * in Chrome DevTools. The variants export to the same light sink as in `npm run bench`
+ * (variant 13's to the real collector, which must be built).
  *
  *   npm run bench:profile                    10 s of load per variant, top 15 frames
  *   npm run bench:profile -- --duration 3 --top 10 --output /tmp/profiles
  *   npm run bench:profile -- --variants express,service   (ids of tools/bench/variant-list.ts)
+ *   npm run bench:profile -- --variants service,service-log-export   (what log records cost: 8 vs 12)
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { topSelfTimeFrames } from './cpu-profile-summary.ts';
 import { load } from './load.ts';
-import { root, startSink, startVariant } from './processes.ts';
+import { builtCollector, root, startCollectorSink, startDiscardSink, startVariant, type Sink } from './processes.ts';
 import { benchVariants } from './variant-list.ts';
 
 const { values: args } = parseArgs({
@@ -28,10 +30,16 @@ const { values: args } = parseArgs({
 const PROFILED = args.variants.split(',');
 
 mkdirSync(args.output, { recursive: true });
-const sink = await startSink();
+const lightSink = await startDiscardSink();
+const collector = builtCollector();
+let collectorSink: Sink | undefined;
 const lines: string[] = [];
 try {
-  for (const variant of benchVariants(sink.endpoint).filter((candidate) => PROFILED.includes(candidate.id))) {
+  collectorSink = collector !== undefined && PROFILED.includes('service-log-export-collector') ? await startCollectorSink(collector) : undefined;
+  const variants = benchVariants({ light: lightSink.endpoint, collector: collectorSink?.endpoint });
+  const unknown = PROFILED.filter((id) => !variants.some((variant) => variant.id === id));
+  if (unknown.length > 0) process.stderr.write(`bench: not profiled (no such variant, or the collector is not built): ${unknown.join(', ')}\n`);
+  for (const variant of variants.filter((candidate) => PROFILED.includes(candidate.id))) {
     const directory = mkdtempSync(`${args.output}/profile-${variant.id}-`);
     const running = await startVariant(variant, ['--cpu-prof', `--cpu-prof-dir=${directory}`]);
     process.stderr.write(`bench: profiling ${variant.label} for ${args.duration} s\n`);
@@ -55,6 +63,7 @@ try {
     );
   }
 } finally {
-  await sink.stop();
+  await lightSink.stop();
+  await collectorSink?.stop();
 }
 process.stdout.write(lines.join('\n'));

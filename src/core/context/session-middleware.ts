@@ -26,8 +26,9 @@ export interface SessionContextOptions {
  * that went through that policy (a request whose context carries the propagator's session
  * slot); baggage from any other source is never trusted with an identity.
  *
- * Mount it first: spans started before it (the HTTP server span) are tagged explicitly, but
- * spans of middleware mounted before it cannot carry the session.
+ * Mount it first, right after the server span's middleware (`traceRequests`, which extracts
+ * the context this reads): the server span, started before it, is tagged explicitly, but
+ * spans of other middleware mounted before it cannot carry the session.
  */
 export function sessionContext(options: SessionContextOptions = {}): RequestHandler {
   const traceIdHeader = options.traceIdHeader ?? 'x-trace-id';

@@ -30,9 +30,9 @@ export interface SessionResponse {
  * A holder for a request's session, placed in the request's OpenTelemetry context when its
  * headers are extracted (before any middleware runs) and filled by the session middleware.
  *
- * Why: the HTTP instrumentation binds `req` and `res` to that context, so their listeners
- * (`req.on('end')`, `res.on('finish')`) and everything they start run in it, outside the
- * AsyncLocalStorage run of the middleware. Through the slot they still find their session.
+ * Why: the server span middleware (`traceRequests`) binds `req` and `res` to that context, so
+ * their listeners (`req.on('end')`, `res.on('finish')`) and everything they start run in it,
+ * outside the AsyncLocalStorage run of the middleware. Through the slot they still find their session.
  */
 export interface SessionSlot {
   /**

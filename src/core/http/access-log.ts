@@ -17,8 +17,8 @@ const PENDING = Symbol('accessLine');
 type LoggedResponse = ServerResponse & { req: Request; [PENDING]?: PendingLine | undefined };
 
 /**
- * Express middleware writing one line per request, with `http.method`, `http.route` (the
- * matched route template, never the raw URL; see `nameRoutes`), `http.status_code` and
+ * Express middleware writing one line per request, with `http.request.method`, `http.route`
+ * (the matched route template, never the raw URL; see `nameRoutes`), `http.response.status_code` and
  * `duration_ms`: `request completed` once the response is sent, or `request aborted` when
  * the connection closed first. Mount it after the session middleware so the line carries
  * the session.
@@ -43,16 +43,16 @@ function writeAccessLine(this: LoggedResponse): void {
   this[PENDING] = undefined;
   // 'close' fires from socket callbacks, outside the middleware's async context: re-enter
   // the session so the line carries it (the trace fields come with the listener's context,
-  // which the HTTP instrumentation binds to the request).
+  // which the core's server span middleware binds to the request).
   if (pending.session === undefined) log(this, pending);
   else runInSessionStore(pending.session, log, this, pending);
 }
 
 function log(res: LoggedResponse, pending: PendingLine): void {
   pending.logger.info(res.writableFinished ? 'request completed' : 'request aborted', {
-    'http.method': res.req.method,
+    'http.request.method': res.req.method,
     'http.route': matchedRoute(res.req),
-    'http.status_code': res.statusCode,
+    'http.response.status_code': res.statusCode,
     duration_ms: Math.round((performance.now() - pending.startedAt) * 10) / 10,
   });
 }

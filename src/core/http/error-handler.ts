@@ -28,7 +28,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const answer = toHttpError(error);
     if (answer.status >= 500) logger.error('request failed', describe(error, req.originalUrl));
-    else logger.info('request rejected', { 'http.status_code': answer.status, 'error.type': answer.code });
+    else logger.info('request rejected', { 'http.response.status_code': answer.status, 'error.type': answer.code });
     res.status(answer.status).json({ error: answer.code, message: answer.message } satisfies ErrorBody);
   };
 }

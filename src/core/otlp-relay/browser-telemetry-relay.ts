@@ -62,7 +62,7 @@ const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
  * `upstreamTimeoutMs`, a 5xx or a redirect answers 502 `bad_gateway`. The browser's OTLP
  * exporter retries 429, 502, 503 and 504, honouring `Retry-After`.
  *
- * Untraced: the HTTP instrumentation ignores these requests, and the forward runs with tracing
+ * Untraced: the server span middleware skips these requests, and the forward runs with tracing
  * suppressed (no client span, no `traceparent` or `baggage` sent), so relaying spans makes
  * none. Refusals and failures are counted ({@link BrowserTelemetryRelay.counts}) and reported
  * at most once per `reportIntervalMs` through the diagnostic logger; no request content is

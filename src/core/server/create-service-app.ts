@@ -4,7 +4,7 @@ import { sessionContext } from '../context/index.ts';
 import { accessLog, errorHandler, nameRoutes, notFound } from '../http/index.ts';
 import type { Logger } from '../logging/index.ts';
 import type { BrowserTelemetryRelay } from '../otlp-relay/index.ts';
-import type { TelemetryDelivery } from '../telemetry/index.ts';
+import { registeredTelemetry, traceRequests, type TelemetryDelivery } from '../telemetry/index.ts';
 import { addHealthRoutes, type Readiness, type ReadinessTelemetry } from './health-routes.ts';
 
 /** Everything the app needs, built by {@link startService} or a test. */
@@ -29,13 +29,20 @@ export interface ServiceAppDependencies {
    * join `/readyz` as `telemetry.browserRelay`. Default none: `POST /otlp/v1/*` answers 404.
    */
   readonly browserTelemetryRelay?: BrowserTelemetryRelay;
+  /**
+   * Make each request's server span (`traceRequests`, the first middleware after the relay).
+   * Default: what the registered telemetry says (`tracesRequests`): on when the SDK runs,
+   * off when it is disabled or when auto-instrumentations-node makes the span.
+   */
+  readonly traceRequests?: boolean;
 }
 
 /**
  * Builds the Express application of a service; never listens.
  *
  * The order is the core's contract: the browser telemetry relay when there is one (untraced,
- * outside any session, its body read by itself, bounded); then the session context, so every
+ * outside any session, its body read by itself, bounded); then the request's server span and
+ * its context (when the core traces requests); then the session context, so every
  * later middleware, span and log line belongs to the session; then the access log, the JSON
  * body parser, the health probes, the pages, the service's routers, a JSON 404 and the JSON
  * error handler.
@@ -48,6 +55,7 @@ export function createServiceApp(deps: ServiceAppDependencies): Express {
 
   const relay = deps.browserTelemetryRelay;
   if (relay !== undefined) app.use(relay.handler);
+  if (deps.traceRequests ?? registeredTelemetry().tracesRequests) app.use(traceRequests());
   app.use(sessionContext());
   app.use(accessLog(logger));
   app.use(express.json({ limit: config.jsonBodyLimit }));

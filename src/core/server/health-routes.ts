@@ -32,7 +32,7 @@ const onlyUntracedProbes: RequestHandler = (req, _res, next) => {
  * `telemetry.logRecords`, and `telemetry.browserRelay` when the browser telemetry relay is
  * on), so lost telemetry is visible from outside.
  * Both are exact (case-sensitive, no trailing slash) and untraced: a request answered here is
- * one the HTTP instrumentation ignored, as both decide by {@link isHealthProbeRequest}.
+ * one the server span middleware (`traceRequests`) skips, as both decide by {@link isHealthProbeRequest}.
  *
  * Routes of the app itself, not a router of their own: every other request passes them, and
  * a nested router costs each request that passes through it more than two route checks.

@@ -1,18 +1,26 @@
-/** The OpenTelemetry bridge: SDK start-up, session span attributes and baggage policy. */
-export { startTelemetry, disabledTelemetry, DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, type Telemetry, type TelemetryOptions } from './start-telemetry.ts';
-export { createInstrumentations } from './instrumentations.ts';
-export { HEALTH_PROBE_PATHS, isHealthProbeRequest } from './health-probes.ts';
-export { BROWSER_TELEMETRY_PATHS, browserTelemetrySignalOf, type BrowserTelemetrySignal } from './browser-telemetry-paths.ts';
-export { SessionSpanProcessor } from './session-span-processor.ts';
-export { SessionBaggagePropagator, outgoingBaggage, type BaggagePolicy } from './session-baggage-propagator.ts';
-export { TELEMETRY_LOSS_REPORT, TelemetryLossMonitor, type Delivery, type TelemetryDelivery } from './telemetry-loss-monitor.ts';
-export { DEFAULT_MAX_QUEUE_SIZE, otlpHeadersFromEnv, otlpHttpEndpointFromEnv, otlpProtocolFromEnv, type OtlpHttpEndpoint } from './exporters-from-env.ts';
-export { registerTelemetry, registeredTelemetry } from './telemetry-registry.ts';
-export { DiagnosticsToLogger } from './diag-to-logger.ts';
-export { describeTelemetryError } from './describe-telemetry-error.ts';
-export { admitIncomingBaggage } from './incoming-baggage-policy.ts';
-export { isSessionSampled, SessionRatioSampler } from './session-ratio-sampler.ts';
-export { samplerFromEnv, SESSION_SAMPLER_NAME, type SamplerFromEnv } from './sampler-from-env.ts';
-export { EdgeSampler } from './edge-sampler.ts';
-export { EdgeTraceContextPropagator } from './edge-trace-context-propagator.ts';
-export { startServiceTelemetry, type ServiceTelemetryOptions } from './start-service-telemetry.ts';
+/**
+ * The OpenTelemetry bridge: SDK start-up, the server span, session span attributes and baggage
+ * policy, and the telemetry's own diagnostics. One folder per job; this file is the surface.
+ */
+// sdk/: the OpenTelemetry SDK started from the OTEL_* configuration, and handed to the service.
+export { startTelemetry, disabledTelemetry, DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT, type Telemetry, type TelemetryOptions } from './sdk/index.ts';
+export { createInstrumentations, instrumentationsChosenByEnv } from './sdk/index.ts';
+export { DEFAULT_MAX_QUEUE_SIZE, otlpHeadersFromEnv, otlpHttpEndpointFromEnv, otlpProtocolFromEnv, type OtlpHttpEndpoint } from './sdk/index.ts';
+export { registerTelemetry, registeredTelemetry } from './sdk/index.ts';
+export { samplerFromEnv, SESSION_SAMPLER_NAME, type SamplerFromEnv } from './sdk/index.ts';
+export { startServiceTelemetry, type ServiceTelemetryOptions } from './sdk/index.ts';
+// http-server/: each request's server span, and the requests left untraced.
+export { ABORTED_ERROR_TYPE, traceRequests } from './http-server/index.ts';
+export { HEALTH_PROBE_PATHS, isHealthProbeRequest } from './http-server/index.ts';
+export { BROWSER_TELEMETRY_PATHS, browserTelemetrySignalOf, type BrowserTelemetrySignal } from './http-server/index.ts';
+// session-bridge/: the session on spans and in baggage, and the trust rules of an edge.
+export { SessionSpanProcessor } from './session-bridge/index.ts';
+export { SessionBaggagePropagator, outgoingBaggage, type BaggagePolicy } from './session-bridge/index.ts';
+export { admitIncomingBaggage } from './session-bridge/index.ts';
+export { isSessionSampled, SessionRatioSampler } from './session-bridge/index.ts';
+export { EdgeSampler } from './session-bridge/index.ts';
+export { EdgeTraceContextPropagator } from './session-bridge/index.ts';
+// diagnostics/: what the telemetry says about itself: lost spans and records, export failures.
+export { TELEMETRY_LOSS_REPORT, TelemetryLossMonitor, type Delivery, type TelemetryDelivery } from './diagnostics/index.ts';
+export { DiagnosticsToLogger } from './diagnostics/index.ts';
+export { describeTelemetryError } from './diagnostics/index.ts';

@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import { SpanKind } from '@opentelemetry/api';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -202,8 +201,6 @@ describe('browser telemetry relay', () => {
   });
 
   it('records no span, neither a server span for the relay request nor a client span for the forward, and writes no access line', async () => {
-    // The sink runs in this process, so the instrumentation records its receipts as server
-    // spans: the collector's spans, each a root of its own when nothing was propagated.
     await registeredTelemetry().forceFlush();
     spanExporter.reset();
     const linesBefore = app.logLines().length;
@@ -217,10 +214,8 @@ describe('browser telemetry relay', () => {
     const traceId = marker.headers.get('x-trace-id') ?? 'missing x-trace-id';
     await spansOfTrace(spanExporter, traceId);
     const others = spanExporter.getFinishedSpans().filter((span) => span.spanContext().traceId !== traceId);
-    const sinkPort = Number(new URL(sink.endpoint).port);
-    expect(others.map((span) => ({ kind: span.kind, port: span.attributes['server.port'], path: span.attributes['url.path'], root: span.parentSpanContext === undefined }))).to.deep.equal([
-      { kind: SpanKind.SERVER, port: sinkPort, path: '/v1/traces', root: true },
-    ]);
+    // The sink runs in this process too, a plain node:http server: nothing traces its receipts.
+    expect(others.map((span) => ({ name: span.name, kind: span.kind, path: span.attributes['url.path'] }))).to.deep.equal([]);
     await waitForLogLine(app, 'the access line of the marker', (line) => line['trace_id'] === traceId && line['message'] === 'request completed');
     const newLines = app.logLines().slice(linesBefore);
     expect(newLines.map((line) => line['trace_id'])).to.deep.equal(newLines.map(() => traceId));

@@ -61,7 +61,7 @@ describe('error responses', () => {
     const lines = await linesOfRequests(app, before, 1);
     const rejected = lines.filter((line) => line['message'] === 'request rejected' && line['error.type'] === 'invalid_json');
     expect(rejected).to.have.length(1);
-    expect(rejected[0]).to.include({ 'http.status_code': 400 });
+    expect(rejected[0]).to.include({ 'http.response.status_code': 400 });
     expect(JSON.stringify(app.logLines())).not.to.include('hunter2');
   });
 
@@ -90,7 +90,7 @@ describe('error responses', () => {
     expect(lines.filter((line) => line['level'] !== 'info'), 'lines above info').to.deep.equal([]);
     const rejected = lines.filter((line) => line['message'] === 'request rejected');
     expect(rejected).to.have.length(bodies.length);
-    for (const line of rejected) expect(line).to.include({ 'http.status_code': 400, 'error.type': 'invalid_content_encoding' });
+    for (const line of rejected) expect(line).to.include({ 'http.response.status_code': 400, 'error.type': 'invalid_content_encoding' });
     expect(JSON.stringify(lines)).not.to.match(/zlib|incorrect header|Decompression failed|Unknown frame|unexpected end/i);
   });
 
@@ -101,7 +101,7 @@ describe('error responses', () => {
     expect(await response.text()).not.to.include(PATH_MARKER);
     const lines = await linesOfRequests(app, before, 1);
     expect(lines.filter((line) => line['level'] !== 'info'), 'lines above info').to.deep.equal([]);
-    expect(lines.find((line) => line['message'] === 'request rejected')).to.include({ 'http.status_code': 400, 'error.type': 'invalid_path' });
+    expect(lines.find((line) => line['message'] === 'request rejected')).to.include({ 'http.response.status_code': 400, 'error.type': 'invalid_path' });
     expect(JSON.stringify(lines)).not.to.include(PATH_MARKER);
   });
 

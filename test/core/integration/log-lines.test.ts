@@ -79,9 +79,9 @@ describe('log lines of a request', () => {
     const byTrace = await waitForLogLines(app, 'the access lines of both requests', [foundTrace, notFoundTrace], accessLineTraceId);
     const access = app.logLines().filter((line) => line['message'] === 'request completed');
     expect(access).to.have.length(2);
-    expect(byTrace.get(foundTrace)).to.include({ 'message': 'request completed', 'http.method': 'GET', 'http.route': '/api/test/session', 'http.status_code': 200 });
+    expect(byTrace.get(foundTrace)).to.include({ 'message': 'request completed', 'http.request.method': 'GET', 'http.route': '/api/test/session', 'http.response.status_code': 200 });
     expect(byTrace.get(foundTrace)!['duration_ms']).to.be.a('number').and.to.be.at.least(0);
-    expect(byTrace.get(notFoundTrace)).to.include({ 'message': 'request completed', 'http.route': '(unmatched)', 'http.status_code': 404 });
+    expect(byTrace.get(notFoundTrace)).to.include({ 'message': 'request completed', 'http.route': '(unmatched)', 'http.response.status_code': 404 });
     expect(JSON.stringify(access)).not.to.include('secret=query');
   });
 
@@ -91,10 +91,10 @@ describe('log lines of a request', () => {
     expect((await setUser('{"userId":"frank"}')).status).to.equal(200);
     expect((await setUser('{"userId":"bad user"}')).status).to.equal(400);
     await waitForLogLines(app, 'the access lines of both requests', ['200', '400'], (line) =>
-      line['message'] === 'request completed' ? String(line['http.status_code']) : undefined,
+      line['message'] === 'request completed' ? String(line['http.response.status_code']) : undefined,
     );
     const access = app.logLines().filter((line) => line['message'] === 'request completed');
-    expect(access.map((line) => [line['http.status_code'], line['http.route']])).to.deep.equal([
+    expect(access.map((line) => [line['http.response.status_code'], line['http.route']])).to.deep.equal([
       [200, '/api/test/user'],
       [400, '/api/test/user'],
     ]);
@@ -133,6 +133,6 @@ describe('log lines of a request', () => {
     await waitForLogLine(app, 'of the aborted request', (line) => line['session.id'] === 'aborted-0001');
     const lines = app.logLines().filter((line) => line['session.id'] === 'aborted-0001');
     expect(lines.map((line) => line['message'])).to.deep.equal(['request aborted']);
-    expect(lines[0]).to.include({ 'http.route': '/api/until-client-leaves', 'http.method': 'GET' });
+    expect(lines[0]).to.include({ 'http.route': '/api/until-client-leaves', 'http.request.method': 'GET' });
   });
 });

@@ -60,7 +60,7 @@ describe('log records exported to OpenTelemetry', () => {
       expect(record!.attributes).to.include({ 'session.id': 'session-export-1', 'user.id': 'grace' });
     }
     const access = (await exportedRecords('request completed')).find((r) => r.attributes['session.id'] === 'session-export-1')!;
-    expect(access.attributes).to.include({ 'http.method': 'POST', 'http.route': '/api/test/user', 'http.status_code': 200 });
+    expect(access.attributes).to.include({ 'http.request.method': 'POST', 'http.route': '/api/test/user', 'http.response.status_code': 200 });
   });
 
   it('leave the JSON lines exactly as they are without export', async () => {

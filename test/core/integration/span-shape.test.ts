@@ -5,6 +5,7 @@ import { Router } from 'express';
 import { ATTR_SESSION_ID, ATTR_USER_ID } from '../../../src/core/context/semconv.ts';
 import { TEST_USER_HEADER } from '../support/fixtures/test-routes.ts';
 import { spanExporter } from '../support/integration-preload.ts';
+import { rawRequest } from '../support/raw-http.ts';
 import { startRecordingDownstream, type RecordingDownstream } from '../support/recording-downstream.ts';
 import { spansOfTrace } from '../support/spans.ts';
 import { request, startTestApp, type TestApp } from '../support/test-app.ts';
@@ -100,6 +101,16 @@ describe('the spans of one request (real SDK, in-memory exporter)', () => {
     const spans = await spansOf(response);
     expect(spans.map((span) => span.name)).to.deep.equal(['GET']);
     expect(spans[0]!.attributes).to.not.have.property('http.route');
+  });
+
+  it('takes server.address and server.port from a Host header that names a host, and from the socket otherwise', async () => {
+    const port = Number(new URL(app.url).port);
+    const named = await rawRequest(port, 'GET /api/items/1 HTTP/1.1\r\nHost: orders.internal:8443');
+    const garbage = await rawRequest(port, 'GET /api/items/2 HTTP/1.1\r\nHost: <script>alert(1)</script>');
+    const [namedSpan] = await spansOfTrace(spanExporter, named.headers['x-trace-id'] ?? 'missing');
+    const [garbageSpan] = await spansOfTrace(spanExporter, garbage.headers['x-trace-id'] ?? 'missing');
+    expect(namedSpan!.attributes).to.include({ 'server.address': 'orders.internal', 'server.port': 8443 });
+    expect(garbageSpan!.attributes).to.include({ 'server.address': '127.0.0.1', 'server.port': port });
   });
 
   it('names a request by the route that answered, not by a route that declined it', async () => {

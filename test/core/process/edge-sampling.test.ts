@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { isSessionSampled } from '../../../src/core/telemetry/session-ratio-sampler.ts';
+import { isSessionSampled } from '../../../src/core/telemetry/session-bridge/session-ratio-sampler.ts';
 import type { TraceContextSnapshot } from '../support/fixtures/trace-context-routes.ts';
 import { SERVER_SPAN_KIND, startOtlpSink, type OtlpSink } from '../support/otlp-sink.ts';
 import { startServiceProcess, type ServiceProcess } from '../support/service-process.ts';

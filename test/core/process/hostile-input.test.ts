@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT } from '../../../src/core/telemetry/start-telemetry.ts';
+import { DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT } from '../../../src/core/telemetry/sdk/start-telemetry.ts';
 import { describeHostileInput, FORGED_LOG_LINE, requestHead, utf8AsLatin1, type HostileCase } from '../support/hostile-input.ts';
 import { SERVER_SPAN_KIND, waitForServerSpans } from '../support/otlp-sink.ts';
 

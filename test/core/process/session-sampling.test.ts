@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { isSessionSampled } from '../../../src/core/telemetry/session-ratio-sampler.ts';
+import { isSessionSampled } from '../../../src/core/telemetry/session-bridge/session-ratio-sampler.ts';
 import { SERVER_SPAN_KIND, startOtlpSink } from '../support/otlp-sink.ts';
 import { startServiceProcess } from '../support/service-process.ts';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { SESSION_ID_PATTERN } from '../../../src/core/context/session-id.ts';
-import { DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT } from '../../../src/core/telemetry/start-telemetry.ts';
+import { DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT } from '../../../src/core/telemetry/sdk/start-telemetry.ts';
 import { startOtlpSink, waitForServerSpans, type OtlpSink } from './otlp-sink.ts';
 import { rawRequest, type RawResponse } from './raw-http.ts';
 import { startServiceProcess, testServiceCommand, type ServiceProcess } from './service-process.ts';

@@ -6,8 +6,12 @@ import { waitFor } from './service-process.ts';
 export interface SinkSpan {
   readonly traceId: string;
   readonly spanId: string;
+  /** Empty for a root span. */
+  readonly parentSpanId: string;
   readonly name: string;
   readonly kind: number;
+  /** OTLP's status code: 0 unset, 1 ok, 2 error. */
+  readonly statusCode: number;
   readonly scope: string;
   readonly service: string;
   readonly serviceVersion: string;
@@ -68,7 +72,7 @@ interface OtlpRequest {
     resource?: { attributes?: OtlpAttribute[] };
     scopeSpans?: {
       scope?: { name?: string };
-      spans?: { traceId: string; spanId: string; name: string; kind: number; attributes?: OtlpAttribute[] }[];
+      spans?: { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; status?: { code?: number }; attributes?: OtlpAttribute[] }[];
     }[];
   }[];
   resourceLogs?: {
@@ -150,8 +154,10 @@ export async function startOtlpSink(delayMs = 0, answer: (path: string) => SinkA
               spans.push({
                 traceId: span.traceId,
                 spanId: span.spanId,
+                parentSpanId: span.parentSpanId ?? '',
                 name: span.name,
                 kind: span.kind,
+                statusCode: span.status?.code ?? 0,
                 scope: scopeSpans.scope?.name ?? '',
                 service,
                 serviceVersion,

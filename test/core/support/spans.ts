@@ -1,6 +1,6 @@
 import { SpanKind } from '@opentelemetry/api';
 import type { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace';
-import { registeredTelemetry } from '../../../src/core/telemetry/telemetry-registry.ts';
+import { registeredTelemetry } from '../../../src/core/telemetry/sdk/telemetry-registry.ts';
 
 /**
  * The finished spans of the traces in `traceIds`, once each has its server span(s): the

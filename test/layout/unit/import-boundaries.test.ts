@@ -43,6 +43,15 @@ describe('the layout\'s import boundaries (eslint.config.js)', function () {
     expect(await boundaryViolations('src/core/http/error-handler.ts', "export { setByKey } from '../context/index.ts';\n")).to.deep.equal([]);
   });
 
+  it('holds a core folder\'s subfolders to the same rules: siblings and other core folders through their index.ts, nothing outside the core', async () => {
+    const file = 'src/core/telemetry/sdk/start-telemetry.ts';
+    expect(await boundaryViolations(file, "export { EdgeSampler } from '../session-bridge/edge-sampler.ts';\n")).to.have.length(1);
+    expect(await boundaryViolations(file, "export { EdgeSampler } from '../session-bridge/index.ts';\n")).to.deep.equal([]);
+    expect(await boundaryViolations(file, "export { setByKey } from '../../context/session-storage.ts';\n")).to.have.length(1);
+    expect(await boundaryViolations(file, "export { setByKey } from '../../context/index.ts';\n")).to.deep.equal([]);
+    expect(await boundaryViolations(file, "export { demoRoutes } from '../../../demo/index.ts';\n")).to.have.length(1);
+  });
+
   it('refuses anything outside src/core when the core imports it, except package.json', async () => {
     expect(await boundaryViolations('src/core/server/start-service.ts', "export { demoRoutes } from '../../demo/index.ts';\n")).to.have.length(1);
     expect(await boundaryViolations('src/core/preload.ts', "export { demoRoutes } from '../demo/index.ts';\n")).to.have.length(1);

@@ -4,32 +4,60 @@ import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 
+interface Delivery {
+  exported: number;
+  droppedQueueFull: number;
+  failedExport: number;
+}
+
 interface BenchReport {
-  variants: { id: string; requestsPerSecond: number; ratioToExpress: number; peakRssMiB: number; errors: number }[];
+  variants: {
+    id: string;
+    requestsPerSecond: number;
+    ratioToExpress: number;
+    peakRssMiB: number;
+    errors: number;
+    sink: 'light' | 'collector' | null;
+    delivery: { spans: Delivery; logRecords: Delivery } | null;
+  }[];
   startup: { defaultInstrumentationsMs: number; allInstrumentationsMs: number };
-  idleServiceRssMiB: number;
+  idleRssMiB: Record<string, number>;
   goals: { goal: string; value: number; met: boolean }[];
   costs: { cost: string; value: number }[];
-  sink: string;
+  sinks: { light: string; collector: string | null };
 }
 
 describe('npm run bench (smoke: one short round, no timing asserted)', function () {
   this.timeout(180_000);
 
-  it('runs all twelve variants and writes the markdown table and the JSON report', async () => {
+  it('runs every variant (13 only with the collector built) and writes the markdown table and the JSON report', async () => {
     const output = mkdtempSync(`${tmpdir()}/bench-smoke-`);
     const { stdout } = await promisify(execFile)(process.execPath, ['tools/bench/run.ts', '--smoke', '--output', output], {
       cwd: new URL('../../../', import.meta.url),
       maxBuffer: 16 * 1024 * 1024,
     });
     expect(stdout).to.include('| variant | req/s | vs bare Express |');
-    expect(stdout.split('\n').filter((line) => /^\| \d+\. /.test(line))).to.have.length(12);
-
     const [file] = readdirSync(output);
     const report = JSON.parse(readFileSync(`${output}/${file!}`, 'utf8')) as BenchReport;
+    const withCollector = report.sinks.collector !== null;
+    expect(stdout.split('\n').filter((line) => /^\| \d+\. /.test(line))).to.have.length(withCollector ? 13 : 12);
+    if (!withCollector) expect(stdout).to.include('13. as 12, exporting to the real OpenTelemetry Collector: skipped');
     expect(report.variants.map((variant) => variant.id)).to.deep.equal([
       'raw-http', 'express', 'session-context', 'cls-rtracer', 'express-http-context', 'service-sdk-disabled', 'service-bridge-off', 'service', 'service-express-instrumented', 'service-session-sampled', 'express-otel-http', 'service-log-export',
+      ...(withCollector ? ['service-log-export-collector'] : []),
     ]);
+    const variant = (id: string): BenchReport['variants'][number] => report.variants.find((candidate) => candidate.id === id)!;
+    // 6 to 12 export to the light sink, 13 to the collector.
+    expect(report.variants.filter((candidate) => candidate.sink === 'light')).to.have.length(7);
+    if (withCollector) expect(variant('service-log-export-collector').sink).to.equal('collector');
+    // The light sink answers every export as a collector would: the exporters succeed.
+    for (const id of ['service', 'service-log-export']) {
+      expect(variant(id).delivery!.spans.exported, id).to.be.greaterThan(0);
+      expect(variant(id).delivery!.spans.failedExport, id).to.equal(0);
+      expect(variant(id).delivery!.logRecords.failedExport, id).to.equal(0);
+    }
+    expect(variant('service-log-export').delivery!.logRecords.exported).to.be.greaterThan(0);
+    expect(variant('service').delivery!.logRecords.exported).to.equal(0);
     for (const variant of report.variants) {
       expect(variant.requestsPerSecond, variant.id).to.be.greaterThan(0);
       expect(variant.peakRssMiB, variant.id).to.be.greaterThan(0);
@@ -38,10 +66,11 @@ describe('npm run bench (smoke: one short round, no timing asserted)', function 
     expect(report.variants.find((variant) => variant.id === 'express')!.ratioToExpress).to.equal(1);
     expect(report.startup.defaultInstrumentationsMs).to.be.greaterThan(0);
     expect(report.startup.allInstrumentationsMs).to.be.greaterThan(0);
-    expect(report.idleServiceRssMiB).to.be.greaterThan(0);
-    expect(report.goals).to.have.length(8);
-    expect(report.costs.map((cost) => cost.value)).to.have.length(1).and.satisfy((values: number[]) => values.every((value) => value > 0));
-    expect(report.sink).to.be.a('string').and.not.equal('');
+    expect(report.idleRssMiB['service-log-export']).to.be.greaterThan(0);
+    expect(report.idleRssMiB['service']).to.be.greaterThan(0);
+    expect(report.goals).to.have.length(6);
+    expect(report.costs.map((cost) => cost.value)).to.have.length(withCollector ? 4 : 3).and.satisfy((values: number[]) => values.every((value) => value > 0));
+    expect(report.sinks.light).to.be.a('string').and.not.equal('');
   });
 });
 

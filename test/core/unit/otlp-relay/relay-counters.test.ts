@@ -1,7 +1,7 @@
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { expect } from 'chai';
 import { RelayCounters } from '../../../../src/core/otlp-relay/relay-counters.ts';
-import { TELEMETRY_LOSS_REPORT } from '../../../../src/core/telemetry/telemetry-loss-monitor.ts';
+import { TELEMETRY_LOSS_REPORT } from '../../../../src/core/telemetry/diagnostics/telemetry-loss-monitor.ts';
 import { waitFor } from '../../support/service-process.ts';
 
 describe('RelayCounters', () => {

@@ -58,7 +58,7 @@ async function runJob(job: ExampleJob, jobUrl: URL | undefined, logger: Logger):
         await response.arrayBuffer();
         status = response.status;
       }
-      logger.info('example job done', { 'job.id': job.jobId, ...(status === undefined ? {} : { 'http.status_code': status }) });
+      logger.info('example job done', { 'job.id': job.jobId, ...(status === undefined ? {} : { 'http.response.status_code': status }) });
     } catch (error) {
       span.setStatus({ code: SpanStatusCode.ERROR });
       logger.warn('example job failed', { 'job.id': job.jobId, 'error.type': error instanceof Error ? error.name : typeof error });

@@ -85,6 +85,6 @@ describe('the example routes (real SDK, in-memory exporter)', () => {
     }
 
     const done = await waitForLogLine(app, `"example job done" of job ${jobId}`, (line) => line['message'] === 'example job done' && line['job.id'] === jobId);
-    expect(done).to.include({ 'session.id': 'example-job-01', 'user.id': 'bob', 'http.status_code': 200 });
+    expect(done).to.include({ 'session.id': 'example-job-01', 'user.id': 'bob', 'http.response.status_code': 200 });
   });
 });

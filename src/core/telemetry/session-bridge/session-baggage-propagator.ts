@@ -16,7 +16,7 @@ import {
   SESSION_TELEMETRY_NAMES,
   withSessionSlot,
   type SessionStore,
-} from '../context/index.ts';
+} from '../../context/index.ts';
 import { admitIncomingBaggage } from './incoming-baggage-policy.ts';
 import { takeOutgoingHost } from './outgoing-destination.ts';
 

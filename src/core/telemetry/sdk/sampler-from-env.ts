@@ -1,7 +1,7 @@
 import { diag } from '@opentelemetry/api';
 import { getStringFromEnv } from '@opentelemetry/core';
 import { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, TraceIdRatioBasedSampler, type Sampler } from '@opentelemetry/sdk-trace';
-import { SessionRatioSampler } from './session-ratio-sampler.ts';
+import { SessionRatioSampler } from '../session-bridge/index.ts';
 
 /** The `OTEL_TRACES_SAMPLER` value that selects session sampling. */
 export const SESSION_SAMPLER_NAME = 'parentbased_session_ratio';

@@ -1,10 +1,10 @@
 import { context, defaultTextMapGetter, defaultTextMapSetter, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
 import { expect } from 'chai';
-import { SessionMapKey } from '../../../../src/core/context/session-map-key.ts';
-import { runWithSession } from '../../../../src/core/context/run-with-session.ts';
-import { currentSessionStore, sessionSlotOf, setByKey } from '../../../../src/core/context/session-storage.ts';
-import { outgoingBaggage, SessionBaggagePropagator } from '../../../../src/core/telemetry/session-baggage-propagator.ts';
-import { installContextManager } from '../../support/context-manager.ts';
+import { SessionMapKey } from '../../../../../src/core/context/session-map-key.ts';
+import { runWithSession } from '../../../../../src/core/context/run-with-session.ts';
+import { currentSessionStore, sessionSlotOf, setByKey } from '../../../../../src/core/context/session-storage.ts';
+import { outgoingBaggage, SessionBaggagePropagator } from '../../../../../src/core/telemetry/session-bridge/session-baggage-propagator.ts';
+import { installContextManager } from '../../../support/context-manager.ts';
 
 function entries(baggage: ReturnType<typeof outgoingBaggage>): Record<string, string> {
   return Object.fromEntries((baggage?.getAllEntries() ?? []).map(([key, entry]) => [key, entry.value]));

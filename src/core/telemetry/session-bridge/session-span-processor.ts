@@ -1,6 +1,6 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
-import { currentSessionStore, forEachSessionTelemetry } from '../context/index.ts';
+import { currentSessionStore, forEachSessionTelemetry } from '../../context/index.ts';
 
 /**
  * Adds the current session's values (`session.id`, `user.id`, `session.previous_id` after a

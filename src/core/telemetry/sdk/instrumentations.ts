@@ -4,17 +4,16 @@ import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { browserTelemetrySignalOf } from './browser-telemetry-paths.ts';
-import { isHealthProbeRequest } from './health-probes.ts';
-import { recordOutgoingHost } from './outgoing-destination.ts';
+import { browserTelemetrySignalOf, isHealthProbeRequest } from '../http-server/index.ts';
+import { recordOutgoingHost } from '../session-bridge/index.ts';
 
 /** How each instrumentation is tuned for this service, whichever set is enabled. */
 const INSTRUMENTATION_CONFIG = {
   '@opentelemetry/instrumentation-http': {
-    // Health probes would fill the trace store with one trace per check. The probe routes
-    // answer exactly the requests this ignores (one definition: health-probes.ts). So does
-    // the browser telemetry relay (browser-telemetry-paths.ts): tracing the export of spans
-    // would make spans to export.
+    // Its server side runs only when chosen through OTEL_NODE_ENABLED_INSTRUMENTATIONS (by
+    // default the core's traceRequests makes the server span), and leaves untraced what
+    // traceRequests leaves untraced: health probes (one trace per check otherwise) and the
+    // browser telemetry relay (tracing the export of spans would make spans to export).
     ignoreIncomingRequestHook: (request: IncomingMessage) =>
       isHealthProbeRequest(request.method, request.url) || browserTelemetrySignalOf(request.method, request.url) !== undefined,
     // Tells the session propagator where the request goes (baggage allowlist).
@@ -31,7 +30,7 @@ const INSTRUMENTATION_CONFIG = {
   },
   '@opentelemetry/instrumentation-express': {
     // Only when chosen through OTEL_NODE_ENABLED_INSTRUMENTATIONS (off by default: the core
-    // names the server span itself, see nameRoutes). Middleware spans (session context,
+    // names the server span itself, see traceRequests and nameRoutes). Middleware spans (session context,
     // access log, body parser, authentication) tell little and halved throughput.
     ignoreLayersType: [ExpressLayerType.MIDDLEWARE],
   },
@@ -50,23 +49,32 @@ const INSTRUMENTATION_CONFIG = {
 /**
  * The instrumentations to register.
  *
- * By default only what this service needs: http (one server span per request, named after
- * its route by the core's `nameRoutes`, and client spans) and undici (`fetch`). Express is
+ * By default only what this service needs: http for client spans (its server side off: the
+ * core's `traceRequests` makes each request's server span) and undici (`fetch`). Express is
  * not instrumented: instrumentation-express wraps every layer of every request, costing as
  * much as the HTTP tracing itself, to record router and handler spans that repeat the server
  * span (README, "Performance"). Nor is winston: the core's logger writes the trace ids
  * itself. fs, dns and net stay off: they multiply spans without telling anything about a
  * request.
  * `OTEL_NODE_ENABLED_INSTRUMENTATIONS` / `OTEL_NODE_DISABLED_INSTRUMENTATIONS` (read by
- * `@opentelemetry/auto-instrumentations-node`) hand the choice to that bundle instead.
+ * `@opentelemetry/auto-instrumentations-node`) hand the choice to that bundle instead, the
+ * server span included ({@link instrumentationsChosenByEnv}).
  */
 export function createInstrumentations(env: Readonly<Record<string, string | undefined>>): Instrumentation[] {
-  const chosenByEnv = ['OTEL_NODE_ENABLED_INSTRUMENTATIONS', 'OTEL_NODE_DISABLED_INSTRUMENTATIONS'].some(
-    (name) => (env[name]?.trim() ?? '') !== '',
-  );
-  if (chosenByEnv) return getNodeAutoInstrumentations(INSTRUMENTATION_CONFIG);
+  if (instrumentationsChosenByEnv(env)) return getNodeAutoInstrumentations(INSTRUMENTATION_CONFIG);
   return [
-    new HttpInstrumentation(INSTRUMENTATION_CONFIG['@opentelemetry/instrumentation-http']),
+    // Client spans only: the core makes each request's server span itself (traceRequests).
+    new HttpInstrumentation({ ...INSTRUMENTATION_CONFIG['@opentelemetry/instrumentation-http'], disableIncomingRequestInstrumentation: true }),
     new UndiciInstrumentation(INSTRUMENTATION_CONFIG['@opentelemetry/instrumentation-undici']),
   ];
+}
+
+/**
+ * Whether `OTEL_NODE_ENABLED_INSTRUMENTATIONS` or `OTEL_NODE_DISABLED_INSTRUMENTATIONS` hands
+ * the choice of instrumentations to `@opentelemetry/auto-instrumentations-node`: then its
+ * HTTP instrumentation makes each request's server span, and the core's `traceRequests` stays
+ * off.
+ */
+export function instrumentationsChosenByEnv(env: Readonly<Record<string, string | undefined>>): boolean {
+  return ['OTEL_NODE_ENABLED_INSTRUMENTATIONS', 'OTEL_NODE_DISABLED_INSTRUMENTATIONS'].some((name) => (env[name]?.trim() ?? '') !== '');
 }

@@ -13,11 +13,11 @@ import {
   type Sampler,
 } from '@opentelemetry/sdk-trace';
 import { expect } from 'chai';
-import { sessionSlotOf, withSessionSlot } from '../../../../src/core/context/session-storage.ts';
-import { EdgeSampler } from '../../../../src/core/telemetry/edge-sampler.ts';
-import { EdgeTraceContextPropagator } from '../../../../src/core/telemetry/edge-trace-context-propagator.ts';
-import { SessionBaggagePropagator } from '../../../../src/core/telemetry/session-baggage-propagator.ts';
-import { isSessionSampled, SessionRatioSampler } from '../../../../src/core/telemetry/session-ratio-sampler.ts';
+import { sessionSlotOf, withSessionSlot } from '../../../../../src/core/context/session-storage.ts';
+import { EdgeSampler } from '../../../../../src/core/telemetry/session-bridge/edge-sampler.ts';
+import { EdgeTraceContextPropagator } from '../../../../../src/core/telemetry/session-bridge/edge-trace-context-propagator.ts';
+import { SessionBaggagePropagator } from '../../../../../src/core/telemetry/session-bridge/session-baggage-propagator.ts';
+import { isSessionSampled, SessionRatioSampler } from '../../../../../src/core/telemetry/session-bridge/session-ratio-sampler.ts';
 
 const RATIO = 0.5;
 const CLIENT_SPAN_ID = 'b7ad6b7169203331';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { BROWSER_TELEMETRY_PATHS, browserTelemetrySignalOf } from '../../../../src/core/telemetry/browser-telemetry-paths.ts';
+import { BROWSER_TELEMETRY_PATHS, browserTelemetrySignalOf } from '../../../../../src/core/telemetry/http-server/browser-telemetry-paths.ts';
 
 describe('browserTelemetrySignalOf', () => {
   it('names the signal when the request is a POST of exactly a relay path, with or without a query', () => {

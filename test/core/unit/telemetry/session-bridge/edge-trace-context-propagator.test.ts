@@ -1,7 +1,7 @@
 import { defaultTextMapGetter, defaultTextMapSetter, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { TraceState, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { expect } from 'chai';
-import { EdgeTraceContextPropagator } from '../../../../src/core/telemetry/edge-trace-context-propagator.ts';
+import { EdgeTraceContextPropagator } from '../../../../../src/core/telemetry/session-bridge/edge-trace-context-propagator.ts';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const SPAN_ID = '00f067aa0ba902b7';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { describeTelemetryError } from '../../../../src/core/telemetry/describe-telemetry-error.ts';
+import { describeTelemetryError } from '../../../../../src/core/telemetry/diagnostics/describe-telemetry-error.ts';
 
 function networkError(code: string, address: string, port: number): Error {
   return Object.assign(new Error(`connect ${code} ${address}:${port}`), { code, address, port, syscall: 'connect' });

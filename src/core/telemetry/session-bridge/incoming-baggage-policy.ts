@@ -1,5 +1,5 @@
 import { propagation, type Baggage } from '@opentelemetry/api';
-import { ATTR_SESSION_ID, ATTR_USER_ID, isValidSessionId, isValidUserId } from '../context/index.ts';
+import { ATTR_SESSION_ID, ATTR_USER_ID, isValidSessionId, isValidUserId } from '../../context/index.ts';
 
 /**
  * What of a caller's W3C baggage enters the process, decided once, where the baggage is

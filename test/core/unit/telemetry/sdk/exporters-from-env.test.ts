@@ -6,7 +6,7 @@ import {
   exporterNamesFromEnv,
   otlpHttpEndpointFromEnv,
   otlpProtocolFromEnv,
-} from '../../../../src/core/telemetry/exporters-from-env.ts';
+} from '../../../../../src/core/telemetry/sdk/exporters-from-env.ts';
 
 /** The variables these tests set; each is restored afterwards. */
 const VARIABLES = [

@@ -7,14 +7,11 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { shareLoggerProviderWithLegacyLogsApi } from './legacy-logs-api.ts';
-import { EdgeSampler } from './edge-sampler.ts';
-import { EdgeTraceContextPropagator } from './edge-trace-context-propagator.ts';
+import { type BaggagePolicy, EdgeSampler, EdgeTraceContextPropagator, SessionBaggagePropagator, SessionSpanProcessor } from '../session-bridge/index.ts';
 import { createExportingLogRecordProcessors } from './log-record-processors-from-env.ts';
 import { samplerFromEnv } from './sampler-from-env.ts';
-import { SessionBaggagePropagator, type BaggagePolicy } from './session-baggage-propagator.ts';
-import { SessionSpanProcessor } from './session-span-processor.ts';
 import { createExportingSpanProcessors } from './span-processors-from-env.ts';
-import { NO_DELIVERY, TelemetryLossMonitor, type TelemetryDelivery } from './telemetry-loss-monitor.ts';
+import { NO_DELIVERY, type TelemetryDelivery, TelemetryLossMonitor } from '../diagnostics/index.ts';
 
 /** Longest span attribute value when OTEL_(SPAN_)ATTRIBUTE_VALUE_LENGTH_LIMIT is unset. */
 export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 1024;
@@ -39,6 +36,11 @@ export interface TelemetryOptions {
    * and patched code costs time on every request even with nothing to record.
    */
   readonly instrumentations: () => Instrumentation[];
+  /**
+   * Whether the core makes each request's server span (`traceRequests`). Default `true`;
+   * `false` when the instrumentations' own HTTP server side makes it.
+   */
+  readonly tracesRequests?: boolean;
   /** Export here instead of where OTEL_TRACES_EXPORTER says (tests use an in-memory exporter). */
   readonly spanExporter?: SpanExporter;
   /** Export here instead of where OTEL_LOGS_EXPORTER says (tests use an in-memory exporter). */
@@ -56,6 +58,13 @@ export interface Telemetry {
    * logger then also hands its records to the OpenTelemetry logs SDK.
    */
   readonly exportsLogRecords: boolean;
+  /**
+   * True when the core makes each request's server span (`traceRequests`, mounted first by
+   * `createServiceApp`): the SDK is on and OTEL_NODE_ENABLED_INSTRUMENTATIONS /
+   * OTEL_NODE_DISABLED_INSTRUMENTATIONS did not hand the HTTP server side to
+   * auto-instrumentations-node.
+   */
+  readonly tracesRequests: boolean;
   /**
    * The share of sessions traced, 0 to 1: `OTEL_TRACES_SAMPLER_ARG` when
    * `OTEL_TRACES_SAMPLER=parentbased_session_ratio`, otherwise 1 (also when disabled). A
@@ -128,6 +137,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   return {
     enabled: true,
     exportsLogRecords: logRecordProcessors.length > 0,
+    tracesRequests: options.tracesRequests ?? true,
     sessionSampleRatio,
     forceFlush: () => Promise.all(flushing.map((p) => p.forceFlush())).then(noop, warn('flush')),
     // After shutdown the reader is gone; /readyz must still answer.
@@ -148,6 +158,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
 export const disabledTelemetry: Telemetry = {
   enabled: false,
   exportsLogRecords: false,
+  tracesRequests: false,
   sessionSampleRatio: 1,
   forceFlush: () => Promise.resolve(),
   delivery: () => Promise.resolve(NO_DELIVERY),

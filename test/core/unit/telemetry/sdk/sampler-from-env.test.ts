@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import type { Sampler } from '@opentelemetry/sdk-trace';
 import { expect } from 'chai';
-import { samplerFromEnv } from '../../../../src/core/telemetry/sampler-from-env.ts';
+import { samplerFromEnv } from '../../../../../src/core/telemetry/sdk/sampler-from-env.ts';
 
 /** Every value of OTEL_TRACES_SAMPLER the SDK knows. */
 const STANDARD_NAMES = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'];

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Context } from '@opentelemetry/api';
 import { ParentBasedSampler, SamplingDecision } from '@opentelemetry/sdk-trace';
 import { expect } from 'chai';
-import { withSessionSlot } from '../../../../src/core/context/session-storage.ts';
-import { runWithSession } from '../../../../src/core/context/run-with-session.ts';
-import { isSessionSampled, SessionRatioSampler } from '../../../../src/core/telemetry/session-ratio-sampler.ts';
+import { withSessionSlot } from '../../../../../src/core/context/session-storage.ts';
+import { runWithSession } from '../../../../../src/core/context/run-with-session.ts';
+import { isSessionSampled, SessionRatioSampler } from '../../../../../src/core/telemetry/session-bridge/session-ratio-sampler.ts';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 

@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import { propagation, type Attributes, type Context, type Link, type SpanKind } from '@opentelemetry/api';
 import { SamplingDecision, TraceIdRatioBasedSampler, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace';
-import { ATTR_SESSION_ID, currentSessionStore, isValidSessionId, sessionSlotOf } from '../context/index.ts';
+import { ATTR_SESSION_ID, currentSessionStore, isValidSessionId, sessionSlotOf } from '../../context/index.ts';
 
 /**
  * Whether the session `sessionId` is traced at `ratio` (0 to 1): the first four bytes of the
@@ -9,7 +9,7 @@ import { ATTR_SESSION_ID, currentSessionStore, isValidSessionId, sessionSlotOf }
  *
  * A function of the id alone, the same in every service and process (and easy to write in
  * any language): a session is traced everywhere or nowhere. Uniform for ids that are random
- * or distinct (test/core/unit/telemetry/session-ratio-sampler.test.ts).
+ * or distinct (test/core/unit/telemetry/session-bridge/session-ratio-sampler.test.ts).
  */
 export function isSessionSampled(sessionId: string, ratio: number): boolean {
   if (ratio >= 1) return true;

@@ -1,11 +1,11 @@
 import { diag } from '@opentelemetry/api';
 import { globalErrorHandler } from '@opentelemetry/core';
 import { expect } from 'chai';
-import { runWithSession } from '../../../../src/core/context/run-with-session.ts';
-import { createLogger } from '../../../../src/core/logging/logger.ts';
-import { DiagnosticsToLogger } from '../../../../src/core/telemetry/diag-to-logger.ts';
-import { TELEMETRY_LOSS_REPORT } from '../../../../src/core/telemetry/telemetry-loss-monitor.ts';
-import { capturedLog } from '../../support/captured-log.ts';
+import { runWithSession } from '../../../../../src/core/context/run-with-session.ts';
+import { createLogger } from '../../../../../src/core/logging/logger.ts';
+import { DiagnosticsToLogger } from '../../../../../src/core/telemetry/diagnostics/diag-to-logger.ts';
+import { TELEMETRY_LOSS_REPORT } from '../../../../../src/core/telemetry/diagnostics/telemetry-loss-monitor.ts';
+import { capturedLog } from '../../../support/captured-log.ts';
 
 describe('DiagnosticsToLogger', () => {
   afterEach(() => {

@@ -1,12 +1,12 @@
 import { context, trace, type Tracer } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { expect } from 'chai';
-import { SessionMapKey } from '../../../../src/core/context/session-map-key.ts';
-import { runWithSession } from '../../../../src/core/context/run-with-session.ts';
-import { createSessionStore, runInSessionStore, setByKey } from '../../../../src/core/context/session-storage.ts';
-import { ATTR_SESSION_ID, ATTR_USER_ID } from '../../../../src/core/context/semconv.ts';
-import { SessionSpanProcessor } from '../../../../src/core/telemetry/session-span-processor.ts';
-import { installContextManager } from '../../support/context-manager.ts';
+import { SessionMapKey } from '../../../../../src/core/context/session-map-key.ts';
+import { runWithSession } from '../../../../../src/core/context/run-with-session.ts';
+import { createSessionStore, runInSessionStore, setByKey } from '../../../../../src/core/context/session-storage.ts';
+import { ATTR_SESSION_ID, ATTR_USER_ID } from '../../../../../src/core/context/semconv.ts';
+import { SessionSpanProcessor } from '../../../../../src/core/telemetry/session-bridge/session-span-processor.ts';
+import { installContextManager } from '../../../support/context-manager.ts';
 
 describe('SessionSpanProcessor', () => {
   const exporter = new InMemorySpanExporter();

@@ -1,8 +1,8 @@
 import { inspect } from 'node:util';
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { setGlobalErrorHandler } from '@opentelemetry/core';
-import { runOutsideSession } from '../context/index.ts';
-import type { Logger } from '../logging/index.ts';
+import { runOutsideSession } from '../../context/index.ts';
+import type { Logger } from '../../logging/index.ts';
 import { describeTelemetryError, telemetryErrorReason } from './describe-telemetry-error.ts';
 import { TELEMETRY_LOSS_REPORT } from './telemetry-loss-monitor.ts';
 

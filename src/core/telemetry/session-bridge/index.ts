@@ -1,0 +1,8 @@
+/** The session on spans and in baggage, session sampling, and the trust rules of an edge. */
+export { SessionSpanProcessor } from './session-span-processor.ts';
+export { SessionBaggagePropagator, outgoingBaggage, type BaggagePolicy } from './session-baggage-propagator.ts';
+export { admitIncomingBaggage } from './incoming-baggage-policy.ts';
+export { isSessionSampled, SessionRatioSampler } from './session-ratio-sampler.ts';
+export { EdgeSampler } from './edge-sampler.ts';
+export { EdgeTraceContextPropagator } from './edge-trace-context-propagator.ts';
+export { recordOutgoingHost } from './outgoing-destination.ts';
