@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
+import { DEFAULT_SERVICE_NAME } from '../../../src/core/telemetry/service-identity.ts';
 import { OBSERVED_LISTENERS } from '../support/fixtures/server-span-routes.ts';
 import { SERVER_SPAN_KIND, startOtlpSink, waitForServerSpans, type OtlpSink, type SinkSpan } from '../support/otlp-sink.ts';
 import { startServiceProcess, waitFor, type ServiceProcess } from '../support/service-process.ts';
@@ -51,7 +52,8 @@ describe('the server span of a request (service process, OTLP sink)', function (
     const span = await serverSpanOf(running.sink, traceId);
     const port = Number(new URL(running.service.url).port);
     expect(span.name).to.equal('GET /api/spans/items/:id');
-    expect(span.scope).to.equal('session-context-service');
+    // The core's scope is the service's package name: session-context-service here, a generated service's own.
+    expect(span.scope).to.equal(DEFAULT_SERVICE_NAME);
     expect(span.parentSpanId).to.equal('');
     expect(span.statusCode).to.equal(0);
     expect(span.attributes).to.deep.equal({

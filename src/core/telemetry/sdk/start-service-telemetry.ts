@@ -62,13 +62,13 @@ export async function startServiceTelemetry(options: ServiceTelemetryOptions = {
  *
  * The HTTP instrumentation patches either the CommonJS exports of `http` and `https` (at the
  * first `require` after the SDK started) or their ESM namespace, whichever it sees first,
- * never both: patching both recorded every call of the default import twice (opentelemetry-js
- * issue 6489). But the named exports of a builtin's ESM namespace are copies, taken when the
- * builtin is first imported as ESM: taken before the patch (the preload's own imports load
- * before its loader hook can see them), they stay the unpatched functions, and a named import
- * sends no `traceparent` and no `baggage`. So: require both now, which patches their CommonJS
- * exports, and copy the patched exports into the ESM namespaces (`syncBuiltinESMExports`,
- * Node's API for exactly this). Proven per call style by
+ * never both: patching both recorded every call of the default import twice
+ * (opentelemetry-js issue 6428, guarded since pull request 6437). But the named exports of a
+ * builtin's ESM namespace are copies, taken when the builtin is first loaded: taken before
+ * the patch, they stay the unpatched functions, and a named import sends no `traceparent`
+ * and no `baggage` (opentelemetry-js issue 6489). So: require both now, which patches their
+ * CommonJS exports, and copy the patched exports into the ESM namespaces
+ * (`syncBuiltinESMExports`, Node's API for exactly this). Proven per call style by
  * test/core/process/outgoing-call-styles.test.ts.
  */
 function patchNamedImportsOfHttp(): void {
