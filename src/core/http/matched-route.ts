@@ -103,8 +103,12 @@ const UNMATCHED = '(unmatched)';
 function mountTemplate(mounts: readonly Mount[] | undefined, baseUrl: string): string {
   if (baseUrl === '') return '';
   if (mounts !== undefined) {
-    // The latest first: a sibling mount left earlier may have matched the same path.
-    for (const mount of mounts.toReversed()) if (mount.baseUrl === baseUrl) return mount.template;
+    // The latest first: a sibling mount left earlier may have matched the same path. An index,
+    // not toReversed(): this runs on every mount entered and every route matched.
+    for (let i = mounts.length - 1; i >= 0; i--) {
+      const mount = mounts[i];
+      if (mount?.baseUrl === baseUrl) return mount.template;
+    }
   }
   return UNKNOWN_MOUNT;
 }

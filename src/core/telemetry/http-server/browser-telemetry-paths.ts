@@ -1,9 +1,9 @@
 /**
  * Where browsers post their telemetry on the service's own origin: OTLP/HTTP JSON, relayed to
  * the collector by the core's browser telemetry relay (src/core/otlp-relay/). The relay
- * answers exactly the requests {@link browserTelemetrySignalOf} names, and the HTTP
- * instrumentation leaves those same requests untraced, so relaying a browser's spans never
- * makes spans of its own.
+ * answers exactly the requests {@link browserTelemetrySignalOf} names, and the server span
+ * middleware (`traceRequests`, or the stock HTTP instrumentation when it is chosen) leaves
+ * those same requests untraced, so relaying a browser's spans never makes spans of its own.
  */
 export const BROWSER_TELEMETRY_PATHS = { traces: '/otlp/v1/traces', logs: '/otlp/v1/logs' } as const;
 
@@ -17,8 +17,8 @@ export type BrowserTelemetrySignal = keyof typeof BROWSER_TELEMETRY_PATHS;
  * absolute-form target) is not the relay, is answered 404 like any unknown path, and is
  * traced. `url` is the raw request target (`IncomingMessage.url`, Express's `req.originalUrl`).
  *
- * The instrumentation asks before the app exists, so these requests are untraced whether or
- * not the relay is turned on; without it they are answered 404.
+ * Neither asks whether the relay is mounted, so these requests are untraced whether or not
+ * the relay is turned on; without it they are answered 404.
  */
 export function browserTelemetrySignalOf(method: string | undefined, url: string | undefined): BrowserTelemetrySignal | undefined {
   if (method !== 'POST' || url === undefined) return undefined;

@@ -1,6 +1,7 @@
 /**
- * The health probe paths: the routes answer them (src/core/server/health-routes.ts) and the HTTP
- * instrumentation leaves them untraced, both through {@link isHealthProbeRequest}, so that
+ * The health probe paths: the routes answer them (src/core/server/health-routes.ts) and the
+ * server span middleware (`traceRequests`, or the stock HTTP instrumentation when it is
+ * chosen) leaves them untraced, both through {@link isHealthProbeRequest}, so that
  * every probe answer is untraced and every other request is traced.
  */
 export const HEALTH_PROBE_PATHS = { liveness: '/healthz', readiness: '/readyz' } as const;
