@@ -1,9 +1,10 @@
+import type { ServerResponse } from 'node:http';
 import { context, propagation, ROOT_CONTEXT, trace, type Context, type Span } from '@opentelemetry/api';
 import { getRPCMetadata } from '@opentelemetry/core';
 import type { RequestHandler } from 'express';
 import { ATTR_SESSION_ID, ATTR_USER_ID } from './semconv.ts';
 import type { InitialSessionValues } from './run-with-session.ts';
-import { createSessionStore, runInSessionStore, sessionSlotOf } from './session-storage.ts';
+import { createSessionStore, releaseSessionResponse, runInSessionStore, sessionSlotOf, type SessionStore } from './session-storage.ts';
 import { chooseSessionId, SESSION_ID_HEADER } from './session-id.ts';
 import { isValidUserId } from './user-id.ts';
 
@@ -59,8 +60,22 @@ export function sessionContext(options: SessionContextOptions = {}): RequestHand
     // propagator at each call, so the context itself is left as it is (rewriting it per
     // request cost ~4% of throughput).
     if (slot !== undefined) slot.store ??= store;
+    (res as ResponseOfSession)[SESSION_STORE] = store;
+    res.on('close', releaseResponseOfSession);
     runInSessionStore(store, next);
   };
+}
+
+const SESSION_STORE = Symbol('sessionStore');
+
+type ResponseOfSession = ServerResponse & { [SESSION_STORE]?: SessionStore | undefined };
+
+/** A response's 'close' listener (one function for every request, no closure). */
+function releaseResponseOfSession(this: ResponseOfSession): void {
+  const store = this[SESSION_STORE];
+  if (store === undefined) return;
+  this[SESSION_STORE] = undefined;
+  releaseSessionResponse(store);
 }
 
 const NO_SPANS: readonly Span[] = [];

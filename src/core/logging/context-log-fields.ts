@@ -1,6 +1,15 @@
 import { context, isSpanContextValid, trace, type Context, type SpanContext } from '@opentelemetry/api';
 import { currentSessionStore, SESSION_KEYS, SESSION_TELEMETRY } from '../context/index.ts';
-import { LOGGED_IN_CONTEXT } from './log-record-export-transport.ts';
+
+/**
+ * Where each winston record carries the OpenTelemetry context it was logged in: the symbol
+ * OpenTelemetry's winston bridge (`@opentelemetry/winston-transport`) reads the record's
+ * context from (instrumentation-winston sets the same one). winston hands a record to its
+ * transports through a stream, which may run after the logging call returned, outside its
+ * context; with this the exported record still gets the trace and span it was logged in,
+ * without re-entering that context for every record. A symbol: JSON lines leave it out.
+ */
+export const LOGGED_IN_CONTEXT = Symbol.for('opentelemetry.js.contrib.winston.context');
 
 /**
  * An object whose enumerable getters read the caller's context: the session's `session.id`
@@ -17,8 +26,7 @@ import { LOGGED_IN_CONTEXT } from './log-record-export-transport.ts';
  *
  * With `keepContext`, one more getter, under the symbol {@link LOGGED_IN_CONTEXT}, keeps the
  * active context itself with the record, for the transport that exports it as an
- * OpenTelemetry log record (JSON lines leave symbols out); a logger that exports nothing
- * does not pay for it on every line.
+ * OpenTelemetry log record; a logger that exports nothing does not pay for it on every line.
  */
 export function contextLogFields(keepContext = false): Readonly<Record<string | symbol, unknown>> {
   const fields: Record<string | symbol, unknown> = {};

@@ -1,9 +1,9 @@
 import type { Writable } from 'node:stream';
+import { OpenTelemetryTransportV3 } from '@opentelemetry/winston-transport';
 import winston from 'winston';
 import type { LogLevel } from '../config/index.ts';
 import { jsonLineFormat } from './json-line-format.ts';
 import { JsonLinesTransport } from './json-lines-transport.ts';
-import { LogRecordExportTransport } from './log-record-export-transport.ts';
 import { contextLogFields } from './context-log-fields.ts';
 
 /** The logger type used across the service. */
@@ -32,7 +32,10 @@ export interface LoggerOptions {
  * ({@link contextLogFields}). JSON encoding escapes control characters, so no logged value
  * can start a new line or forge a field. Lines are written at the end of the event-loop turn
  * that logged them (see {@link JsonLinesTransport}). With `exportRecords`, each record is also
- * exported as an OpenTelemetry log record ({@link LogRecordExportTransport}).
+ * exported as an OpenTelemetry log record by OpenTelemetry's maintained winston bridge: severity
+ * from the level, body from the message, every other field an attribute (`trace_id`,
+ * `span_id` and `trace_flags` left out: the record carries its trace natively, taken from
+ * the context the line was logged in, which {@link contextLogFields} keeps with the record).
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   // winston's typings declare its transports as interfaces, which this lint rule misreads.
@@ -40,7 +43,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const transports: winston.transport[] = [new JsonLinesTransport(options.stream)];
   const exportRecords = options.exportRecords === true;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-  if (exportRecords) transports.push(new LogRecordExportTransport());
+  if (exportRecords) transports.push(new OpenTelemetryTransportV3());
   const logger = winston.createLogger({
     level: options.level ?? 'info',
     defaultMeta: contextLogFields(exportRecords),
