@@ -108,8 +108,8 @@ export interface Sink {
   stop(): Promise<void>;
 }
 
-/** User and system CPU time of process `pid` so far, in seconds (/proc, at 100 ticks a second). */
-function cpuSecondsOf(pid: number): number {
+/** User and system CPU time of process `pid` (all its threads) so far, in seconds (/proc, at 100 ticks a second). */
+export function cpuSecondsOf(pid: number): number {
   // The fields after the command name, which is in parentheses and may hold spaces.
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;

@@ -18,7 +18,7 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { residentMiB } from '../../test/core/support/probes.ts';
 import { load, type Sample } from './load.ts';
-import { builtCollector, root, SERVICE, startCollectorSink, startDiscardSink, startOnFreePorts, startVariant, type Running, type Sink } from './processes.ts';
+import { builtCollector, cpuSecondsOf, root, SERVICE, startCollectorSink, startDiscardSink, startOnFreePorts, startVariant, type Running, type Sink } from './processes.ts';
 import { benchVariants } from './variant-list.ts';
 
 const { values: args } = parseArgs({
@@ -113,13 +113,21 @@ const idleRssMiB = Object.fromEntries(IDLE_MEASURED.map((id) => [id, residentMiB
 process.stderr.write(`bench: warming up ${chosen.length} variants\n`);
 for (const variant of chosen) await load(processes.get(variant.id)!.url, 1, connections);
 
-const samples = new Map<string, Sample[]>(chosen.map((variant) => [variant.id, []]));
+/** A round's load of one variant, with the CPU time its process spent per request answered. */
+type MeasuredSample = Sample & { readonly cpuMicrosPerRequest: number };
+
+const samples = new Map<string, MeasuredSample[]>(chosen.map((variant) => [variant.id, []]));
 for (let round = 0; round < rounds; round++) {
   // Rotate the order each round so no variant always runs right after the same neighbour.
   const order = chosen.map((_, i) => chosen[(i + round) % chosen.length]!);
   for (const variant of order) {
     process.stderr.write(`bench: round ${round + 1}/${rounds} ${variant.label}\n`);
-    samples.get(variant.id)!.push(await load(processes.get(variant.id)!.url, durationSeconds, connections));
+    const { url, pid } = processes.get(variant.id)!;
+    const cpuBefore = cpuSecondsOf(pid);
+    const sample = await load(url, durationSeconds, connections);
+    // CPU time moves less than throughput on a shared machine, and adds up (README, "A traced request's time").
+    const cpuMicrosPerRequest = Math.round(((cpuSecondsOf(pid) - cpuBefore) * 1e6) / (sample.requestsPerSecond * durationSeconds) * 10) / 10;
+    samples.get(variant.id)!.push({ ...sample, cpuMicrosPerRequest });
   }
 }
 
@@ -152,6 +160,7 @@ const summary = chosen.map((variant) => {
     requestsPerSecond: Math.round(median(runs.map((run) => run.requestsPerSecond))),
     p50Ms: median(runs.map((run) => run.p50)),
     p99Ms: median(runs.map((run) => run.p99)),
+    cpuMicrosPerRequest: median(runs.map((run) => run.cpuMicrosPerRequest)),
     errors: runs.reduce((sum, run) => sum + run.errors, 0),
     peakRssMiB: peakMiB.get(variant.id)!,
     sink: variant.sink ?? null,
@@ -210,13 +219,14 @@ writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 
 const lines = [
   `Machine: ${machine.cores} cores (${machine.cpu}), Node ${machine.node}; ${rounds} round(s) of ${durationSeconds} s per variant, ${connections} connections.`,
-  'req/s, p50, p99: medians over rounds; ratios: medians of the per-round ratios (both measured in the same round).',
+  'req/s, p50, p99: medians over rounds; ratios: medians of the per-round ratios (both measured in the same round); CPU µs a request: the variant process\'s user and system time (all threads) over a round\'s load, divided by the requests it answered, median over rounds.',
   `Telemetry sinks: "light" (6 to 12) is ${sinkKinds.light}; "collector" (13) is ${sinkKinds.collector ?? 'not run'}.`,
   '',
-  '| variant | req/s | vs bare Express | p50 ms | p99 ms | peak RSS MiB | sink |',
-  '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+  '| variant | req/s | vs bare Express | CPU µs a request | p50 ms | p99 ms | peak RSS MiB | sink |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ...summary.map(
-    (entry) => `| ${entry.label} | ${entry.requestsPerSecond} | ${ratio(entry.id).toFixed(3)} | ${entry.p50Ms} | ${entry.p99Ms} | ${entry.peakRssMiB} | ${entry.sink ?? '-'} |`,
+    (entry) =>
+      `| ${entry.label} | ${entry.requestsPerSecond} | ${ratio(entry.id).toFixed(3)} | ${entry.cpuMicrosPerRequest} | ${entry.p50Ms} | ${entry.p99Ms} | ${entry.peakRssMiB} | ${entry.sink ?? '-'} |`,
   ),
   ...(collectorSink === undefined ? ['', COLLECTOR_SKIPPED] : []),
   '',

@@ -15,6 +15,7 @@ interface BenchReport {
     id: string;
     requestsPerSecond: number;
     ratioToExpress: number;
+    cpuMicrosPerRequest: number;
     peakRssMiB: number;
     errors: number;
     sink: 'light' | 'collector' | null;
@@ -36,7 +37,7 @@ describe('npm run bench (smoke: one short round, no timing asserted)', function 
       cwd: new URL('../../../', import.meta.url),
       maxBuffer: 16 * 1024 * 1024,
     });
-    expect(stdout).to.include('| variant | req/s | vs bare Express |');
+    expect(stdout).to.include('| variant | req/s | vs bare Express | CPU µs a request |');
     const [file] = readdirSync(output);
     const report = JSON.parse(readFileSync(`${output}/${file!}`, 'utf8')) as BenchReport;
     const withCollector = report.sinks.collector !== null;
@@ -61,6 +62,8 @@ describe('npm run bench (smoke: one short round, no timing asserted)', function 
     for (const variant of report.variants) {
       expect(variant.requestsPerSecond, variant.id).to.be.greaterThan(0);
       expect(variant.peakRssMiB, variant.id).to.be.greaterThan(0);
+      // The process's CPU time over its load, per request answered: a variant that did work.
+      expect(variant.cpuMicrosPerRequest, variant.id).to.be.greaterThan(0);
       expect(variant.errors, variant.id).to.equal(0);
     }
     expect(report.variants.find((variant) => variant.id === 'express')!.ratioToExpress).to.equal(1);
