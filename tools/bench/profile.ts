@@ -2,7 +2,7 @@
  * npm run bench:profile: where a request's time goes. Runs the full service under load with
  * `node --cpu-prof`, once with telemetry on (exporting, as variant 8 of `npm run bench`) and
  * once with `OTEL_SDK_DISABLED=true` (variant 6), and prints each profile's top self-time
- * frames (README, "Performance"). The `.cpuprofile` files stay in the output folder, to open
+ * frames (docs/performance.md). The `.cpuprofile` files stay in the output folder, to open
  * in Chrome DevTools. The variants export to the same light sink as in `npm run bench`
  * (variant 13's to the real collector, which must be built).
  *

@@ -1,6 +1,6 @@
 /**
  * npm run bench: what the session context and the telemetry cost, side by side with the
- * alternatives, as medians and ratios measured in one run (README, "Performance").
+ * alternatives, as medians and ratios measured in one run (docs/performance.md).
  *
  * Every variant is its own process on loopback; autocannon loads one at a time from this
  * process, variants interleaved over several rounds, since these machines are noisy. The
@@ -77,7 +77,7 @@ interface Delivery {
 }
 type TelemetryDelivery = Readonly<Record<'spans' | 'logRecords', Delivery>>;
 
-/** The delivery counters `/readyz` of the service at `url` reports (README, "Health probes"). */
+/** The delivery counters `/readyz` of the service at `url` reports (docs/routes-and-errors.md). */
 async function deliveryOf(url: string): Promise<TelemetryDelivery> {
   const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(10_000) });
   const body = (await response.json()) as { telemetry: TelemetryDelivery };
@@ -125,7 +125,7 @@ for (let round = 0; round < rounds; round++) {
     const { url, pid } = processes.get(variant.id)!;
     const cpuBefore = cpuSecondsOf(pid);
     const sample = await load(url, durationSeconds, connections);
-    // CPU time moves less than throughput on a shared machine, and adds up (README, "A traced request's time").
+    // CPU time moves less than throughput on a shared machine, and adds up (docs/performance.md, "A traced request's time").
     const cpuMicrosPerRequest = Math.round(((cpuSecondsOf(pid) - cpuBefore) * 1e6) / (sample.requestsPerSecond * durationSeconds) * 10) / 10;
     samples.get(variant.id)!.push({ ...sample, cpuMicrosPerRequest });
   }
@@ -178,7 +178,7 @@ const ratio = (id: string, base = 'express'): number => {
   return Math.round(median(perRound) * 1000) / 1000;
 };
 
-/** The goals of README "Performance": what each ratio must reach. */
+/** The goals of docs/performance.md: what each ratio must reach. */
 const goals = [
   { goal: 'session middleware (3) keeps >= 97% of bare Express', value: ratio('session-context'), target: 0.97 },
   { goal: 'session middleware (3) beats cls-rtracer (4)', value: ratio('session-context', 'cls-rtracer'), target: 1 },

@@ -8,7 +8,7 @@ import type { LogLine } from './victorialogs-answer.ts';
 export type ReportedTrace = TraceSummary & { readonly logs?: readonly LogLine[] | null };
 
 /**
- * What the lookup found, as `--json` prints it. Field names are stable (README); the fields
+ * What the lookup found, as `--json` prints it. Field names are stable (docs/session-lookup.md); the fields
  * marked `--logs` are there only with `--logs`.
  */
 export interface LookupReport {

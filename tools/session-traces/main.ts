@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `session-traces <sessionId>` (or `npm run trace -- <sessionId>`): every trace of a session
- * across services, from Jaeger. See tools/session-traces/ and the README.
+ * across services, from Jaeger. See docs/session-lookup.md.
  */
 import { once } from 'node:events';
 import { EXIT, runLookup } from './index.ts';

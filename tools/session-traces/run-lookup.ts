@@ -23,7 +23,7 @@ import { stripControlCharacters } from './strip-control-characters.ts';
 import { hashUserId } from './user-id-hash.ts';
 import { VictoriaLogsClient } from './victorialogs-client.ts';
 
-/** Exit codes of the command (README). */
+/** Exit codes of the command (docs/session-lookup.md). */
 export const EXIT = { FOUND: 0, NONE: 1, FAILED: 2 } as const;
 
 /** The process the command talks to; tests pass their own streams. */

@@ -2,7 +2,7 @@ import type { JaegerSpan, JaegerTrace } from './jaeger-answer.ts';
 
 /**
  * One trace, summarized for a person: the row of the table and the element of the `--json`
- * output (its field names are stable, see README).
+ * output (its field names are stable, see docs/session-lookup.md).
  */
 export interface TraceSummary {
   readonly traceId: string;

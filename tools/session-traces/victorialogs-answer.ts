@@ -1,7 +1,7 @@
 import { AnswerShapeError, describeValue } from './jaeger-answer.ts';
 import { fieldsThatMatter } from './log-fields.ts';
 
-/** One stored log line, as the lookup prints it and as `--json` shows it (field names are stable, see README). */
+/** One stored log line, as the lookup prints it and as `--json` shows it (field names are stable, see docs/session-lookup.md). */
 export interface LogLine {
   /** `_time`: RFC 3339 in UTC with nine fractional digits, e.g. `2026-11-27T10:00:00.001000000Z` (sorts as text). */
   readonly time: string;

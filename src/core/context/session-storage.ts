@@ -88,8 +88,8 @@ const CLOSED_UNANSWERED: SessionResponse = Object.freeze({ headersSent: false, d
  * response they would keep the whole request (`req`, `res`, the router's and the parser's
  * state) alive until the next full garbage collection. Under load that promoted about 7 KB a
  * request to V8's old generation and made each young-generation collection three to four
- * times slower: 12 to 15 µs of a traced request's CPU went to garbage collection (README,
- * "Performance", "A traced request's time").
+ * times slower: 12 to 15 µs of a traced request's CPU went to garbage collection (the
+ * template's docs/performance.md, "A traced request's time").
  */
 export function releaseSessionResponse(store: SessionStore): void {
   const { response } = store;

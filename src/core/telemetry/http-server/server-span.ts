@@ -38,7 +38,7 @@ interface ServerSpan {
 /**
  * Express middleware making each request's server span: mount it first. It replaces the
  * server side of the stock HTTP instrumentation, which costs a fifth more for the same span
- * (README, "Performance").
+ * (docs/performance.md).
  *
  * Per request: the caller's context is extracted through the registered propagators (so the
  * edge's rules apply: its trace id kept, its sampled flag and `tracestate` not trusted, its

@@ -53,7 +53,7 @@ const INSTRUMENTATION_CONFIG = {
  * core's `traceRequests` makes each request's server span) and undici (`fetch`). Express is
  * not instrumented: instrumentation-express wraps every layer of every request, costing as
  * much as the HTTP tracing itself, to record router and handler spans that repeat the server
- * span (README, "Performance"). Nor is winston: the core's logger writes the trace ids
+ * span (docs/performance.md). Nor is winston: the core's logger writes the trace ids
  * itself. fs, dns and net stay off: they multiply spans without telling anything about a
  * request.
  * `OTEL_NODE_ENABLED_INSTRUMENTATIONS` / `OTEL_NODE_DISABLED_INSTRUMENTATIONS` (read by

@@ -81,7 +81,7 @@ const malformed: { what: string; handler: FakeHandler; message: RegExp }[] = [
   },
 ];
 
-/** Keys of a trace object, in the documented order (README). */
+/** Keys of a trace object, in the documented order (docs/session-lookup.md). */
 const TRACE_KEYS = ['traceId', 'startTime', 'durationMs', 'entryService', 'operation', 'httpStatus', 'spanCount', 'services', 'error', 'userId', 'url'];
 
 describe('runLookup', () => {
