@@ -109,7 +109,7 @@ function sampleHost(
   }
   return {
     ...base,
-    fileExists: (file) => readFile(file) !== undefined,
+    fileExists: (file) => samples.has(file) || own.has(file) || (!hidden(file) && base.fileExists(file)),
     readFile,
     directoryExists: (folder) => folders.has(folder) || (base.directoryExists?.(folder) ?? true),
     getSourceFile: (file, languageVersion) => {
