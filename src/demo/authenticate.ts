@@ -7,7 +7,9 @@ const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
 /**
  * Express middleware: a request with `Authorization: Bearer <token>` is authenticated and
  * its user id set in the session (`setByKey(SessionMapKey.USER_ID, ...)`); a bad or expired
- * token answers 401. A request without the header passes through anonymous.
+ * token answers 401. A request without the header passes through anonymous. Mount it on the
+ * routes it guards (`router.get(path, auth, handler)`): with `router.use` on a router mounted
+ * under `/api` it would run for every later route under `/api` too.
  */
 export function authenticate(tokens: TokenService): RequestHandler {
   // Synchronous for the anonymous request: an async middleware costs every request a promise.

@@ -9,18 +9,22 @@ import { createTokenService } from './token-service.ts';
 
 /**
  * The demo's routes, for `startService({ routes: [demoRoutes] })`: `GET /session`,
- * `POST /login` and `GET /downstream`, behind the demo's Bearer-token authentication.
+ * `POST /login` and `GET /downstream`, each behind the demo's Bearer-token authentication
+ * (which the routes of other routers under the same mount path do not get).
  * Reads the demo's own variables (TOKEN_SECRET, TOKEN_TTL_SECONDS, DOWNSTREAM_URL).
  */
 export const demoRoutes: RoutesFactory = ({ env, config, logger }) => {
   const demo = readDemoConfig(env, config.nodeEnv);
   const tokens = createTokenService({ secret: demo.tokenSecret, ttlSeconds: demo.tokenTtlSeconds });
   const router = Router();
-  router.use(authenticate(tokens));
+  // On the demo's own routes, not `router.use`: that would authenticate every request under
+  // /api, so the routes of the routers mounted after this one would get the demo's user id
+  // (and its 401 for a bad token).
+  const authenticated = authenticate(tokens);
   // One router for all three routes: every nested router a request passes through costs it
   // more than the route itself (tools/bench/profile.ts).
-  router.get('/session', sessionHandler(logger));
-  router.post('/login', loginHandler(tokens, demo.tokenTtlSeconds, logger));
-  router.get('/downstream', downstreamHandler(demo.downstreamUrl, logger));
+  router.get('/session', authenticated, sessionHandler(logger));
+  router.post('/login', authenticated, loginHandler(tokens, demo.tokenTtlSeconds, logger));
+  router.get('/downstream', authenticated, downstreamHandler(demo.downstreamUrl, logger));
   return router;
 };

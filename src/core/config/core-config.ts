@@ -28,6 +28,12 @@ export interface CoreConfig {
   /** LOG_LEVEL: winston npm level, default `info`. */
   readonly logLevel: LogLevel;
   /**
+   * LOG_HEALTH_PROBES: `true` writes an access line for each health probe (`/healthz`,
+   * `/readyz`) too. Default `false`: orchestrators probe every few seconds, and those lines
+   * would bury the requests.
+   */
+  readonly logHealthProbes: boolean;
+  /**
    * TRUST_INCOMING_BAGGAGE: `true` for an internal service whose callers are other services
    * of the system: `user.id` and other entries of incoming baggage are admitted (where the
    * baggage is extracted, for the whole process), adopted and forwarded. Default `false`: an
@@ -71,6 +77,7 @@ export function readCoreConfig(env: Env): CoreConfig {
     port: read.integer('PORT', 3000, 0, 65535),
     host: read.string('HOST', '0.0.0.0'),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    logHealthProbes: read.boolean('LOG_HEALTH_PROBES', false),
     trustIncomingBaggage: read.boolean('TRUST_INCOMING_BAGGAGE', false),
     propagateUserId: read.boolean('PROPAGATE_USER_ID', false),
     baggageAllowedHosts: read.hostList('BAGGAGE_ALLOWED_HOSTS', DEFAULT_BAGGAGE_ALLOWED_HOSTS),

@@ -16,6 +16,16 @@ const PENDING = Symbol('accessLine');
 
 type LoggedResponse = ServerResponse & { req: Request; [PENDING]?: PendingLine | undefined };
 
+/** Options of {@link accessLog}; every field is optional. */
+export interface AccessLogOptions {
+  /**
+   * Requests that get no access line: `skip(req)` true leaves the request out. Default none
+   * skipped. `createServiceApp` skips the health probes unless LOG_HEALTH_PROBES is on: a
+   * probe every few seconds would otherwise fill the log with lines that tell nothing.
+   */
+  readonly skip?: (req: Request) => boolean;
+}
+
 /**
  * Express middleware writing one line per request, with `http.request.method`, `http.route`
  * (the matched route template, never the raw URL; see `nameRoutes`), `http.response.status_code` and
@@ -26,8 +36,13 @@ type LoggedResponse = ServerResponse & { req: Request; [PENDING]?: PendingLine |
  * Per request it adds one shared 'close' listener and one small record: Node emits 'close'
  * on every response, after 'finish' when it was sent.
  */
-export function accessLog(logger: Logger): RequestHandler {
-  return function accessLogMiddleware(_req, res, next) {
+export function accessLog(logger: Logger, options: AccessLogOptions = {}): RequestHandler {
+  const { skip } = options;
+  return function accessLogMiddleware(req, res, next) {
+    if (skip?.(req) === true) {
+      next();
+      return;
+    }
     const pending: PendingLine = { logger, startedAt: performance.now(), session: currentSessionStore() };
     (res as LoggedResponse)[PENDING] = pending;
     // `on`, not `once`: `once` wraps the listener anew for every request; the record it

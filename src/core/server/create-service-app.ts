@@ -1,15 +1,15 @@
-import express, { Router, type Express, type RequestHandler } from 'express';
+import express, { Router, type Express, type Request, type RequestHandler } from 'express';
 import type { CoreConfig } from '../config/index.ts';
 import { sessionContext } from '../context/index.ts';
 import { accessLog, errorHandler, nameRoutes, notFound } from '../http/index.ts';
 import type { Logger } from '../logging/index.ts';
 import type { BrowserTelemetryRelay } from '../otlp-relay/index.ts';
-import { registeredTelemetry, traceRequests, type TelemetryDelivery } from '../telemetry/index.ts';
+import { isHealthProbeRequest, registeredTelemetry, traceRequests, type TelemetryDelivery } from '../telemetry/index.ts';
 import { addHealthRoutes, type Readiness, type ReadinessTelemetry } from './health-routes.ts';
 
 /** Everything the app needs, built by {@link startService} or a test. */
 export interface ServiceAppDependencies {
-  readonly config: Pick<CoreConfig, 'jsonBodyLimit'>;
+  readonly config: Pick<CoreConfig, 'jsonBodyLimit' | 'logHealthProbes'>;
   readonly logger: Logger;
   readonly readiness: Readiness;
   /** What became of the spans and log records exported so far (shown by `/readyz`). */
@@ -43,7 +43,8 @@ export interface ServiceAppDependencies {
  * The order is the core's contract: the browser telemetry relay when there is one (untraced,
  * outside any session, its body read by itself, bounded); then the request's server span and
  * its context (when the core traces requests); then the session context, so every
- * later middleware, span and log line belongs to the session; then the access log, the JSON
+ * later middleware, span and log line belongs to the session; then the access log (which
+ * leaves out the health probes unless `config.logHealthProbes`), the JSON
  * body parser, the health probes, the pages, the service's routers, a JSON 404 and the JSON
  * error handler.
  */
@@ -57,7 +58,7 @@ export function createServiceApp(deps: ServiceAppDependencies): Express {
   if (relay !== undefined) app.use(relay.handler);
   if (deps.traceRequests ?? registeredTelemetry().tracesRequests) app.use(traceRequests());
   app.use(sessionContext());
-  app.use(accessLog(logger));
+  app.use(config.logHealthProbes ? accessLog(logger) : accessLog(logger, { skip: isProbe }));
   app.use(express.json({ limit: config.jsonBodyLimit }));
 
   const mountPath = deps.mountPath ?? '/api';
@@ -70,6 +71,11 @@ export function createServiceApp(deps: ServiceAppDependencies): Express {
   app.use(notFound);
   app.use(errorHandler(logger));
   return app;
+}
+
+/** The requests the health routes answer (the same rule that leaves them untraced). */
+function isProbe(req: Request): boolean {
+  return isHealthProbeRequest(req.method, req.originalUrl);
 }
 
 /**

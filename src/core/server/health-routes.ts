@@ -33,6 +33,7 @@ const onlyUntracedProbes: RequestHandler = (req, _res, next) => {
  * on), so lost telemetry is visible from outside.
  * Both are exact (case-sensitive, no trailing slash) and untraced: a request answered here is
  * one the server span middleware (`traceRequests`) skips, as both decide by {@link isHealthProbeRequest}.
+ * By the same rule they write no access line unless LOG_HEALTH_PROBES is on (`createServiceApp`).
  *
  * Routes of the app itself, not a router of their own: every other request passes them, and
  * a nested router costs each request that passes through it more than two route checks.

@@ -108,16 +108,16 @@ describe('log lines of a request', () => {
     socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
     socket.write(
       'GET /api/slow HTTP/1.1\r\nHost: t\r\nx-session-id: pipelined-0001\r\n\r\n' +
-        'GET /healthz HTTP/1.1\r\nHost: t\r\nx-session-id: pipelined-0002\r\nConnection: close\r\n\r\n',
+        'GET /api/test/session HTTP/1.1\r\nHost: t\r\nx-session-id: pipelined-0002\r\nConnection: close\r\n\r\n',
     );
     await new Promise((resolve) => socket.once('close', resolve));
     expect(received.match(/HTTP\/1\.1 200/g)).to.have.length(2);
-    await waitForLogLines(app, 'the access lines of both pipelined requests', ['/api/slow', '/healthz'], completedRoute);
+    await waitForLogLines(app, 'the access lines of both pipelined requests', ['/api/slow', '/api/test/session'], completedRoute);
     const access = app.logLines().filter((line) => line['message'] === 'request completed');
     const sessionByRoute: Record<string, unknown> = Object.fromEntries(
       access.map((line) => [String(line['http.route']), line['session.id']]),
     );
-    expect(sessionByRoute).to.deep.equal({ '/api/slow': 'pipelined-0001', '/healthz': 'pipelined-0002' });
+    expect(sessionByRoute).to.deep.equal({ '/api/slow': 'pipelined-0001', '/api/test/session': 'pipelined-0002' });
   });
 
   it('write a request aborted line, with its session, when the client goes away first', async () => {

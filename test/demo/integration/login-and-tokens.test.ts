@@ -1,7 +1,8 @@
 import { SpanKind } from '@opentelemetry/api';
 import { expect } from 'chai';
+import { Router } from 'express';
 import { SignJWT } from 'jose';
-import { ATTR_SESSION_ID, ATTR_SESSION_PREVIOUS_ID, ATTR_USER_ID } from '../../../src/core/index.ts';
+import { ATTR_SESSION_ID, ATTR_SESSION_PREVIOUS_ID, ATTR_USER_ID, getByKey, SessionMapKey, type RoutesFactory } from '../../../src/core/index.ts';
 import { DEVELOPMENT_TOKEN_SECRET, demoRoutes } from '../../../src/demo/index.ts';
 import { expectJsonError } from '../../core/support/expect-json-error.ts';
 import { spanExporter } from '../../core/support/integration-preload.ts';
@@ -13,6 +14,15 @@ import { accessLineTraceId, waitForLogLines } from '../../core/support/wait-for-
 function signToken(sub: string, expirationTime: number | string, secret = DEVELOPMENT_TOKEN_SECRET): Promise<string> {
   return new SignJWT({ sub }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(expirationTime).sign(new TextEncoder().encode(secret));
 }
+
+/** A route of a service's own, mounted under /api after the demo's. */
+const invoiceRoutes: RoutesFactory = () => {
+  const router = Router();
+  router.get('/invoices/:id', (req, res) => {
+    res.json({ id: req.params.id, userId: getByKey(SessionMapKey.USER_ID) ?? null });
+  });
+  return router;
+};
 
 describe('the demo login (POST /api/login) and its Bearer tokens', () => {
   let app: TestApp;
@@ -44,6 +54,19 @@ describe('the demo login (POST /api/login) and its Bearer tokens', () => {
     const lines = app.logLines().filter((line) => line['trace_id'] === traceId);
     expect(lines.map((line) => line['message'])).to.include.members(['user logged in', 'request completed']);
     for (const line of lines) expect(line).to.include({ 'session.id': newSessionId, 'session.previous_id': 'session-login-1', 'user.id': 'alice' });
+  });
+
+  it("leaves the routes of other routers alone when they are given a token: no user id from a valid one, no 401 for a bad one", async () => {
+    await app.close();
+    app = await startTestApp({ routes: [demoRoutes, invoiceRoutes] });
+    const { token } = (await (await login(JSON.stringify({ userId: 'alice' }))).json()) as { token: string };
+    const valid = await request(`${app.url}/api/invoices/42`, { headers: { authorization: `Bearer ${token}` } });
+    expect(await valid.json()).to.deep.equal({ id: '42', userId: null });
+    const bad = await request(`${app.url}/api/invoices/42`, { headers: { authorization: 'Bearer not-a-token' } });
+    expect(bad.status).to.equal(200);
+    // The demo's own route still authenticates.
+    const session = await request(`${app.url}/api/session`, { headers: { authorization: `Bearer ${token}` } });
+    expect(((await session.json()) as { userId: string }).userId).to.equal('alice');
   });
 
   it('keeps the session of a request that brings a valid token (only the login rotates), with user.id on its span', async () => {

@@ -2,7 +2,8 @@
  * The health probe paths: the routes answer them (src/core/server/health-routes.ts) and the
  * server span middleware (`traceRequests`, or the stock HTTP instrumentation when it is
  * chosen) leaves them untraced, both through {@link isHealthProbeRequest}, so that
- * every probe answer is untraced and every other request is traced.
+ * every probe answer is untraced and every other request is traced. The access log leaves
+ * out the same requests unless LOG_HEALTH_PROBES is on (`createServiceApp`).
  */
 export const HEALTH_PROBE_PATHS = { liveness: '/healthz', readiness: '/readyz' } as const;
 

@@ -9,6 +9,7 @@ describe('readCoreConfig', () => {
       port: 3000,
       host: '0.0.0.0',
       logLevel: 'info',
+      logHealthProbes: false,
       trustIncomingBaggage: false,
       propagateUserId: false,
       jsonBodyLimit: '100kb',
@@ -44,6 +45,12 @@ describe('readCoreConfig', () => {
       expect(problems, value).to.have.length(1);
       expect(problems[0], value).to.include('BROWSER_TELEMETRY_OTLP_ENDPOINT').and.not.include(':pw@');
     }
+  });
+
+  it('reads LOG_HEALTH_PROBES as a boolean and refuses anything else', () => {
+    expect(readCoreConfig({ LOG_HEALTH_PROBES: 'true' }).logHealthProbes).to.equal(true);
+    expect(readCoreConfig({ LOG_HEALTH_PROBES: '0' }).logHealthProbes).to.equal(false);
+    expect(problemsOf({ LOG_HEALTH_PROBES: 'yes' })).to.deep.equal(['LOG_HEALTH_PROBES must be true or false, got "yes"']);
   });
 
   it('lists every problem at once when several variables are invalid', () => {

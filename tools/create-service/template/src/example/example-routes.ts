@@ -13,7 +13,8 @@ export interface Hello {
 
 /**
  * The example's routes, for `startService({ routes: [exampleRoutes] })`, mounted under `/api`
- * after the core's session middleware. Each accepts `?user=<id>` ({@link userFromQuery}).
+ * after the core's session middleware. Each accepts `?user=<id>` ({@link userFromQuery}), which
+ * applies to these two routes only, not to the other routes under `/api`.
  *
  * - `GET /api/hello`: `{"message", "sessionId", "userId"}`, read from the session with `getByKey`.
  * - `POST /api/jobs`: 202 `{"jobId", "sessionId"}` at once; the job runs afterwards, outside
@@ -26,9 +27,10 @@ export const exampleRoutes: RoutesFactory = ({ env, logger }) => {
   const config = readExampleConfig(env);
   const jobs = createExampleJobs(config.jobUrl, logger);
   const router = Router();
-  router.use(userFromQuery);
 
-  router.get('/hello', (_req, res) => {
+  // The stand-in authentication on the example's own routes only: `router.use` would run it
+  // for every request under /api, also for the routes a service adds after this router.
+  router.get('/hello', userFromQuery, (_req, res) => {
     const userId = getByKey(SessionMapKey.USER_ID);
     logger.info('said hello');
     const hello: Hello = {
@@ -39,7 +41,7 @@ export const exampleRoutes: RoutesFactory = ({ env, logger }) => {
     res.json(hello);
   });
 
-  router.post('/jobs', (_req, res) => {
+  router.post('/jobs', userFromQuery, (_req, res) => {
     const sessionId = getByKey(SessionMapKey.SESSION_ID);
     // The core's session middleware runs before every route: no session here is a bug.
     if (sessionId === undefined) throw new Error('POST /api/jobs ran outside a session');

@@ -8,7 +8,9 @@ import { HttpError, isValidUserId, SessionMapKey, setByKey } from '../core/index
  * is not 1 to 128 characters of `[A-Za-z0-9._:@-]`.
  *
  * Warning: it believes whatever the client claims. Replace it by your identity provider's
- * check and call `setByKey(SessionMapKey.USER_ID, …)` only with a verified id.
+ * check and call `setByKey(SessionMapKey.USER_ID, …)` only with a verified id. Mount it on
+ * the routes it guards (`router.get(path, userFromQuery, handler)`), never with `router.use`
+ * on a router mounted under `/api`: that runs it for every later route under `/api` too.
  */
 export const userFromQuery: RequestHandler = (req, _res, next) => {
   const user = req.query['user'];

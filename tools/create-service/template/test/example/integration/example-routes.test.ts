@@ -1,7 +1,8 @@
 import { SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { expect } from 'chai';
-import { ATTR_SESSION_ID, ATTR_USER_ID, registeredTelemetry } from '../../../src/core/index.ts';
+import { Router } from 'express';
+import { ATTR_SESSION_ID, ATTR_USER_ID, getByKey, registeredTelemetry, SessionMapKey, type RoutesFactory } from '../../../src/core/index.ts';
 import { spanExporter } from '../../core/support/integration-preload.ts';
 import { startRecordingDownstream, type RecordingDownstream } from '../../core/support/recording-downstream.ts';
 import { waitFor } from '../../core/support/service-process.ts';
@@ -9,6 +10,15 @@ import { spansOfTrace } from '../../core/support/spans.ts';
 import { waitForLogLine } from '../../core/support/wait-for-log-lines.ts';
 import { exampleRoutes } from '../../../src/example/index.ts';
 import { request, startTestApp, type TestApp } from '../../core/support/test-app.ts';
+
+/** A route of the service's own, added after the example's as the README's "Adding routes" says. */
+const orderRoutes: RoutesFactory = () => {
+  const router = Router();
+  router.get('/orders/:id', (req, res) => {
+    res.json({ id: req.params.id, userId: getByKey(SessionMapKey.USER_ID) ?? null });
+  });
+  return router;
+};
 
 describe('the example routes (real SDK, in-memory exporter)', () => {
   let downstream: RecordingDownstream;
@@ -54,6 +64,19 @@ describe('the example routes (real SDK, in-memory exporter)', () => {
     const response = await request(`${app.url}/api/hello?user=${encodeURIComponent('bad user')}`);
     expect(response.status).to.equal(400);
     expect(((await response.json()) as { error: string }).error).to.equal('invalid_user_id');
+  });
+
+  it("leaves the service's other routes alone when they are given ?user=: no user id, no 400", async () => {
+    await app.close();
+    app = await startTestApp({ routes: [exampleRoutes, orderRoutes] });
+    const claimed = await request(`${app.url}/api/orders/42?user=mallory`);
+    expect(await claimed.json()).to.deep.equal({ id: '42', userId: null });
+    const invalid = await request(`${app.url}/api/orders/42?user=${encodeURIComponent('bad user')}`);
+    expect(invalid.status).to.equal(200);
+    expect(await invalid.json()).to.deep.equal({ id: '42', userId: null });
+    // The example's own route still takes it.
+    const hello = await request(`${app.url}/api/hello?user=alice`);
+    expect(((await hello.json()) as { userId: string | null }).userId).to.equal('alice');
   });
 
   it("runs a queued job after the answer in the request's session: its own trace, the session on its spans, its log line and the baggage of its call", async () => {
