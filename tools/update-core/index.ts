@@ -15,5 +15,5 @@ export {
 export { mergePackageJson, MERGED_PACKAGE_FIELDS, type PackageJson, type PackageJsonMerge } from './merge-package-json.ts';
 export { mergeLockfile, lockedVersionChanges, type Lockfile, type LockedPackage } from './merge-lockfile.ts';
 export { mergeCoreFiles, filesWithConflictMarkers, isCoreFile, type CoreFileResult, type MergeLabels } from './merge-core-files.ts';
-export { cloneTemplate, isGitUrl, planAt, resolveCommit, type TemplateFile, type TemplatePlan } from './template-plans.ts';
+export { cloneTemplate, isGitUrl, planAt, resolveCommit, shownSource, type TemplateFile, type TemplatePlan } from './template-plans.ts';
 export { runTool, gitOutput, withoutNpmConfig, ToolError, type ToolResult } from './run-tool.ts';

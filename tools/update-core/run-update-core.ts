@@ -5,7 +5,7 @@ import { filesWithConflictMarkers, mergeCoreFiles, type CoreFileResult } from '.
 import { lockedVersionChanges, mergeLockfile, type Lockfile } from './merge-lockfile.ts';
 import { mergePackageJson, type PackageJson } from './merge-package-json.ts';
 import { oneLine, runTool, ToolError } from './run-tool.ts';
-import { cloneTemplate, isGitUrl, planAt, resolveCommit, type TemplatePlan } from './template-plans.ts';
+import { cloneTemplate, isGitUrl, planAt, resolveCommit, shownSource, type TemplatePlan } from './template-plans.ts';
 import { formatTemplateRecord, readTemplateRecord, TEMPLATE_RECORD_FILE, TemplateRecordError, type TemplateRecord } from './template-record.ts';
 import { parseUpdateCoreArgs, UPDATE_CORE_USAGE, UpdateCoreUsageError } from './update-core-args.ts';
 
@@ -87,10 +87,10 @@ export async function runUpdateCore(argv: readonly string[], io: UpdateCoreIo): 
     cloneTemplate(options.source, io.cwd, clone);
     const baseCommit = resolveCommit(clone, baseRef);
     if (baseCommit === undefined) {
-      return fail(UPDATE_CORE_EXIT.USAGE, `the template ${options.source} has no commit ${baseRef} (${options.base === undefined ? `recorded in ${TEMPLATE_RECORD_FILE}` : '--base'}): give a checkout or URL that has it`);
+      return fail(UPDATE_CORE_EXIT.USAGE, `the template ${shownSource(options.source)} has no commit ${baseRef} (${options.base === undefined ? `recorded in ${TEMPLATE_RECORD_FILE}` : '--base'}): give a checkout or URL that has it`);
     }
     const theirsCommit = resolveCommit(clone, options.ref);
-    if (theirsCommit === undefined) return fail(UPDATE_CORE_EXIT.USAGE, `the template ${options.source} has no commit, tag or branch ${options.ref}`);
+    if (theirsCommit === undefined) return fail(UPDATE_CORE_EXIT.USAGE, `the template ${shownSource(options.source)} has no commit, tag or branch ${options.ref}`);
     const base = await planAt(clone, baseCommit, join(work, 'base'));
     const marked = filesWithConflictMarkers(io.serviceDir, base);
     if (marked.length > 0) return fail(UPDATE_CORE_EXIT.USAGE, `resolve the conflict markers of the last update first: ${marked.join(', ')}`);
@@ -120,7 +120,8 @@ export async function runUpdateCore(argv: readonly string[], io: UpdateCoreIo): 
     const results = mergeCoreFiles(io.serviceDir, base, theirs, labels, scratch);
     const dependencies = mergeDependencies(io, base, theirs);
     for (const result of results) applyResult(io.serviceDir, result);
-    writeFileSync(join(io.serviceDir, 'package.json'), `${JSON.stringify(dependencies.packageJson, null, 2)}\n`);
+    // Rewritten only when the merge changed it, so that its formatting stays the service's.
+    if (dependencies.changes.length > 0) writeFileSync(join(io.serviceDir, 'package.json'), `${JSON.stringify(dependencies.packageJson, null, 2)}\n`);
     writeFileSync(join(io.serviceDir, 'package-lock.json'), `${JSON.stringify(dependencies.lockfile, null, 2)}\n`);
     // The record moves with the files: should npm fail, a second run must not merge them again.
     writeFileSync(join(io.serviceDir, TEMPLATE_RECORD_FILE), formatTemplateRecord(theirsRecord));

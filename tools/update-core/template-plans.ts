@@ -35,6 +35,20 @@ export function isGitUrl(source: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(source) || /^[\w.-]+@[\w.-]+:/.test(source);
 }
 
+/** `source` as messages show it: a URL's user name and password (a token, say) replaced by `***`. */
+export function shownSource(source: string): string {
+  if (!isGitUrl(source)) return source;
+  try {
+    const url = new URL(source);
+    if (url.username === '' && url.password === '') return source;
+    url.username = '***';
+    url.password = '';
+    return url.href;
+  } catch {
+    return source.replace(/\/\/[^/@]*@/, '//***@');
+  }
+}
+
 /**
  * Clones the template at `source` (a git URL, or a local checkout resolved against `cwd`) into
  * `into`, without a work tree. A local checkout is cloned too, so that its uncommitted changes
@@ -44,7 +58,7 @@ export function isGitUrl(source: string): boolean {
 export function cloneTemplate(source: string, cwd: string, into: string): void {
   const from = isGitUrl(source) ? source : resolve(cwd, source);
   const result = runTool('git', ['clone', '--quiet', '--no-checkout', '--', from, into], isAbsolute(cwd) ? cwd : process.cwd());
-  if (result.status !== 0) throw new ToolError(`git clone of ${from} failed: ${oneLine(result.stderr)}`);
+  if (result.status !== 0) throw new ToolError(`git clone of ${shownSource(from)} failed: ${oneLine(result.stderr).replaceAll(from, shownSource(from))}`);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { parseUpdateCoreArgs, UpdateCoreUsageError } from '../../../../tools/update-core/index.ts';
+import { parseUpdateCoreArgs, shownSource, UpdateCoreUsageError } from '../../../../tools/update-core/index.ts';
 
 describe('parseUpdateCoreArgs', () => {
   it("reads the template, and updates to its HEAD unless --ref names another commit", () => {
@@ -18,4 +18,12 @@ describe('parseUpdateCoreArgs', () => {
       expect(() => parseUpdateCoreArgs(argv)).to.throw(UpdateCoreUsageError, message);
     });
   }
+});
+
+describe('shownSource', () => {
+  it("hides a URL's credentials and leaves other sources as given", () => {
+    expect(shownSource('https://deploy:s3cret@git.example.com/template.git')).to.equal('https://***@git.example.com/template.git');
+    expect(shownSource('file:///srv/template')).to.equal('file:///srv/template');
+    expect(shownSource('../template')).to.equal('../template');
+  });
 });
