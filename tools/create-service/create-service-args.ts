@@ -27,7 +27,9 @@ export const USAGE = `Usage: npm run create-service -- <dir> --name <service-nam
 Creates a new service project in <dir> (a new or empty directory): this template's core and
 its tests, an example router with its tests, package.json, package-lock.json, tsconfig.json,
 ESLint config, README.md, Dockerfile, docker-compose.yml (the service, the OpenTelemetry
-Collector and Jaeger) and .ci/run. Nothing of the demo or of this repository's tooling.
+Collector and Jaeger), .ci/run, the session lookup (npm run trace), npm run update-core and
+template.json (this template's version and commit, update-core's merge base). Nothing of the
+demo or of this repository's other tooling.
 
 Options:
   --name <service-name>  the package name, the compose service and the default service.name:
@@ -35,7 +37,8 @@ Options:
   --dry-run              list every file it would write, and write nothing
   --own-code <folder>    the service's own src/ and test/ files, in place of the example:
                          rebuilds an existing service on this template's core
-                         (services/orders is built this way)
+                         (services/orders is built this way); a generated service's
+                         folder serves as is (its copy of the core is left out)
   -h, --help             this text
 
 A relative <dir> is taken from the directory you run npm in.

@@ -23,9 +23,10 @@ export interface GeneratedPackageJson {
 
 /**
  * The scripts the new project keeps, in this order: exactly as this repository defines them,
- * except those in {@link REPLACED_SCRIPTS}.
+ * except those in {@link REPLACED_SCRIPTS}. `trace` is the session lookup; `update-core`
+ * merges a newer template's core into the project (here, with no template.json, it refuses).
  */
-export const KEPT_SCRIPTS = ['start', 'test:quick', 'typecheck', 'lint', 'test:unit', 'test:integration', 'test:process'] as const;
+export const KEPT_SCRIPTS = ['start', 'test:quick', 'typecheck', 'lint', 'test:unit', 'test:integration', 'test:process', 'trace', 'update-core'] as const;
 
 /**
  * Scripts the new project has in a form of its own:
@@ -43,8 +44,7 @@ export const REPLACED_SCRIPTS: Readonly<Record<string, string>> & { readonly tes
 export const DEMO_DEPENDENCIES: readonly string[] = ['jose'];
 
 /**
- * Dev dependencies only this repository's tooling and stack tests use: the trace lookup's
- * table and spinner, the benchmark's comparison libraries, the Dockerfile and compose checks,
+ * Dev dependencies only this repository's tooling and stack tests use: the benchmark's comparison libraries, the Dockerfile and compose checks,
  * the browser telemetry (src/browser, not copied) and the bundler of the demo page.
  * A test (test/tools/unit/create-service/) checks that the new project imports none of them
  * and uses every dev dependency it keeps.
@@ -54,14 +54,12 @@ export const REPOSITORY_DEV_DEPENDENCIES: readonly string[] = [
   '@opentelemetry/instrumentation-document-load',
   '@opentelemetry/instrumentation-fetch',
   '@opentelemetry/web-common',
-  'cli-table3',
   'cls-rtracer',
   'dockerfile-ast',
   'esbuild',
   'express-http-context',
   'playwright-core',
   'yaml',
-  'yocto-spinner',
 ];
 
 /**

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { withoutNpmConfig } from '../update-core/index.ts';
 
 /** How long npm may take to prune the lockfile (it reads no network: well under a second here). */
 const PRUNE_TIMEOUT_MS = 120_000;
@@ -70,13 +71,4 @@ export function changedLockedVersions(originalPath: string, prunedPath: string):
 
 function readLockfile(path: string): Lockfile {
   return JSON.parse(readFileSync(path, 'utf8')) as Lockfile;
-}
-
-/** `env` without npm's configuration and script variables. */
-function withoutNpmConfig(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  const kept: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) {
-    if (value !== undefined && !/^npm_/i.test(name)) kept[name] = value;
-  }
-  return kept;
 }

@@ -6,6 +6,7 @@ import { deriveTsconfig, type Tsconfig } from './generated-tsconfig.ts';
 import { describeFile, listFiles, type ListedFile } from './list-files.ts';
 import { serviceNameProblem } from './service-name.ts';
 import { fillPlaceholders } from './template-placeholders.ts';
+import { describeTemplateCheckout, formatTemplateRecord, TEMPLATE_RECORD_FILE } from '../update-core/index.ts';
 
 /** One file of the new project. */
 export interface PlannedFile {
@@ -32,8 +33,12 @@ export interface ServicePlan {
   readonly files: readonly PlannedFile[];
 }
 
-/** Folders of this repository copied whole: the core and the core's tests. */
-export const COPIED_FOLDERS: readonly string[] = ['src/core', 'test/core'];
+/**
+ * Folders of this repository copied whole: the core, the core's tests, the session lookup
+ * (`npm run trace`) and `npm run update-core`, which later merges a newer template's copies of
+ * these folders into the project.
+ */
+export const COPIED_FOLDERS: readonly string[] = ['src/core', 'test/core', 'tools/session-traces', 'tools/update-core'];
 
 /** Files of this repository copied unchanged. */
 export const COPIED_FILES: readonly string[] = ['.mocharc.json', 'Dockerfile', 'eslint.service.js', 'jaeger-ui.json', 'otel-collector.yaml'];
@@ -62,8 +67,9 @@ const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * repository's, and its lockfile. Reads files; writes nothing.
  *
  * With `ownCode` (a folder holding a service's own `src/main.ts` and its other folders under
- * `src/` and `test/`; anything else in it is not part of the project), those files replace
- * the example: the service rebuilt on this repository's current core.
+ * `src/` and `test/`; anything else in it is not part of the project, nor are the copied
+ * folders in it: a generated service's folder serves as is), those files replace the
+ * example: the service rebuilt on this repository's current core.
  * @throws {RangeError} for a name `serviceNameProblem` refuses.
  * @throws {Error} naming the path when two sources would write the same file, or when the own
  * code would replace a copied or derived file (the core, its tests, package.json…).
@@ -105,6 +111,10 @@ export function planService(serviceName: string, ownCode?: string): ServicePlan 
   });
   files.push(derived('package.json', toJson(derivePackageJson(rootPackage, serviceName))));
   files.push(derived(LOCKFILE, readFileSync(join(root, LOCKFILE))));
+  // The merge base of `npm run update-core`: this repository's commit, and whether the files
+  // the project is made from differ from it.
+  const sources = [...COPIED_FOLDERS, ...COPIED_FILES, 'package.json', LOCKFILE, 'tsconfig.json'];
+  files.push(derived(TEMPLATE_RECORD_FILE, formatTemplateRecord(describeTemplateCheckout(root, rootPackage, sources))));
   // tsconfig last: its include and exclude lists depend on which files the project has.
   const paths = files.map((file) => file.path);
   files.push(derived('tsconfig.json', toJson(deriveTsconfig(readJson(join(root, 'tsconfig.json')) as Tsconfig, paths))));
@@ -125,10 +135,25 @@ export class OwnCodeError extends Error {
   }
 }
 
-/** The src/ and test/ files of a service's own code; the folder must hold at least src/main.ts. */
+/**
+ * The src/ and test/ files of a service's own code, without the copied folders (a generated
+ * service's own copy of the core is replaced by this repository's); the folder must hold at
+ * least src/main.ts. Nothing else of the folder is read: a service's node_modules/ (with its
+ * symbolic links) and .git/ are not part of its code.
+ */
 function listOwnCode(folder: string): ListedFile[] {
   if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new OwnCodeError(`--own-code ${folder} is not a folder`);
-  const files = listFiles(folder).filter((file) => /^(src|test)\//.test(file.path));
+  const isCopied = (path: string): boolean => COPIED_FOLDERS.some((copied) => path.startsWith(`${copied}/`));
+  const files = ['src', 'test']
+    .filter((top) => existsSync(join(folder, top)))
+    .flatMap((top) => {
+      try {
+        return listFiles(join(folder, top)).map((file) => ({ ...file, path: `${top}/${file.path}` }));
+      } catch (error) {
+        throw new OwnCodeError(`--own-code ${folder}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    })
+    .filter((file) => !isCopied(file.path));
   if (!files.some((file) => file.path === 'src/main.ts')) throw new OwnCodeError(`--own-code ${folder} has no src/main.ts, the service's composition root`);
   return files;
 }

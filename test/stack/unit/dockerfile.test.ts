@@ -65,6 +65,8 @@ describe('.dockerignore', () => {
       // The generator, and the files a generated project copies (services/orders/Dockerfile).
       '!test/core/',
       '!tools/create-service/',
+      '!tools/session-traces/',
+      '!tools/update-core/',
       '!services/orders/',
       '!tsconfig.json',
       '!Dockerfile',

@@ -1,8 +1,11 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { fileURLToPath } from 'node:url';
 import { EXIT, planService } from '../../../../tools/create-service/index.ts';
 import { createService, makeTempDir, type TempDir } from '../../support/create-service-run.ts';
+
+const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
 describe('create-service (the command)', function () {
   // A real creation lets npm prune the lockfile: about a second, more on a busy machine.
@@ -144,6 +147,32 @@ describe('create-service (the command)', function () {
     expect(paths.filter((path) => path.includes('example')), 'the example').to.deep.equal([]);
     expect(paths).to.include.members(['src/core/index.ts', 'test/core/support/test-app.ts', 'README.md', 'package.json']);
     expect(planned.find((file) => file.path === 'README.md')!.origin).to.equal('template');
+  });
+
+  it("takes a generated service's folder as --own-code: its own src/ and test/, not its node_modules, .git or copy of the core", async () => {
+    const generated = join(temp.path, 'generated');
+    expect((await createService([generated, '--name', 'generated'], temp.path)).code).to.equal(EXIT.DONE);
+    // What an installed, versioned service has: npm's links in node_modules/.bin, a .git folder,
+    // an edited core, and code of its own.
+    mkdirSync(join(generated, 'node_modules', 'acorn', 'bin'), { recursive: true });
+    writeFileSync(join(generated, 'node_modules', 'acorn', 'bin', 'acorn'), '#!/usr/bin/env node\n');
+    mkdirSync(join(generated, 'node_modules', '.bin'));
+    symlinkSync('../acorn/bin/acorn', join(generated, 'node_modules', '.bin', 'acorn'));
+    mkdirSync(join(generated, '.git'));
+    writeFileSync(join(generated, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    appendFileSync(join(generated, 'src', 'core', 'index.ts'), '// edited in the service\n');
+    mkdirSync(join(generated, 'src', 'billing'));
+    writeFileSync(join(generated, 'src', 'billing', 'index.ts'), 'export {};\n');
+
+    const rebuilt = join(temp.path, 'rebuilt');
+    const run = await createService([rebuilt, '--name', 'generated', '--own-code', generated], temp.path);
+    expect(run.stderr).to.equal('');
+    expect(run.code).to.equal(EXIT.DONE);
+    const own = planService('generated', generated).files.filter((file) => file.origin === 'own').map((file) => file.path);
+    expect(own).to.include.members(['src/main.ts', 'src/billing/index.ts', 'src/example/example-routes.ts', 'test/example/unit/example-config.test.ts']);
+    expect(own.filter((path) => !/^(?:src|test)\/(?:main\.ts$|billing\/|example\/)/.test(path)), 'own files outside its own code').to.deep.equal([]);
+    expect(readFileSync(join(rebuilt, 'src', 'core', 'index.ts'), 'utf8')).to.equal(readFileSync(join(repositoryRoot, 'src', 'core', 'index.ts'), 'utf8'));
+    expect(existsSync(join(rebuilt, 'node_modules')), 'node_modules').to.equal(false);
   });
 
   it('exits 2 with one line when --own-code is not a folder or has no src/main.ts', async () => {

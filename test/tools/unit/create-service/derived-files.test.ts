@@ -30,9 +30,20 @@ describe('derivePackageJson', () => {
   const root: RootPackageJson = {
     name: 'template',
     version: '3.1.0',
-    scripts: { start: 'node a.ts', 'test:quick': 'q', typecheck: 't', lint: 'l', 'test:unit': 'u', 'test:integration': 'i', 'test:process': 'p', bench: 'b' },
+    scripts: {
+      start: 'node a.ts',
+      'test:quick': 'q',
+      typecheck: 't',
+      lint: 'l',
+      'test:unit': 'u',
+      'test:integration': 'i',
+      'test:process': 'p',
+      trace: 'node tr.ts',
+      'update-core': 'node uc.ts',
+      bench: 'b',
+    },
     dependencies: { express: '5.3.0', jose: '6.2.18' },
-    devDependencies: { mocha: '12.0.3', 'cli-table3': '0.6.5' },
+    devDependencies: { mocha: '12.0.3', esbuild: '0.28.2', 'cli-table3': '0.6.5', 'yocto-spinner': '1.2.2' },
   };
 
   it("lists start and test first, then the kept scripts in this repository's order, typecheck of its own tsconfig only, and nothing else", () => {
@@ -45,13 +56,15 @@ describe('derivePackageJson', () => {
       ['test:unit', 'u'],
       ['test:integration', 'i'],
       ['test:process', 'p'],
+      ['trace', 'node tr.ts'],
+      ['update-core', 'node uc.ts'],
     ]);
   });
 
-  it("leaves out the demo's and the tooling's packages", () => {
+  it("leaves out the demo's and the tooling's packages, and keeps the session lookup's table and spinner", () => {
     const pkg = derivePackageJson(root, 'orders');
     expect(pkg.dependencies).to.deep.equal({ express: '5.3.0' });
-    expect(pkg.devDependencies).to.deep.equal({ mocha: '12.0.3' });
+    expect(pkg.devDependencies).to.deep.equal({ mocha: '12.0.3', 'cli-table3': '0.6.5', 'yocto-spinner': '1.2.2' });
   });
 
   it('throws naming a script the project must keep when this repository lacks it', () => {

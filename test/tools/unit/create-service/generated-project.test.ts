@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,7 @@ import {
   TEMPLATE_FOLDER,
   TEMPLATE_PLACEHOLDER,
 } from '../../../../tools/create-service/index.ts';
+import { readTemplateRecord } from '../../../../tools/update-core/index.ts';
 import { createService, makeTempDir, type TempDir } from '../../support/create-service-run.ts';
 
 const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -183,13 +185,40 @@ describe('the project create-service generates', function () {
     expect(found, 'files that still carry the demo').to.deep.equal([]);
   });
 
-  it("contains nothing of this repository's tooling: only the core, the example, their tests and the project's top-level files", () => {
-    const allowed = [/^src\/main\.ts$/, /^src\/core\//, /^src\/example\//, /^test\/core\//, /^test\/example\//, /^\.ci\/run$/, /^[^/]+$/];
+  it("contains of this repository's tooling only the session lookup and update-core: the core, the example, their tests and the project's top-level files besides", () => {
+    const allowed = [
+      /^src\/main\.ts$/,
+      /^src\/core\//,
+      /^src\/example\//,
+      /^test\/core\//,
+      /^test\/example\//,
+      /^tools\/(?:session-traces|update-core)\//,
+      /^\.ci\/run$/,
+      /^[^/]+$/,
+    ];
     expect([...files.keys()].filter((path) => !allowed.some((pattern) => pattern.test(path)))).to.deep.equal([]);
     const topLevel = [...files.keys()].filter((path) => !path.includes('/')).sort();
     expect(topLevel).to.deep.equal(
-      ['.dockerignore', '.gitignore', '.mocharc.json', 'Dockerfile', 'README.md', 'docker-compose.yml', 'eslint.config.js', 'eslint.service.js', 'jaeger-ui.json', 'otel-collector.yaml', 'package-lock.json', 'package.json', 'tsconfig.json'].sort(),
+      ['.dockerignore', '.gitignore', '.mocharc.json', 'Dockerfile', 'README.md', 'docker-compose.yml', 'eslint.config.js', 'eslint.service.js', 'jaeger-ui.json', 'otel-collector.yaml', 'package-lock.json', 'package.json', 'template.json', 'tsconfig.json'].sort(),
     );
+  });
+
+  it("records in template.json the template's name, version and commit, and whether its core's files differed from that commit", () => {
+    const root = JSON.parse(readRoot('package.json')) as PackageJson;
+    const git = (args: string[]): string | undefined => {
+      const result = spawnSync('git', args, { cwd: repositoryRoot, encoding: 'utf8' });
+      return result.status === 0 ? result.stdout.trim() : undefined;
+    };
+    const head = git(['rev-parse', 'HEAD']);
+    const record = readTemplateRecord(project);
+    expect(record).to.include({ template: root.name, version: root.version });
+    if (head === undefined) {
+      expect(record.commit, 'not a git checkout').to.equal(null);
+      return;
+    }
+    const sources = [...COPIED_FOLDERS, ...COPIED_FILES, 'package.json', 'package-lock.json', 'tsconfig.json'];
+    const changes = git(['status', '--porcelain', '--untracked-files=all', '--', ...sources]);
+    expect(record).to.deep.equal({ template: root.name, version: root.version, commit: head, dirty: changes !== '' });
   });
 
   it('fills in every placeholder of the template', () => {
@@ -217,7 +246,7 @@ describe('the project create-service generates', function () {
     const tsconfig = json('tsconfig.json') as { compilerOptions: unknown; include: string[]; exclude?: string[] };
     const root = JSON.parse(readRoot('tsconfig.json')) as { compilerOptions: unknown };
     expect(tsconfig.compilerOptions).to.deep.equal(root.compilerOptions);
-    expect(tsconfig.include).to.deep.equal(['src', 'test', 'eslint.config.js', 'eslint.service.js']);
+    expect(tsconfig.include).to.deep.equal(['src', 'test', 'tools', 'eslint.config.js', 'eslint.service.js']);
     expect(tsconfig).not.to.have.property('exclude');
   });
 
