@@ -30,7 +30,7 @@ describe('derivePackageJson', () => {
   const root: RootPackageJson = {
     name: 'template',
     version: '3.1.0',
-    scripts: { start: 'node a.ts', 'test:quick': 'q', typecheck: 't', lint: 'l', 'test:unit': 'u', 'test:integration': 'i', 'test:process': 'p', bench: 'b' },
+    scripts: { start: 'node a.ts', 'test:fast': 'f', typecheck: 't', lint: 'l', 'test:unit': 'u', 'test:integration': 'i', 'test:load': 's', 'test:process': 'p', bench: 'b' },
     dependencies: { express: '5.3.0', jose: '6.2.18' },
     devDependencies: { mocha: '12.0.3', 'cli-table3': '0.6.5' },
   };
@@ -38,12 +38,13 @@ describe('derivePackageJson', () => {
   it("lists start and test first, then the kept scripts in this repository's order, typecheck of its own tsconfig only, and nothing else", () => {
     expect(Object.entries(derivePackageJson(root, 'orders').scripts)).to.deep.equal([
       ['start', 'node a.ts'],
-      ['test', 'npm run test:quick'],
-      ['test:quick', 'q'],
-      ['typecheck', 'tsc --noEmit'],
+      ['test', 'npm run typecheck && npm run lint && npm run test:unit && npm run test:integration && npm run test:load && npm run test:process'],
+      ['test:fast', 'f'],
+      ['typecheck', 'tsc --noEmit --incremental --tsBuildInfoFile node_modules/.cache/tsc/main.tsbuildinfo'],
       ['lint', 'l'],
       ['test:unit', 'u'],
       ['test:integration', 'i'],
+      ['test:load', 's'],
       ['test:process', 'p'],
     ]);
   });

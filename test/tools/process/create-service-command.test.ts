@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { EXIT, planService } from '../../../../tools/create-service/index.ts';
-import { createService, makeTempDir, type TempDir } from '../../support/create-service-run.ts';
+import { EXIT, planService } from '../../../tools/create-service/index.ts';
+import { createService, makeTempDir, type TempDir } from '../support/create-service-run.ts';
 
 describe('create-service (the command)', function () {
   // A real creation lets npm prune the lockfile: about a second, more on a busy machine.
