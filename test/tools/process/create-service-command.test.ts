@@ -90,7 +90,7 @@ describe('create-service (the command)', function () {
     expect(existsSync(join(temp.path, 'orders', 'package.json'))).to.equal(true);
     const files = planService('orders').files.length;
     expect(run.stdout).to.equal(
-      `Created ${join(temp.path, 'orders')} for service orders, ${files} files (--dry-run lists them).\n\nNext:\n  cd orders && npm ci && npm start\n  npm test\n`,
+      `Created ${join(temp.path, 'orders')} for service orders, ${files} files (--dry-run lists them).\n\nNext:\n  cd orders && npm ci && npm start\n  npm run test:fast\n`,
     );
   });
 

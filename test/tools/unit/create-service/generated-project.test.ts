@@ -262,7 +262,7 @@ describe('the project create-service generates', function () {
 
   it('shows in its README quick start the two commands create-service prints', () => {
     const quickStart = read('README.md').split('## Quick start')[1]?.split('\n## ')[0] ?? '';
-    expect(quickStart).to.match(/^npm ci && npm start\b/m).and.match(/^npm test\b/m);
+    expect(quickStart).to.match(/^npm ci && npm start\b/m).and.match(/^npm run test:fast\b/m);
   });
 
   it("runs the service, the collector and Jaeger in docker-compose.yml, the latter two as this repository's compose file does", () => {
