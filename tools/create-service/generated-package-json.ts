@@ -23,21 +23,23 @@ export interface GeneratedPackageJson {
 
 /**
  * The scripts the new project keeps, in this order: exactly as this repository defines them,
- * except those in {@link REPLACED_SCRIPTS}. `trace` is the session lookup; `update-core`
- * merges a newer template's core into the project (here, with no template.json, it refuses).
+ * except those in {@link REPLACED_SCRIPTS}. `test:fast` is the developer's loop (type check,
+ * cached lint, unit and integration tests); `test:load` and `test:process` are the slower tiers.
+ * `trace` is the session lookup; `update-core` merges a newer template's core into the project
+ * (here, with no template.json, it refuses).
  */
-export const KEPT_SCRIPTS = ['start', 'test:quick', 'typecheck', 'lint', 'test:unit', 'test:integration', 'test:process', 'trace', 'update-core'] as const;
+export const KEPT_SCRIPTS = ['start', 'test:fast', 'typecheck', 'lint', 'test:unit', 'test:integration', 'test:load', 'test:process', 'trace', 'update-core'] as const;
 
 /**
  * Scripts the new project has in a form of its own:
- * - `test` is the quick suite (no end-to-end, compose, template or benchmark suites, which
- *   belong to this repository);
+ * - `test` is the project's whole suite, what its CI runs: every tier it has (the end-to-end,
+ *   compose, template and benchmark suites belong to this repository), linting without a cache;
  * - `typecheck` checks the project's one tsconfig: the browser telemetry and its
  *   tsconfig.browser.json stay here.
  */
 export const REPLACED_SCRIPTS: Readonly<Record<string, string>> & { readonly test: string } = {
-  test: 'npm run test:quick',
-  typecheck: 'tsc --noEmit',
+  test: 'npm run typecheck && npm run lint && npm run test:unit && npm run test:integration && npm run test:load && npm run test:process',
+  typecheck: 'tsc --noEmit --incremental --tsBuildInfoFile node_modules/.cache/tsc/main.tsbuildinfo',
 };
 
 /** Dependencies only the demo uses (its login tokens). */

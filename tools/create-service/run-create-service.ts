@@ -77,7 +77,7 @@ export async function runCreateService(argv: readonly string[], io: CreateServic
   }
 
   io.stdout.write(`Created ${target} for service ${plan.serviceName}, ${plan.files.length} files (--dry-run lists them).\n`);
-  io.stdout.write(`\nNext:\n  cd ${shellWord(options.dir)} && npm ci && npm start\n  npm test\n`);
+  io.stdout.write(`\nNext:\n  cd ${shellWord(options.dir)} && npm ci && npm start\n  npm run test:fast\n`);
   return EXIT.DONE;
 }
 

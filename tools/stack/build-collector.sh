@@ -5,7 +5,6 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/lib.sh"
-require_go
 
 BUILDER_VERSION=v0.161.0
 manifest="$here/otelcol-builder.yaml"
@@ -17,6 +16,7 @@ if [[ -x "$binary" ]]; then
 fi
 # --if-built: only report a cached binary, never build (exit 3 when there is none).
 [[ "${1:-}" == "--if-built" ]] && exit 3
+require_go
 
 builder="$BIN_DIR/ocb-$BUILDER_VERSION"
 if [[ ! -x "$builder" ]]; then

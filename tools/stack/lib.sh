@@ -12,3 +12,13 @@ log() { printf '%s %s\n' "[$(date +%H:%M:%S)]" "$*" >&2; }
 require_go() {
   command -v go >/dev/null || { log "Go is required (https://go.dev/dl or apt-get install golang)"; exit 2; }
 }
+
+# May the tests change this machine: install Debian packages, start dockerd? In CI (CI=true, a
+# fresh machine made for it) yes; elsewhere only when the user opted in with
+# SESSION_SERVICE_INSTALL=1. test/stack/support/prerequisite-decision.ts applies the same rule.
+system_changes_allowed() {
+  [[ "${CI:-}" == "true" || "${SESSION_SERVICE_INSTALL:-}" == "1" ]]
+}
+
+# Exit code of a script that refused to change the machine (not allowed): the suites skip.
+NOT_ALLOWED=3

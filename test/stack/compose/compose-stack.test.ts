@@ -18,6 +18,7 @@ import {
 import { expectSessionLogs } from '../support/session-log-checks.ts';
 import { exactly } from '../support/logs-query.ts';
 import { queryLogs, type StoredLogRecord } from '../support/victoria-logs.ts';
+import { requirePrerequisites, skippedForPrerequisites } from '../support/require-prerequisites.ts';
 
 const API_URL = 'http://127.0.0.1:3000';
 const JAEGER_URL = 'http://127.0.0.1:16686';
@@ -39,6 +40,11 @@ async function servedUiConfig(): Promise<unknown> {
 const api = { url: API_URL } as ServiceProcess;
 
 describe('docker compose up: the unmodified docker-compose.yml, every container real', function () {
+  // First: skipped (outside CI) or failed (CI) with the reason when the machine lacks these.
+  before(function () {
+    requirePrerequisites(this, 'test:compose', ['stack-programs', 'chromium', 'docker-compose', 'docker-engine', 'debootstrap']);
+  });
+
   // First run: debootstrap, Go builds, image builds with npm ci inside.
   this.timeout(40 * 60_000);
 
@@ -70,7 +76,8 @@ describe('docker compose up: the unmodified docker-compose.yml, every container 
     await waitFor('the collector to report healthy', () => answersOk(collectorHealth), 60_000);
   });
 
-  after(() => {
+  after(function () {
+    if (skippedForPrerequisites(this)) return;
     try {
       compose.run(['down', '-v'], { quiet: true });
     } finally {

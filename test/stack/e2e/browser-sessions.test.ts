@@ -9,6 +9,7 @@ import { exactly, queryLogsUntil } from '../support/logs-query.ts';
 import { searchUntil } from '../support/session-checks.ts';
 import type { StoredLogRecord } from '../support/victoria-logs.ts';
 import type { PageAnswer } from '../../../src/demo/page/index.ts';
+import { requirePrerequisites, skippedForPrerequisites } from '../support/require-prerequisites.ts';
 
 /** The page's idle timeout in this test: long enough for every step before the idle wait. */
 const IDLE_TIMEOUT_SECONDS = 30;
@@ -44,6 +45,11 @@ const spansOf = (traces: readonly JaegerTrace[], service: string): JaegerSpan[] 
   traces.flatMap((trace) => trace.spans.filter((span) => trace.processes[span.processID]?.serviceName === service));
 
 describe('browser sessions: the page, its session, the services and the stores (headless Chromium, real collector, Jaeger and VictoriaLogs)', function () {
+  // First: skipped (outside CI) or failed (CI) with the reason when the machine lacks these.
+  before(function () {
+    requirePrerequisites(this, 'test:e2e browser-sessions', ['stack-programs', 'chromium']);
+  });
+
   this.timeout(20 * 60_000);
 
   let stack: E2eStack;
@@ -93,7 +99,8 @@ describe('browser sessions: the page, its session, the services and the stores (
     console.log(`      sessions of the page: ${sessions.join(' -> ')}; ${sent.length} requests`);
   });
 
-  after(async () => {
+  after(async function () {
+    if (skippedForPrerequisites(this)) return;
     await chromium?.close();
     await stack.stop();
   });

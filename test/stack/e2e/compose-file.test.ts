@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { parse } from 'yaml';
 import { readCoreConfig } from '../../../src/core/index.ts';
 import { parseComposeDuration } from '../support/compose-duration.ts';
+import { requirePrerequisites } from '../support/require-prerequisites.ts';
 
 const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -26,12 +27,21 @@ const volumeText = (volume: NonNullable<ComposeService['volumes']>[number]): str
   typeof volume === 'string' ? volume : `${volume.source}:${volume.target}`;
 
 describe('docker-compose.yml, as a real compose implementation reads it', () => {
+  // First: skipped (outside CI) or failed (CI) with the reason when the machine lacks these.
+  before(function () {
+    requirePrerequisites(this, 'test:e2e compose-file', ['docker-compose']);
+  });
+
   const source = parse(readFileSync(`${projectRoot}docker-compose.yml`, 'utf8')) as Record<string, unknown>;
-  // `config` validates the file against the compose schema and prints it normalized.
-  const normalized = parse(
-    execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config'], { cwd: projectRoot, env: { PATH: process.env['PATH'] ?? '' } }).toString('utf8'),
-  ) as { services: Record<string, ComposeService>; volumes?: Record<string, unknown> };
-  const services = normalized.services;
+  let normalized: { services: Record<string, ComposeService>; volumes?: Record<string, unknown> };
+  let services: Record<string, ComposeService>;
+  before(() => {
+    // `config` validates the file against the compose schema and prints it normalized.
+    normalized = parse(
+      execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config'], { cwd: projectRoot, env: { PATH: process.env['PATH'] ?? '' } }).toString('utf8'),
+    ) as typeof normalized;
+    services = normalized.services;
+  });
   const published = (name: string): number[] =>
     (services[name]?.ports ?? []).map((port) => Number(typeof port === 'string' ? port.split(':').at(-2) : port.published));
   const hostIps = (name: string): string[] =>

@@ -5,6 +5,7 @@ import { startServiceProcess, startCommand, waitFor, type ServiceProcess } from 
 import { driveSession, EXPORT_TO_COLLECTOR_ENV, startTelemetryBackends, type TelemetryBackends } from '../support/e2e-stack.ts';
 import { launchHeadlessChromium, type HeadlessChromium } from '../support/headless-chromium.ts';
 import { isEventRecord, queryLogs, type StoredLogRecord } from '../support/victoria-logs.ts';
+import { requirePrerequisites } from '../support/require-prerequisites.ts';
 
 /** One log line as the service wrote it and as the store should show it: the fields compared. */
 interface LogLine {
@@ -76,6 +77,11 @@ async function tableLines(page: Page): Promise<LogLine[]> {
 }
 
 describe('the log store UI (VictoriaLogs web UI in headless Chromium)', function () {
+  // First: skipped (outside CI) or failed (CI) with the reason when the machine lacks these.
+  before(function () {
+    requirePrerequisites(this, 'test:e2e log-store-ui', ['stack-programs', 'chromium']);
+  });
+
   this.timeout(10 * 60_000);
 
   let backends: TelemetryBackends | undefined;

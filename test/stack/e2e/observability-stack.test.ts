@@ -12,6 +12,7 @@ import {
   expectFoundByHashedUser,
   expectSessionTags,
 } from '../support/session-checks.ts';
+import { requirePrerequisites, skippedForPrerequisites } from '../support/require-prerequisites.ts';
 
 /** One log line, by what both the service's stdout and the store keep of it. */
 const lineKey = (service: string, message: unknown, traceId: unknown): string => `${service} | ${String(message)} | ${String(traceId)}`;
@@ -28,6 +29,11 @@ const recordsAsLines = (records: readonly StoredLogRecord[]): string[] =>
   records.filter((record) => !isEventRecord(record)).map((record) => lineKey(record['service.name'] ?? '?', record['_msg'], record['trace_id']));
 
 describe('end to end: service -> OpenTelemetry Collector -> Jaeger and VictoriaLogs (real programs)', function () {
+  // First: skipped (outside CI) or failed (CI) with the reason when the machine lacks these.
+  before(function () {
+    requirePrerequisites(this, 'test:e2e observability-stack', ['stack-programs']);
+  });
+
   // The first run builds the collector, Jaeger and VictoriaLogs from the Go module proxy.
   this.timeout(30 * 60_000);
 
@@ -47,7 +53,8 @@ describe('end to end: service -> OpenTelemetry Collector -> Jaeger and VictoriaL
     expect(await stack.orders.stop('SIGTERM')).to.equal(0);
   });
 
-  after(async () => {
+  after(async function () {
+    if (skippedForPrerequisites(this)) return;
     await stack.stop();
   });
 

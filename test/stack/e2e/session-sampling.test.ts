@@ -5,6 +5,7 @@ import type { LookupReport } from '../../../tools/session-traces/format-output.t
 import { runTraceCommand } from '../../tools/support/cli-process.ts';
 import { waitFor } from '../../core/support/service-process.ts';
 import { driveSession, startE2eStack, type DrivenSession, type E2eStack } from '../support/e2e-stack.ts';
+import { requirePrerequisites, skippedForPrerequisites } from '../support/require-prerequisites.ts';
 
 const RATIO = 0.5;
 /** Sessions of each kind: traced by the rule, and not. */
@@ -21,6 +22,11 @@ function sessionIds(kept: boolean, count: number): string[] {
 }
 
 describe(`session sampling at ${RATIO} through the real collector and Jaeger`, function () {
+  // First: skipped (outside CI) or failed (CI) with the reason when the machine lacks these.
+  before(function () {
+    requirePrerequisites(this, 'test:e2e session-sampling', ['stack-programs']);
+  });
+
   this.timeout(30 * 60_000);
 
   let stack: E2eStack;
@@ -49,7 +55,8 @@ describe(`session sampling at ${RATIO} through the real collector and Jaeger`, f
     }, 120_000);
   });
 
-  after(async () => {
+  after(async function () {
+    if (skippedForPrerequisites(this)) return;
     await stack.stop();
   });
 

@@ -3,8 +3,14 @@ import type { LookupReport } from '../../../tools/session-traces/format-output.t
 import { runTraceCommand, startTraceCommand } from '../../tools/support/cli-process.ts';
 import { driveSession, startE2eStack, type DrivenSession, type E2eStack } from '../support/e2e-stack.ts';
 import { waitFor } from '../../core/support/service-process.ts';
+import { requirePrerequisites, skippedForPrerequisites } from '../support/require-prerequisites.ts';
 
 describe('session-traces against the real Jaeger and collector', function () {
+  // First: skipped (outside CI) or failed (CI) with the reason when the machine lacks these.
+  before(function () {
+    requirePrerequisites(this, 'test:e2e session-traces', ['stack-programs']);
+  });
+
   this.timeout(30 * 60_000);
 
   let stack: E2eStack;
@@ -26,7 +32,8 @@ describe('session-traces against the real Jaeger and collector', function () {
     }, 60_000);
   });
 
-  after(async () => {
+  after(async function () {
+    if (skippedForPrerequisites(this)) return;
     await stack.stop();
   });
 

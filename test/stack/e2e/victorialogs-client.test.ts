@@ -9,6 +9,7 @@ import { VictoriaLogsClient } from '../../../tools/session-traces/victorialogs-c
 import { waitFor } from '../../core/support/service-process.ts';
 import { OBSERVED_LINE } from '../../tools/unit/session-traces/log-fixtures.ts';
 import { startVictoriaLogs, type VictoriaLogs } from '../support/victoria-logs.ts';
+import { requirePrerequisites } from '../support/require-prerequisites.ts';
 
 /** Sends log records as the service does: the logs SDK's OTLP exporter, protobuf (v1.52.1 refuses OTLP/JSON). */
 async function sendRecords(url: string, service: string, emit: (logger: ReturnType<LoggerProvider['getLogger']>) => void): Promise<void> {
@@ -29,6 +30,11 @@ const T0 = Date.now() - 60_000;
 const access = { 'http.method': 'GET', 'http.route': '/api/downstream', 'http.status_code': 200, duration_ms: 12.1 };
 
 describe('VictoriaLogsClient against VictoriaLogs v1.52.1', function () {
+  // First: skipped (outside CI) or failed (CI) with the reason when the machine lacks these.
+  before(function () {
+    requirePrerequisites(this, 'test:e2e victorialogs-client', ['stack-programs']);
+  });
+
   this.timeout(240_000);
   let store: VictoriaLogs | undefined;
   let client: VictoriaLogsClient;

@@ -13,7 +13,8 @@ const ACTION_TIMEOUT_MS = 60_000;
 
 /**
  * Debian's `chromium` found on PATH (/usr/bin/chromium). tools/stack/e2e-prerequisites.sh
- * installs it when missing; playwright-core never downloads a browser of its own.
+ * installs it when missing in CI or with SESSION_SERVICE_INSTALL=1; playwright-core never
+ * downloads a browser of its own.
  */
 export function chromiumExecutable(): string {
   for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
@@ -25,7 +26,7 @@ export function chromiumExecutable(): string {
       // not in this directory
     }
   }
-  throw new Error("Debian's chromium is not on PATH: run `bash tools/stack/e2e-prerequisites.sh` as root, or `apt-get install chromium`");
+  throw new Error("Debian's chromium is not on PATH: `apt-get install chromium`, or run `SESSION_SERVICE_INSTALL=1 bash tools/stack/e2e-prerequisites.sh` as root");
 }
 
 /** Debian's Chromium, headless, with one page open. */

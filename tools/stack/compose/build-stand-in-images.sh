@@ -40,7 +40,7 @@ node_key="$(cat "$0" /usr/local/share/ca-certificates/*.crt 2>/dev/null | sha256
 if [[ "$(current_key node:24-slim)" != "$node_key" ]]; then
   rootfs_tar="$CACHE_DIR/images/bookworm-minbase.tar"
   if [[ ! -f "$rootfs_tar" ]]; then
-    command -v debootstrap >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get install -y -qq debootstrap >&2; }
+    bash "$here/../install-missing.sh" debootstrap debootstrap >/dev/null
     log "debootstrap bookworm (about 30 s)"
     mkdir -p "$CACHE_DIR/images"
     debootstrap --variant=minbase --include=ca-certificates bookworm "$work/rootfs" http://deb.debian.org/debian >&2
@@ -100,7 +100,8 @@ mkdir -p "$work/jaeger/bin" "$work/jaeger/tmp"
 cp "$jaeger" "$work/jaeger/jaeger-linux"
 busybox_deb_dir="$work/busybox"
 mkdir -p "$busybox_deb_dir"
-(cd "$busybox_deb_dir" && apt-get download busybox-static >/dev/null 2>&1 || { apt-get update -qq && apt-get download busybox-static; } >&2)
+# apt-get download installs nothing; refreshing the package lists changes the machine.
+(cd "$busybox_deb_dir" && apt-get download busybox-static >/dev/null 2>&1 || { system_changes_allowed && apt-get update -qq && apt-get download busybox-static; } >&2)
 dpkg-deb -x "$busybox_deb_dir"/busybox-static_*.deb "$busybox_deb_dir/root"
 # busybox picks its applet from the name it is called by.
 cp "$busybox_deb_dir/root/bin/busybox" "$work/jaeger/bin/wget"

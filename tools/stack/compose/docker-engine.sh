@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # docker-engine.sh start|stop: makes sure a Docker engine answers, and stops only one this
 # script started. Installs Debian's docker.io (engine 20.10) when no engine is installed.
+# Installs and starts nothing unless the tests may change the machine (CI=true or
+# SESSION_SERVICE_INSTALL=1, see lib.sh): without that, it exits 3 (not allowed) when no engine answers.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/../lib.sh"
@@ -10,6 +12,10 @@ start() {
   if docker info >/dev/null 2>&1; then
     log "docker engine already running"
     return
+  fi
+  if ! system_changes_allowed; then
+    log "no Docker engine answers; not installing or starting one outside CI: set SESSION_SERVICE_INSTALL=1 to let the tests install docker.io and start dockerd (as root), or start an engine yourself"
+    exit "$NOT_ALLOWED"
   fi
   if ! command -v dockerd >/dev/null; then
     [[ $(id -u) -eq 0 ]] || { log "no Docker engine: install docker.io (as root) or start one"; exit 2; }

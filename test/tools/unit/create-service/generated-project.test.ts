@@ -101,12 +101,15 @@ describe('the project create-service generates', function () {
     expect(pkg.engines).to.deep.equal(root.engines);
   });
 
-  it('keeps the scripts to start, check and test the service, and makes npm test the quick suite', () => {
+  it('keeps the scripts to start, check and test the service: test:fast as here, npm test every tier it has', () => {
     const pkg = json('package.json') as PackageJson;
     const root = JSON.parse(readRoot('package.json')) as PackageJson;
     expect(Object.keys(pkg.scripts).sort()).to.deep.equal([...KEPT_SCRIPTS, 'test'].sort());
     for (const name of KEPT_SCRIPTS) expect(pkg.scripts[name], name).to.equal(REPLACED_SCRIPTS[name] ?? root.scripts[name]);
-    expect(pkg.scripts['test']).to.equal('npm run test:quick');
+    expect(pkg.scripts['test:fast']).to.equal(root.scripts['test:fast']);
+    expect(pkg.scripts['test']).to.equal(
+      'npm run typecheck && npm run lint && npm run test:unit && npm run test:integration && npm run test:load && npm run test:process',
+    );
   });
 
   it('names in its scripts only files it has', () => {
@@ -288,7 +291,7 @@ describe('the project create-service generates', function () {
 
   it('shows in its README quick start the two commands create-service prints', () => {
     const quickStart = read('README.md').split('## Quick start')[1]?.split('\n## ')[0] ?? '';
-    expect(quickStart).to.match(/^npm ci && npm start\b/m).and.match(/^npm test\b/m);
+    expect(quickStart).to.match(/^npm ci && npm start\b/m).and.match(/^npm run test:fast\b/m);
   });
 
   it("runs the service, the collector and Jaeger in docker-compose.yml, the latter two as this repository's compose file does", () => {

@@ -2,10 +2,10 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symli
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
-import { EXIT, planService } from '../../../../tools/create-service/index.ts';
-import { createService, makeTempDir, type TempDir } from '../../support/create-service-run.ts';
+import { EXIT, planService } from '../../../tools/create-service/index.ts';
+import { createService, makeTempDir, type TempDir } from '../support/create-service-run.ts';
 
-const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 describe('create-service (the command)', function () {
   // A real creation lets npm prune the lockfile: about a second, more on a busy machine.
@@ -93,7 +93,7 @@ describe('create-service (the command)', function () {
     expect(existsSync(join(temp.path, 'orders', 'package.json'))).to.equal(true);
     const files = planService('orders').files.length;
     expect(run.stdout).to.equal(
-      `Created ${join(temp.path, 'orders')} for service orders, ${files} files (--dry-run lists them).\n\nNext:\n  cd orders && npm ci && npm start\n  npm test\n`,
+      `Created ${join(temp.path, 'orders')} for service orders, ${files} files (--dry-run lists them).\n\nNext:\n  cd orders && npm ci && npm start\n  npm run test:fast\n`,
     );
   });
 
