@@ -25,7 +25,7 @@ export interface GeneratedPackageJson {
  * The scripts the new project keeps, in this order: exactly as this repository defines them,
  * except those in {@link REPLACED_SCRIPTS}.
  */
-export const KEPT_SCRIPTS = ['start', 'test:quick', 'typecheck', 'lint', 'test:unit', 'test:integration', 'test:process'] as const;
+export const KEPT_SCRIPTS = ['start', 'dev', 'test:quick', 'typecheck', 'lint', 'test:unit', 'test:integration', 'test:process'] as const;
 
 /**
  * Scripts the new project has in a form of its own:

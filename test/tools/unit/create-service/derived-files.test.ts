@@ -30,15 +30,16 @@ describe('derivePackageJson', () => {
   const root: RootPackageJson = {
     name: 'template',
     version: '3.1.0',
-    scripts: { start: 'node a.ts', 'test:quick': 'q', typecheck: 't', lint: 'l', 'test:unit': 'u', 'test:integration': 'i', 'test:process': 'p', bench: 'b' },
+    scripts: { start: 'node a.ts', dev: 'node --watch a.ts', 'test:quick': 'q', typecheck: 't', lint: 'l', 'test:unit': 'u', 'test:integration': 'i', 'test:process': 'p', bench: 'b' },
     dependencies: { express: '5.3.0', jose: '6.2.18' },
     devDependencies: { mocha: '12.0.3', 'cli-table3': '0.6.5' },
   };
 
-  it("lists start and test first, then the kept scripts in this repository's order, typecheck of its own tsconfig only, and nothing else", () => {
+  it("lists start and test first, then the kept scripts (dev among them) in this repository's order, typecheck of its own tsconfig only, and nothing else", () => {
     expect(Object.entries(derivePackageJson(root, 'orders').scripts)).to.deep.equal([
       ['start', 'node a.ts'],
       ['test', 'npm run test:quick'],
+      ['dev', 'node --watch a.ts'],
       ['test:quick', 'q'],
       ['typecheck', 'tsc --noEmit'],
       ['lint', 'l'],
