@@ -26,8 +26,9 @@ describe('service start-up errors', () => {
   afterEach(async () => {
     await service?.stop('SIGKILL');
     service = undefined;
-    await new Promise((resolve) => holder?.close(resolve) ?? resolve(undefined));
+    const held = holder;
     holder = undefined;
+    if (held !== undefined) await new Promise((resolve) => held.close(resolve));
   });
 
   it('writes one line naming the port in use and the fix, and exits 1, when another process holds the port', async () => {
@@ -75,7 +76,7 @@ describe('service start-up errors', () => {
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     try {
       await waitFor('the readable listening line', () => /listening/.test(stdout), 60_000, () => stdout);
-      expect(stdout).to.match(/^\d\d:\d\d:\d\d\.\d{3} INFO  listening url=http:\/\/127\.0\.0\.1:\d+ port=\d+ telemetry=off\n$/);
+      expect(stdout).to.match(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}listening url=http:\/\/127\.0\.0\.1:\d+ port=\d+ telemetry=off\n$/);
     } finally {
       child.kill('SIGKILL');
     }

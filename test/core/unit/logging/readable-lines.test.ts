@@ -40,7 +40,7 @@ describe('readableLineFormat', () => {
       return Promise.resolve();
     });
     const [line] = await lines();
-    expect(line).to.match(/^\d\d:\d\d:\d\d\.\d{3} WARN  request completed session=session- method=GET status=200 note="two words" nested=\{ a: 1 \}$/);
+    expect(line).to.match(/^\d\d:\d\d:\d\d\.\d{3} WARN {2}request completed session=session- method=GET status=200 note="two words" nested=\{ a: 1 \}$/);
   });
 
   it('strips control characters from the message, keys and values when they would break or forge a line', async () => {
@@ -48,7 +48,7 @@ describe('readableLineFormat', () => {
     logger.info('evil\nINFO forged\u001b[2J', { 'k\ney': 'v\r\nalue\u0007', other: '\u009b31m' });
     const written = await lines();
     expect(written).to.have.length(1);
-    expect(written[0]).to.match(/^\d\d:\d\d:\d\d\.\d{3} INFO  evilINFO forged\[2J key=value other=31m$/);
+    expect(written[0]).to.match(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}evilINFO forged\[2J key=value other=31m$/);
     expect(written[0]).not.to.match(/\p{Cc}/u);
   });
 });
