@@ -110,7 +110,8 @@ export function serviceLintConfig({ rootDir, outsideCore = ['test/**/*.ts'], tes
       },
     },
     {
-      files: ['eslint.config.js', 'eslint.service.js'],
+      // Plain JavaScript; the Node version check must run on Node versions that cannot run .ts files.
+      files: ['eslint.config.js', 'eslint.service.js', 'src/core/node-version/*.mjs'],
       ...tseslint.configs.disableTypeChecked,
     },
   ];

@@ -48,7 +48,7 @@ export {
   type BrowserTelemetryRelay,
   type BrowserTelemetryRelayOptions,
 } from './otlp-relay/index.ts';
-export { createLogger, type Logger, type LoggerOptions } from './logging/index.ts';
+export { chooseLogFormat, createLogger, type LogFormat, type Logger, type LoggerOptions } from './logging/index.ts';
 export {
   ConfigError,
   DEFAULT_BAGGAGE_ALLOWED_HOSTS,

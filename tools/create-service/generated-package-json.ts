@@ -28,7 +28,7 @@ export interface GeneratedPackageJson {
  * `trace` is the session lookup; `update-core` merges a newer template's core into the project
  * (here, with no template.json, it refuses).
  */
-export const KEPT_SCRIPTS = ['start', 'test:fast', 'typecheck', 'lint', 'test:unit', 'test:integration', 'test:load', 'test:process', 'trace', 'update-core'] as const;
+export const KEPT_SCRIPTS = ['start', 'dev', 'test:fast', 'typecheck', 'lint', 'test:unit', 'test:integration', 'test:load', 'test:process', 'trace', 'update-core'] as const;
 
 /**
  * Scripts the new project has in a form of its own:

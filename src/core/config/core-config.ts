@@ -8,6 +8,13 @@ export type NodeEnv = (typeof NODE_ENVS)[number];
 export const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/**
+ * Values accepted by LOG_FORMAT: `auto` (readable lines when stdout is a terminal, JSON
+ * elsewhere), `json`, `pretty` (readable lines).
+ */
+export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
+export type LogFormatSetting = (typeof LOG_FORMATS)[number];
+
 /** Hosts outgoing calls may carry baggage to when BAGGAGE_ALLOWED_HOSTS is unset: loopback only. */
 export const DEFAULT_BAGGAGE_ALLOWED_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '::1'];
 
@@ -27,6 +34,11 @@ export interface CoreConfig {
   readonly host: string;
   /** LOG_LEVEL: winston npm level, default `info`. */
   readonly logLevel: LogLevel;
+  /**
+   * LOG_FORMAT: `auto` (default: readable lines when stdout is a terminal, one JSON object per
+   * line elsewhere), `json` or `pretty` (readable lines, whatever stdout is).
+   */
+  readonly logFormat: LogFormatSetting;
   /**
    * LOG_HEALTH_PROBES: `true` writes an access line for each health probe (`/healthz`,
    * `/readyz`) too. Default `false`: orchestrators probe every few seconds, and those lines
@@ -77,6 +89,7 @@ export function readCoreConfig(env: Env): CoreConfig {
     port: read.integer('PORT', 3000, 0, 65535),
     host: read.string('HOST', '0.0.0.0'),
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    logFormat: read.oneOf('LOG_FORMAT', LOG_FORMATS, 'auto'),
     logHealthProbes: read.boolean('LOG_HEALTH_PROBES', false),
     trustIncomingBaggage: read.boolean('TRUST_INCOMING_BAGGAGE', false),
     propagateUserId: read.boolean('PROPAGATE_USER_ID', false),

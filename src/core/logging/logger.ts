@@ -3,6 +3,8 @@ import { OpenTelemetryTransportV3 } from '@opentelemetry/winston-transport';
 import winston from 'winston';
 import type { LogLevel } from '../config/index.ts';
 import { jsonLineFormat } from './json-line-format.ts';
+import type { LogFormat } from './log-format.ts';
+import { readableLineFormat } from './readable-line-format.ts';
 import { JsonLinesTransport } from './json-lines-transport.ts';
 import { contextLogFields } from './context-log-fields.ts';
 
@@ -22,6 +24,12 @@ export interface LoggerOptions {
    * are the same either way.
    */
   readonly exportRecords?: boolean;
+  /**
+   * `json` (default): one JSON object per line. `pretty`: readable lines for a terminal
+   * (`readableLineFormat`); choose with `chooseLogFormat` (LOG_FORMAT and whether stdout is a
+   * terminal). Exported log records are the same either way.
+   */
+  readonly format?: LogFormat;
 }
 
 /**
@@ -47,7 +55,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const logger = winston.createLogger({
     level: options.level ?? 'info',
     defaultMeta: contextLogFields(exportRecords),
-    format: jsonLineFormat(),
+    format: options.format === 'pretty' ? readableLineFormat() : jsonLineFormat(),
     transports,
   });
   skipDisabledLevels(logger);

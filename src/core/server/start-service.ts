@@ -2,12 +2,23 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Router } from 'express';
 import { ConfigError, readCoreConfig, type CoreConfig, type Env } from '../config/index.ts';
-import { createLogger, type Logger } from '../logging/index.ts';
+import { chooseLogFormat, createLogger, type Logger } from '../logging/index.ts';
 import { createBrowserTelemetryRelay, type BrowserTelemetryRelayOptions } from '../otlp-relay/index.ts';
 import { registeredTelemetry } from '../telemetry/index.ts';
 import { createServiceApp } from './create-service-app.ts';
 import { shutDownGracefully, trackResponses } from './graceful-shutdown.ts';
 import type { Readiness } from './health-routes.ts';
+import { describeListenFailure, listeningUrl } from './listen-failure.ts';
+
+/**
+ * A second signal within this long of the first is the same request to stop, not a second
+ * one: a terminal's Ctrl-C reaches both `node --watch` (npm run dev) and the service, and the
+ * watcher forwards it to the service too.
+ */
+const SAME_SIGNAL_WINDOW_MS = 300;
+
+/** The exit code of a process ended at once by a second signal: 128 + the signal's number. */
+const EXIT_ON_SECOND_SIGNAL = { SIGINT: 130, SIGTERM: 143 } as const;
 
 /** What a service's route factory is given. */
 export interface ServiceContext {
@@ -51,9 +62,13 @@ export interface ServiceOptions {
 
 /**
  * Builds and runs a service: the core configuration from the environment (an invalid one is
- * reported with every problem and exits 1), the JSON logger, the app with the service's
- * routes, `listen`, and a graceful shutdown on SIGTERM / SIGINT that exits the process with
- * its result.
+ * reported with every problem, one line each on stderr, and exits 1), the logger (JSON lines,
+ * or readable ones on a terminal: LOG_FORMAT), the app with the service's routes, `listen`
+ * (logged as `listening` with the URL and where telemetry goes; an address in use or not
+ * available is one line on stderr naming the cause and the fix, and exit 1), and a graceful
+ * shutdown on SIGTERM / SIGINT that exits the process with its result. A second SIGTERM or
+ * SIGINT during that shutdown (300 ms or more after the first) exits at once, with 143 or 130
+ * (128 + the signal's number), without waiting for requests or telemetry.
  *
  * Start the process with the core's preload, which starts telemetry before Express loads:
  * `node --import ./src/core/preload.ts ./src/main.ts` (`npm start`).
@@ -62,7 +77,11 @@ export function startService(options: ServiceOptions = {}): Server {
   const env = options.env ?? process.env;
   const config = orExit(() => readCoreConfig(env));
   const telemetry = registeredTelemetry();
-  const logger = createLogger({ level: config.logLevel, exportRecords: telemetry.exportsLogRecords });
+  const logger = createLogger({
+    level: config.logLevel,
+    exportRecords: telemetry.exportsLogRecords,
+    format: chooseLogFormat(config.logFormat, process.stdout.isTTY),
+  });
   const readiness: Readiness = { ready: true };
   const service: ServiceContext = { env, config, logger };
   const routers = orExit(() => (options.routes ?? []).flatMap((factory) => factory(service)));
@@ -84,22 +103,32 @@ export function startService(options: ServiceOptions = {}): Server {
     ...(relay === undefined ? {} : { browserTelemetryRelay: relay }),
   });
 
-  const server = app.listen(config.port, config.host, () => {
+  // Express 5 hands a listen error to this callback (and emits it as 'error' too).
+  const server = app.listen(config.port, config.host, (error?: Error) => {
+    if (error !== undefined) {
+      process.stderr.write(`${describeListenFailure(error, config.host, config.port)}\n`);
+      process.exit(1);
+    }
     const { port } = server.address() as AddressInfo;
-    logger.info('listening', { port, telemetry: telemetry.enabled });
+    logger.info('listening', { url: listeningUrl(config.host, port), port, telemetry: telemetry.destination });
   });
   const responses = trackResponses(server);
   server.on('error', (error) => {
+    if (!server.listening) return; // a listen error: the callback above reports it
     logger.error('server failed', { 'exception.type': error.name, 'exception.message': error.message });
     process.exit(1);
   });
 
-  let stopping = false;
+  let firstSignalAt: number | undefined;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    // `on`, not `once`: a second signal must not fall back to Node's default (exit, no flush).
+    // `on`, not `once`: a second signal must not fall back to Node's default, which leaves no line saying why.
     process.on(signal, () => {
-      if (stopping) return;
-      stopping = true;
+      if (firstSignalAt !== undefined) {
+        if (Date.now() - firstSignalAt < SAME_SIGNAL_WINDOW_MS) return;
+        logger.warn('exiting at once on a second signal: requests still running are cut off, telemetry not flushed', { signal });
+        process.exit(EXIT_ON_SECOND_SIGNAL[signal]);
+      }
+      firstSignalAt = Date.now();
       logger.info('shutting down', { signal });
       const timeoutMs = config.shutdownTimeoutMs;
       void shutDownGracefully({ server, responses, readiness, telemetry, logger, timeoutMs }).then((code) =>
@@ -110,13 +139,17 @@ export function startService(options: ServiceOptions = {}): Server {
   return server;
 }
 
-/** The result of `read`, or, for a configuration error, its problems on stderr and exit 1. */
+/**
+ * The result of `read`, or, for a configuration error, one line per problem on stderr
+ * (`invalid configuration: PORT must be an integer from 0 to 65535, got "abc"`: the variable,
+ * what it must be, what it is) and exit 1. No stack: the cause is the environment.
+ */
 function orExit<T>(read: () => T): T {
   try {
     return read();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
+    process.stderr.write(error.problems.map((problem) => `invalid configuration: ${problem.replace(/\p{Cc}/gu, ' ')}\n`).join(''));
     process.exit(1);
   }
 }

@@ -10,6 +10,7 @@ import {
   type LogRecordProcessor,
 } from '@opentelemetry/sdk-logs';
 import { batchingFromEnv, exporterNamesFromEnv, otlpProtocolFromEnv } from './exporters-from-env.ts';
+import { countInFlight, type InFlightCounts } from './in-flight-exports.ts';
 
 /**
  * The exporting log record processors chosen by the standard variables, as `NodeSDK` would
@@ -23,16 +24,19 @@ import { batchingFromEnv, exporterNamesFromEnv, otlpProtocolFromEnv } from './ex
  *
  * @param exporter use this exporter instead of the variables (tests use an in-memory one).
  * @param selfObservability receives the batch processor's own metrics (lost log records).
+ * @param inFlight counts, in `logRecords`, the records of batch exports not finished yet.
  */
 export function createExportingLogRecordProcessors(
   exporter: LogRecordExporter | undefined,
   selfObservability: MeterProvider,
+  inFlight: InFlightCounts = { spans: 0, logRecords: 0 },
 ): LogRecordProcessor[] {
   const exporters = exporter === undefined ? exporterNamesFromEnv('LOGS').map(logRecordExporterNamed) : [exporter];
   return exporters.map((candidate) =>
     candidate instanceof ConsoleLogRecordExporter
       ? new SimpleLogRecordProcessor({ exporter: candidate, selfObsMeterProvider: selfObservability })
-      : new BatchLogRecordProcessor({ exporter: candidate, selfObsMeterProvider: selfObservability, ...batchingFromEnv('OTEL_BLRP') }),
+      : new BatchLogRecordProcessor({
+          exporter: countInFlight(candidate, inFlight, 'logRecords'), selfObsMeterProvider: selfObservability, ...batchingFromEnv('OTEL_BLRP') }),
   );
 }
 

@@ -10,6 +10,7 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
 import { batchingFromEnv, exporterNamesFromEnv, otlpProtocolFromEnv } from './exporters-from-env.ts';
+import { countInFlight, type InFlightCounts } from './in-flight-exports.ts';
 
 /**
  * The exporting span processors chosen by the standard variables, as `NodeSDK` would build
@@ -23,16 +24,19 @@ import { batchingFromEnv, exporterNamesFromEnv, otlpProtocolFromEnv } from './ex
  *
  * @param exporter use this exporter instead of the variables (tests use an in-memory one).
  * @param selfObservability receives the batch processor's own metrics (dropped spans).
+ * @param inFlight counts, in `spans`, the spans of batch exports not finished yet.
  */
 export function createExportingSpanProcessors(
   exporter: SpanExporter | undefined,
   selfObservability: MeterProvider,
+  inFlight: InFlightCounts = { spans: 0, logRecords: 0 },
 ): SpanProcessor[] {
   const exporters = exporter === undefined ? exporterNamesFromEnv('TRACES').map(spanExporterNamed) : [exporter];
   return exporters.map((candidate) =>
     candidate instanceof ConsoleSpanExporter
       ? new SimpleSpanProcessor({ exporter: candidate })
-      : new BatchSpanProcessor({ exporter: candidate, selfObsMeterProvider: selfObservability, ...batchingFromEnv('OTEL_BSP') }),
+      : new BatchSpanProcessor({
+          exporter: countInFlight(candidate, inFlight, 'spans'), selfObsMeterProvider: selfObservability, ...batchingFromEnv('OTEL_BSP') }),
   );
 }
 

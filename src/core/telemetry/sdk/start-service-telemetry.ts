@@ -50,9 +50,9 @@ export async function startServiceTelemetry(options: ServiceTelemetryOptions = {
   });
   if (telemetry.enabled) patchNamedImportsOfHttp();
   registerTelemetry(telemetry);
-  const { createLogger } = await import('../../logging/index.ts');
+  const { chooseLogFormat, createLogger } = await import('../../logging/index.ts');
   // Never exported: a diagnostic about failing exports must not become one more record to export.
-  diagnostics.attach(createLogger({ level: config.logLevel }));
+  diagnostics.attach(createLogger({ level: config.logLevel, format: chooseLogFormat(config.logFormat, process.stdout.isTTY) }));
   return telemetry;
 }
 

@@ -12,6 +12,10 @@ import { createExportingLogRecordProcessors } from './log-record-processors-from
 import { samplerFromEnv } from './sampler-from-env.ts';
 import { createExportingSpanProcessors } from './span-processors-from-env.ts';
 import { NO_DELIVERY, type TelemetryDelivery, TelemetryLossMonitor } from '../diagnostics/index.ts';
+import { collectorRefuses } from './collector-refuses.ts';
+import { exporterNamesFromEnv } from './exporters-from-env.ts';
+import type { InFlightCounts } from './in-flight-exports.ts';
+import { otlpDestinationsFromEnv } from './otlp-destinations.ts';
 
 /** Longest span attribute value when OTEL_(SPAN_)ATTRIBUTE_VALUE_LENGTH_LIMIT is unset. */
 export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 1024;
@@ -73,11 +77,22 @@ export interface Telemetry {
    * requests are traced: those decide per trace, not per session.
    */
   readonly sessionSampleRatio: number;
+  /**
+   * Where spans and log records go, for a person: `off` when disabled, else per signal the
+   * OTLP endpoint and protocol (credentials and query left out), `console`, or an in-process
+   * exporter; `none` when nothing is exported.
+   */
+  readonly destination: string;
   /** Exports every finished span and emitted log record now. */
   forceFlush(): Promise<void>;
   /** Counts of exported, dropped and failed spans and log records since start. */
   delivery(): Promise<TelemetryDelivery>;
-  /** Flushes and stops, giving up after `timeoutMs`; failures become warnings. */
+  /**
+   * Flushes and stops, giving up after `timeoutMs`, or as soon as every OTLP endpoint in use
+   * refuses connections (nothing listens there: the exporters' retries could only fail, and
+   * took 8 s). Failures become warnings; a shutdown that gives up warns how many spans and log
+   * records it leaves unexported. A collector that accepts connections gets the whole budget.
+   */
   shutdown(timeoutMs: number): Promise<void>;
 }
 
@@ -98,8 +113,12 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   if (getBooleanFromEnv('OTEL_SDK_DISABLED')) return disabledTelemetry;
 
   const lossMonitor = new TelemetryLossMonitor();
-  const exportingProcessors = createExportingSpanProcessors(options.spanExporter, lossMonitor.meterProvider);
-  const logRecordProcessors = createExportingLogRecordProcessors(options.logRecordExporter, lossMonitor.meterProvider);
+  const inFlight: InFlightCounts = { spans: 0, logRecords: 0 };
+  const exportingProcessors = createExportingSpanProcessors(options.spanExporter, lossMonitor.meterProvider, inFlight);
+  const logRecordProcessors = createExportingLogRecordProcessors(options.logRecordExporter, lossMonitor.meterProvider, inFlight);
+  const destinations = otlpDestinationsFromEnv().filter((destination) =>
+    destination.signal === 'traces' ? options.spanExporter === undefined : options.logRecordExporter === undefined,
+  );
   const bridge = options.sessionBridge ?? true;
   const lengthLimitFromEnv = ['OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT'].some(
     (name) => getStringFromEnv(name) !== undefined,
@@ -139,14 +158,26 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     exportsLogRecords: logRecordProcessors.length > 0,
     tracesRequests: options.tracesRequests ?? true,
     sessionSampleRatio,
+    destination: describeDestination(options),
     forceFlush: () => Promise.all(flushing.map((p) => p.forceFlush())).then(noop, warn('flush')),
     // After shutdown the reader is gone; /readyz must still answer.
     delivery: () => lossMonitor.delivery().catch(() => NO_DELIVERY),
     shutdown: async (timeoutMs) => {
-      const stopped = sdk.shutdown().then(() => true, warn('shutdown'));
-      const inTime = await Promise.race([stopped, delay(timeoutMs).then(() => false)]);
-      if (inTime === false) {
-        diag.warn(`Telemetry shutdown gave up after ${timeoutMs} ms; spans and log records still queued or being exported are lost`);
+      const stopped = sdk.shutdown().then(
+        () => 'stopped' as const,
+        (error: unknown) => {
+          warn('shutdown')(error);
+          return 'stopped' as const;
+        },
+      );
+      const endpoints = destinations.map((destination) => destination.endpoint);
+      // Settles only when every endpoint refuses: otherwise the flush gets the whole budget.
+      const refused = collectorRefuses(endpoints).then((refuses) => (refuses ? ('refused' as const) : new Promise<never>(noop)));
+      const outcome = await Promise.race([stopped, refused, delay(timeoutMs).then(() => 'deadline' as const)]);
+      const lost = `${inFlight.spans} spans and ${inFlight.logRecords} log records not exported are lost`;
+      if (outcome === 'deadline') diag.warn(`Telemetry shutdown gave up after ${timeoutMs} ms; ${lost}`);
+      if (outcome === 'refused') {
+        diag.warn(`Telemetry shutdown did not wait: nothing accepts connections at ${endpoints.map(withoutSecrets).join(', ')}; ${lost}`);
       }
       await lossMonitor.report();
       await lossMonitor.shutdown().catch(warn('shutdown of the loss monitor'));
@@ -160,10 +191,51 @@ export const disabledTelemetry: Telemetry = {
   exportsLogRecords: false,
   tracesRequests: false,
   sessionSampleRatio: 1,
+  destination: 'off',
   forceFlush: () => Promise.resolve(),
   delivery: () => Promise.resolve(NO_DELIVERY),
   shutdown: () => Promise.resolve(),
 };
+
+/** {@link Telemetry.destination} of the exporters the options and variables choose. */
+function describeDestination(options: TelemetryOptions): string {
+  const otlp = otlpDestinationsFromEnv();
+  const parts: string[] = [];
+  for (const [signal, given, variable] of [
+    ['traces', options.spanExporter, 'TRACES'],
+    ['logs', options.logRecordExporter, 'LOGS'],
+  ] as const) {
+    if (given !== undefined) {
+      parts.push(`${signal} to an in-process exporter`);
+      continue;
+    }
+    for (const name of exporterNamesFromEnv(variable)) {
+      const destination = otlp.find((candidate) => candidate.signal === signal);
+      parts.push(
+        name === 'console' || destination === undefined
+          ? `${signal} to the console`
+          : `${signal} to ${withoutSecrets(destination.endpoint)} (OTLP ${destination.protocol})`,
+      );
+    }
+  }
+  return parts.length === 0 ? 'none' : parts.join(', ');
+}
+
+/** An endpoint fit for a log line: without user, password, query or fragment. */
+function withoutSecrets(endpoint: string): string {
+  try {
+    const url = new URL(endpoint);
+    if (url.username === '' && url.password === '' && url.search === '' && url.hash === '') return endpoint;
+    url.username = '';
+    url.password = '';
+    url.search = '';
+    url.hash = '';
+    return url.href;
+  } catch {
+    // A gRPC target without a scheme (host:port) carries none of them.
+    return endpoint.replace(/^.*@/, '');
+  }
+}
 
 function noop(): void {
   // Resolves to nothing.

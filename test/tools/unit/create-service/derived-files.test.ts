@@ -32,6 +32,7 @@ describe('derivePackageJson', () => {
     version: '3.1.0',
     scripts: {
       start: 'node a.ts',
+      dev: 'node --watch a.ts',
       'test:fast': 'f',
       typecheck: 't',
       lint: 'l',
@@ -47,10 +48,11 @@ describe('derivePackageJson', () => {
     devDependencies: { mocha: '12.0.3', esbuild: '0.28.2', 'cli-table3': '0.6.5', 'yocto-spinner': '1.2.2' },
   };
 
-  it("lists start and test first, then the kept scripts in this repository's order, typecheck of its own tsconfig only, and nothing else", () => {
+  it("lists start and test first, then the kept scripts (dev among them) in this repository's order, typecheck of its own tsconfig only, and nothing else", () => {
     expect(Object.entries(derivePackageJson(root, 'orders').scripts)).to.deep.equal([
       ['start', 'node a.ts'],
       ['test', 'npm run typecheck && npm run lint && npm run test:unit && npm run test:integration && npm run test:load && npm run test:process'],
+      ['dev', 'node --watch a.ts'],
       ['test:fast', 'f'],
       ['typecheck', 'tsc --noEmit --incremental --tsBuildInfoFile node_modules/.cache/tsc/main.tsbuildinfo'],
       ['lint', 'l'],

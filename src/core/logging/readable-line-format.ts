@@ -1,0 +1,54 @@
+import { inspect } from 'node:util';
+import winston from 'winston';
+import { MESSAGE } from './json-line-format.ts';
+
+/** The record's fields that have a place of their own in a readable line. */
+const PLACED = new Set(['level', 'message', 'timestamp', 'session.id', 'user.id', 'trace_id', 'span_id', 'trace_flags']);
+
+/** How many characters of a session or trace id a readable line shows. */
+export const SHORT_ID_LENGTH = 8;
+
+/**
+ * The format of `LOG_FORMAT=pretty` (and of `auto` on a terminal): one line per record for a
+ * person reading a terminal, e.g.
+ * `08:26:03.862 INFO  request completed session=3f9a0c1e trace=4bf92f35 user=alice method=GET status=200`:
+ * local time, level, message, the session, user and trace (ids cut to
+ * {@link SHORT_ID_LENGTH} characters), then the other fields as `key=value` in the order
+ * they were added (strings as they are when they hold no space or quote, otherwise quoted;
+ * objects inspected on one line). Control characters are removed from every part, so no value
+ * can start a new line or move the cursor. Not for machines: JSON stays the format elsewhere.
+ */
+export const readableLineFormat = winston.format((info) => {
+  const record = info as Record<string, unknown>;
+  const parts = [clockTime(), String(record['level']).toUpperCase().padEnd(5), clean(String(record['message']))];
+  const session = record['session.id'];
+  if (typeof session === 'string') parts.push(`session=${clean(session.slice(0, SHORT_ID_LENGTH))}`);
+  const user = record['user.id'];
+  if (typeof user === 'string') parts.push(`user=${quoted(user)}`);
+  const traceId = record['trace_id'];
+  if (typeof traceId === 'string') parts.push(`trace=${clean(traceId.slice(0, SHORT_ID_LENGTH))}`);
+  for (const [key, value] of Object.entries(record)) {
+    if (PLACED.has(key) || value === undefined) continue;
+    parts.push(`${clean(key)}=${typeof value === 'string' ? quoted(value) : clean(inspect(value, { breakLength: Infinity, depth: 3 }))}`);
+  }
+  (info as Record<symbol, unknown>)[MESSAGE] = parts.join(' ');
+  return info;
+});
+
+/** `text` without control characters (C0, DEL, C1): they could break or forge a line. */
+function clean(text: string): string {
+  return text.replace(/\p{Cc}/gu, '');
+}
+
+/** `text` cleaned, and quoted when it is empty or holds a space, a quote or an equals sign. */
+function quoted(text: string): string {
+  const cleaned = clean(text);
+  return cleaned === '' || /[\s"=]/.test(cleaned) ? JSON.stringify(cleaned) : cleaned;
+}
+
+/** The local time as HH:MM:SS.mmm. */
+function clockTime(): string {
+  const now = new Date();
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${two(now.getHours())}:${two(now.getMinutes())}:${two(now.getSeconds())}.${String(now.getMilliseconds()).padStart(3, '0')}`;
+}
