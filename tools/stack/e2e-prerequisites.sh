@@ -17,7 +17,9 @@ build() {
     log "$name: $binary"
   elif command -v go >/dev/null || [[ "${CI:-}" == "true" ]]; then
     log "$name: building with Go into $BIN_DIR (a first build of the three takes about 10 minutes; later runs reuse them)"
-    log "$name: $(bash "$here/$script")"
+    # Assigned first: a failed build must stop the script (set -e), not print an empty path.
+    binary="$(bash "$here/$script")"
+    log "$name: $binary"
   else
     log "$name: not built: Go is not on PATH (https://go.dev/dl); the suites that run it are skipped"
   fi

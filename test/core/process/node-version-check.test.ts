@@ -9,10 +9,11 @@ const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const scripts = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
 
 /**
- * The scripts that must check the Node version first: start, dev, and every script that runs
- * mocha directly (whatever its name: the check is in .mocharc.json, which every mocha run reads).
+ * The scripts that must check the Node version first: every script that runs mocha directly
+ * (whatever its name: the check is in .mocharc.json, which every mocha run reads) and every
+ * script that names the check (start, dev, trace, update-core, the stack suites).
  */
-const CHECKED = Object.keys(scripts).filter((name) => name === 'start' || name === 'dev' || /^mocha( |$)/.test(scripts[name] ?? ''));
+const CHECKED = Object.keys(scripts).filter((name) => /^mocha( |$)/.test(scripts[name] ?? '') || (scripts[name] ?? '').includes('check-node-version.mjs'));
 
 describe('the Node version check', () => {
   let fakeBin: string;
@@ -30,8 +31,8 @@ describe('the Node version check', () => {
     rmSync(fakeBin, { recursive: true, force: true });
   });
 
-  it('covers start, dev and the mocha test scripts', () => {
-    expect(CHECKED).to.include.members(['start', 'dev', 'test:unit', 'test:integration', 'test:process']);
+  it('covers start, dev, the tools a service keeps and every test script but the aggregates', () => {
+    expect(CHECKED).to.include.members(['start', 'dev', 'trace', 'update-core', 'test:unit', 'test:integration', 'test:load', 'test:process', 'test:e2e', 'test:compose']);
   });
 
   for (const name of CHECKED) {

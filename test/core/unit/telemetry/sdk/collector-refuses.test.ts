@@ -35,4 +35,12 @@ describe('collectorRefuses', () => {
     expect(await collectorRefuses([])).to.equal(false);
     expect(await collectorRefuses(['http://[not an address/'])).to.equal(false);
   });
+
+  it('is false for gRPC targets it cannot probe over TCP (dns:///, unix:), even next to one that refuses', async () => {
+    const refusing = `127.0.0.1:${await closedPort()}`;
+    expect(await collectorRefuses([refusing])).to.equal(true);
+    expect(await collectorRefuses([refusing, `dns:///127.0.0.1:${await closedPort()}`])).to.equal(false);
+    expect(await collectorRefuses([refusing, 'unix:/tmp/no-such-collector.sock'])).to.equal(false);
+    expect(await collectorRefuses([`[::1]:${await closedPort()}`, `localhost:${await closedPort()}`])).to.equal(true);
+  });
 });
