@@ -83,6 +83,7 @@ describe('npm run dev', () => {
     process.kill(-child.pid!, 'SIGINT');
     await closed;
     const exitMs = performance.now() - interrupted;
+    console.log(`      restart ${Math.round(restart)} ms (old service stopped in ${stopMs} ms); Ctrl-C to exit ${Math.round(exitMs)} ms`);
     expect(exitMs, `Ctrl-C to exit took ${Math.round(exitMs)} ms`).to.be.below(STOP_BOUND_MS);
     // One graceful shutdown, not cut short: the signal's copies (the terminal's and the watcher's) count as one.
     expect(count('shutdown complete'), output).to.equal(2);
