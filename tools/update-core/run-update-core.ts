@@ -84,7 +84,7 @@ export async function runUpdateCore(argv: readonly string[], io: UpdateCoreIo): 
   const work = mkdtempSync(join(tmpdir(), 'update-core-'));
   try {
     const clone = join(work, 'template');
-    cloneTemplate(options.source, io.cwd, clone);
+    cloneTemplate(options.source, io.cwd, clone, io.env);
     const baseCommit = resolveCommit(clone, baseRef);
     if (baseCommit === undefined) {
       return fail(UPDATE_CORE_EXIT.USAGE, `the template ${shownSource(options.source)} has no commit ${baseRef} (${options.base === undefined ? `recorded in ${TEMPLATE_RECORD_FILE}` : '--base'}): give a checkout or URL that has it`);
