@@ -72,13 +72,20 @@ export function resolveCommit(clone: string, ref: string): string | undefined {
  * Checks `commit` of the clone out into `dir` and plans a project there with that commit's
  * own create-service, so that each version's copied folders and files and its derivation of
  * package.json are its own.
- * @throws {ToolError} when that commit has no create-service update-core can use.
+ * @throws {ToolError} when that commit has no create-service update-core can use (missing,
+ * failing to load, or failing to plan).
  */
 export async function planAt(clone: string, commit: string, dir: string): Promise<TemplatePlan> {
   gitOutput(clone, ['worktree', 'add', '--quiet', '--detach', dir, commit]);
   const entry = join(dir, CREATE_SERVICE_ENTRY);
   if (!existsSync(entry)) throw new ToolError(`the template at ${commit.slice(0, 12)} has no ${CREATE_SERVICE_ENTRY}: it is not a template update-core can read`);
-  const loaded = (await import(pathToFileURL(entry).href)) as Partial<CreateServiceModule>;
+  let loaded: Partial<CreateServiceModule>;
+  try {
+    loaded = (await import(pathToFileURL(entry).href)) as Partial<CreateServiceModule>;
+  } catch (error) {
+    // A syntax this Node cannot strip, a module it imports that is missing, a throw at load.
+    throw new ToolError(`cannot load ${CREATE_SERVICE_ENTRY} of the template at ${commit.slice(0, 12)}: ${oneLine(error instanceof Error ? error.message : String(error))}`, { cause: error });
+  }
   if (typeof loaded.planService !== 'function') throw new ToolError(`${CREATE_SERVICE_ENTRY} of the template at ${commit.slice(0, 12)} exports no planService`);
   let files;
   try {
