@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { hideCredentials } from './hide-credentials.ts';
 
 /** How long one git or npm command may take before it is killed. */
 const TOOL_TIMEOUT_MS = 300_000;
@@ -22,7 +23,9 @@ export class ToolError extends Error {
 /**
  * Runs `command args` in `cwd` to its end (at most 5 minutes) and returns how it ended,
  * whatever its exit code, with npm's configuration variables left out of its environment.
- * @throws {ToolError} when the command cannot start (not on PATH) or times out.
+ * @throws {ToolError} when the command cannot start (not on PATH) or times out. Its message
+ * shows the arguments with the credentials of any URL among them hidden; it carries no
+ * `cause`, since Node's error holds the arguments as given.
  */
 export function runTool(command: string, args: readonly string[], cwd: string, env: Readonly<Record<string, string | undefined>> = process.env): ToolResult {
   const result = spawnSync(command, args, {
@@ -33,17 +36,17 @@ export function runTool(command: string, args: readonly string[], cwd: string, e
     timeout: TOOL_TIMEOUT_MS,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  if (result.error !== undefined) throw new ToolError(`cannot run ${command} ${args.join(' ')} in ${cwd}: ${result.error.message}`, { cause: result.error });
+  if (result.error !== undefined) throw new ToolError(hideCredentials(`cannot run ${command} ${args.join(' ')} in ${cwd}: ${result.error.message}`));
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /**
  * The standard output of `git args` run in `cwd`.
- * @throws {ToolError} with git's error output when git exits with anything but 0.
+ * @throws {ToolError} with git's error output (URL credentials hidden) when git exits with anything but 0.
  */
 export function gitOutput(cwd: string, args: readonly string[]): string {
   const result = runTool('git', args, cwd);
-  if (result.status !== 0) throw new ToolError(`git ${args.join(' ')} failed in ${cwd}: ${oneLine(result.stderr)}`);
+  if (result.status !== 0) throw new ToolError(hideCredentials(`git ${args.join(' ')} failed in ${cwd}: ${oneLine(result.stderr)}`));
   return result.stdout;
 }
 

@@ -84,7 +84,7 @@ export async function runUpdateCore(argv: readonly string[], io: UpdateCoreIo): 
   const work = mkdtempSync(join(tmpdir(), 'update-core-'));
   try {
     const clone = join(work, 'template');
-    cloneTemplate(options.source, io.cwd, clone);
+    cloneTemplate(options.source, io.cwd, clone, io.env);
     const baseCommit = resolveCommit(clone, baseRef);
     if (baseCommit === undefined) {
       return fail(UPDATE_CORE_EXIT.USAGE, `the template ${shownSource(options.source)} has no commit ${baseRef} (${options.base === undefined ? `recorded in ${TEMPLATE_RECORD_FILE}` : '--base'}): give a checkout or URL that has it`);
@@ -119,12 +119,20 @@ export async function runUpdateCore(argv: readonly string[], io: UpdateCoreIo): 
     mkdirSync(scratch);
     const results = mergeCoreFiles(io.serviceDir, base, theirs, labels, scratch);
     const dependencies = mergeDependencies(io, base, theirs);
-    for (const result of results) applyResult(io.serviceDir, result);
+    const writes: PendingWrite[] = results.filter((result) => result.content !== undefined).map((result) => ({
+      path: result.path,
+      deletes: result.content === null,
+      write: () => {
+        applyResult(io.serviceDir, result);
+      },
+    }));
     // Rewritten only when the merge changed it, so that its formatting stays the service's.
-    if (dependencies.changes.length > 0) writeFileSync(join(io.serviceDir, 'package.json'), `${JSON.stringify(dependencies.packageJson, null, 2)}\n`);
-    writeFileSync(join(io.serviceDir, 'package-lock.json'), `${JSON.stringify(dependencies.lockfile, null, 2)}\n`);
-    // The record moves with the files: should npm fail, a second run must not merge them again.
-    writeFileSync(join(io.serviceDir, TEMPLATE_RECORD_FILE), formatTemplateRecord(theirsRecord));
+    if (dependencies.changes.length > 0) writes.push(fileWrite(io.serviceDir, 'package.json', `${JSON.stringify(dependencies.packageJson, null, 2)}\n`));
+    writes.push(fileWrite(io.serviceDir, 'package-lock.json', `${JSON.stringify(dependencies.lockfile, null, 2)}\n`));
+    // The record moves with the files, last: should npm fail, a second run must not merge them
+    // again; should a write fail before it, the service still records the base.
+    writes.push(fileWrite(io.serviceDir, TEMPLATE_RECORD_FILE, formatTemplateRecord(theirsRecord)));
+    writeInOrder(writes);
     const lockChanges = updateLockfile(io, dependencies.lockBefore);
 
     const conflicts = [...results.filter((result) => result.outcome === 'conflict').map((result) => `${result.path}: ${result.detail ?? ''}`), ...dependencies.conflicts.map((line) => `package.json ${line}`)];
@@ -184,6 +192,48 @@ function updateLockfile(io: UpdateCoreIo, before: Lockfile): string[] {
     );
   }
   return lockedVersionChanges(before, parseJson(readFileSync(lockPath, 'utf8'), 'package-lock.json') as Lockfile);
+}
+
+/** One change to the service's files, made by `write`. */
+interface PendingWrite {
+  /** Relative to the service, `/`-separated. */
+  readonly path: string;
+  /** Whether `write` deletes the file rather than writing it. */
+  readonly deletes: boolean;
+  readonly write: () => void;
+}
+
+function fileWrite(dir: string, path: string, content: string): PendingWrite {
+  return {
+    path,
+    deletes: false,
+    write: () => {
+      writeFileSync(join(dir, path), content);
+    },
+  };
+}
+
+/**
+ * Makes `writes` in order, the record last.
+ * @throws {UpdateFailed} when one fails (EACCES, ENOSPC, a folder where a file goes): the
+ * message names it and its error, and lists the files already changed, since they stay so.
+ */
+function writeInOrder(writes: readonly PendingWrite[]): void {
+  const done: string[] = [];
+  for (const { path, deletes, write } of writes) {
+    try {
+      write();
+    } catch (error) {
+      const cause = oneLine(error instanceof Error ? error.message : String(error));
+      const record =
+        path === TEMPLATE_RECORD_FILE
+          ? `${TEMPLATE_RECORD_FILE} may be incomplete: restore it from git`
+          : `${TEMPLATE_RECORD_FILE} was not moved to the new commit`;
+      const already = done.length === 0 ? 'Nothing before it was changed.' : `Already changed (${done.length}; restore them from git, e.g. git checkout -- <path>, and run again once the cause is fixed):`;
+      throw new UpdateFailed(`cannot ${deletes ? 'delete' : 'write'} ${path} (${cause}); ${record}. ${already}${done.map((line) => `\n  ${line}`).join('')}`);
+    }
+    done.push(deletes ? `${path} (deleted)` : path);
+  }
 }
 
 function applyResult(dir: string, result: CoreFileResult): void {

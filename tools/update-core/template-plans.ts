@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { hideCredentials } from './hide-credentials.ts';
 import { gitOutput, oneLine, runTool, ToolError } from './run-tool.ts';
 
 /** One file of a project the template would make, as its create-service plans it. */
@@ -37,28 +38,21 @@ export function isGitUrl(source: string): boolean {
 
 /** `source` as messages show it: a URL's user name and password (a token, say) replaced by `***`. */
 export function shownSource(source: string): string {
-  if (!isGitUrl(source)) return source;
-  try {
-    const url = new URL(source);
-    if (url.username === '' && url.password === '') return source;
-    url.username = '***';
-    url.password = '';
-    return url.href;
-  } catch {
-    return source.replace(/\/\/[^/@]*@/, '//***@');
-  }
+  return isGitUrl(source) ? hideCredentials(source) : source;
 }
 
 /**
  * Clones the template at `source` (a git URL, or a local checkout resolved against `cwd`) into
- * `into`, without a work tree. A local checkout is cloned too, so that its uncommitted changes
- * and its index are never read or touched: only commits are.
- * @throws {ToolError} when git cannot clone it.
+ * `into`, without a work tree, git run with `env` (default: this process's). A local checkout
+ * is cloned too, so that its uncommitted changes and its index are never read or touched: only
+ * commits are.
+ * @throws {ToolError} when git cannot start, times out or cannot clone it; the message never
+ * shows the credentials of a URL (a token), whatever form git echoes it in.
  */
-export function cloneTemplate(source: string, cwd: string, into: string): void {
+export function cloneTemplate(source: string, cwd: string, into: string, env: Readonly<Record<string, string | undefined>> = process.env): void {
   const from = isGitUrl(source) ? source : resolve(cwd, source);
-  const result = runTool('git', ['clone', '--quiet', '--no-checkout', '--', from, into], isAbsolute(cwd) ? cwd : process.cwd());
-  if (result.status !== 0) throw new ToolError(`git clone of ${shownSource(from)} failed: ${oneLine(result.stderr).replaceAll(from, shownSource(from))}`);
+  const result = runTool('git', ['clone', '--quiet', '--no-checkout', '--', from, into], isAbsolute(cwd) ? cwd : process.cwd(), env);
+  if (result.status !== 0) throw new ToolError(hideCredentials(`git clone of ${from} failed: ${oneLine(result.stderr)}`, from));
 }
 
 /**
@@ -78,13 +72,20 @@ export function resolveCommit(clone: string, ref: string): string | undefined {
  * Checks `commit` of the clone out into `dir` and plans a project there with that commit's
  * own create-service, so that each version's copied folders and files and its derivation of
  * package.json are its own.
- * @throws {ToolError} when that commit has no create-service update-core can use.
+ * @throws {ToolError} when that commit has no create-service update-core can use (missing,
+ * failing to load, or failing to plan).
  */
 export async function planAt(clone: string, commit: string, dir: string): Promise<TemplatePlan> {
   gitOutput(clone, ['worktree', 'add', '--quiet', '--detach', dir, commit]);
   const entry = join(dir, CREATE_SERVICE_ENTRY);
   if (!existsSync(entry)) throw new ToolError(`the template at ${commit.slice(0, 12)} has no ${CREATE_SERVICE_ENTRY}: it is not a template update-core can read`);
-  const loaded = (await import(pathToFileURL(entry).href)) as Partial<CreateServiceModule>;
+  let loaded: Partial<CreateServiceModule>;
+  try {
+    loaded = (await import(pathToFileURL(entry).href)) as Partial<CreateServiceModule>;
+  } catch (error) {
+    // A syntax this Node cannot strip, a module it imports that is missing, a throw at load.
+    throw new ToolError(`cannot load ${CREATE_SERVICE_ENTRY} of the template at ${commit.slice(0, 12)}: ${oneLine(error instanceof Error ? error.message : String(error))}`, { cause: error });
+  }
   if (typeof loaded.planService !== 'function') throw new ToolError(`${CREATE_SERVICE_ENTRY} of the template at ${commit.slice(0, 12)} exports no planService`);
   let files;
   try {
