@@ -15,7 +15,7 @@ import { NO_DELIVERY, type TelemetryDelivery, TelemetryLossMonitor } from '../di
 import { collectorRefuses } from './collector-refuses.ts';
 import { exporterNamesFromEnv } from './exporters-from-env.ts';
 import type { InFlightCounts } from './in-flight-exports.ts';
-import { otlpDestinationsFromEnv } from './otlp-destinations.ts';
+import { otlpDestinationsFromEnv, type OtlpDestination } from './otlp-destinations.ts';
 
 /** Longest span attribute value when OTEL_(SPAN_)ATTRIBUTE_VALUE_LENGTH_LIMIT is unset. */
 export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 1024;
@@ -158,7 +158,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     exportsLogRecords: logRecordProcessors.length > 0,
     tracesRequests: options.tracesRequests ?? true,
     sessionSampleRatio,
-    destination: describeDestination(options),
+    destination: describeDestination(options, destinations),
     forceFlush: () => Promise.all(flushing.map((p) => p.forceFlush())).then(noop, warn('flush')),
     // After shutdown the reader is gone; /readyz must still answer.
     delivery: () => lossMonitor.delivery().catch(() => NO_DELIVERY),
@@ -197,9 +197,11 @@ export const disabledTelemetry: Telemetry = {
   shutdown: () => Promise.resolve(),
 };
 
-/** {@link Telemetry.destination} of the exporters the options and variables choose. */
-function describeDestination(options: TelemetryOptions): string {
-  const otlp = otlpDestinationsFromEnv();
+/**
+ * {@link Telemetry.destination} of the exporters the options and variables choose; `otlp`, the
+ * OTLP destinations of the signals whose exporter the variables choose.
+ */
+function describeDestination(options: TelemetryOptions, otlp: readonly OtlpDestination[]): string {
   const parts: string[] = [];
   for (const [signal, given, variable] of [
     ['traces', options.spanExporter, 'TRACES'],
