@@ -64,7 +64,6 @@ export {
   BROWSER_TELEMETRY_PATHS,
   isSessionSampled,
   registeredTelemetry,
-  SessionRatioSampler,
   startServiceTelemetry,
   type Delivery,
   type Telemetry,

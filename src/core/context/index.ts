@@ -17,6 +17,7 @@ export {
   runOutsideSession,
   sessionSlotOf,
   setByKey,
+  withoutSessionSlot,
   withSessionSlot,
   type SessionResponse,
   type SessionSlot,

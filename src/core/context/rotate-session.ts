@@ -17,8 +17,8 @@ import { currentSessionStore, writeSessionValue } from './session-storage.ts';
  * - A request starts at most one new session: a second call returns the id of the first.
  * - When the client is already gone (the connection closed before the answer), nothing
  *   changes and the current id is returned: the new id could reach nobody.
- * - The request's trace stays sampled as it was decided, by the id it arrived with; the new
- *   session's later requests are decided by the new id.
+ * - Under session sampling the request's trace belongs to the session it ends in, the new
+ *   one: it is kept or dropped with the new session's later requests.
  *
  * Nothing is remembered between requests: every instance of a service behind a load
  * balancer answers the new id's requests alike. A request that merely carries a signed-in

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { context, createContextKey, diag, ROOT_CONTEXT, type Context, type Span } from '@opentelemetry/api';
+import { context, createContextKey, diag, ROOT_CONTEXT, type Context, type Span, type SpanContext } from '@opentelemetry/api';
 import { forEachSessionTelemetry, SESSION_TELEMETRY, type SessionMapKey, type SessionValues, type WritableSessionMapKey } from './session-map-key.ts';
 
 /** The per-session state held in the AsyncLocalStorage. */
@@ -17,6 +17,12 @@ export interface SessionStore {
    * stand-in saying how it ended ({@link releaseSessionResponse}).
    */
   response: SessionResponse | undefined;
+  /**
+   * The span that was active where `runWithSession` started this session inside a trace: the
+   * session's work runs in traces of its own (a trace belongs to one session, and is kept or
+   * dropped with it), and their root spans link back to this one.
+   */
+  readonly startedFrom?: SpanContext | undefined;
 }
 
 /** What a session needs of its request's response: the node:http `ServerResponse` subset. */
@@ -54,8 +60,13 @@ let warnedAboutWriteOutsideSession = false;
  * A new store holding `values` (owned by the store from now on: pass a fresh object);
  * `earlySpans` get the values' span attributes now and on every later {@link setByKey}.
  */
-export function createSessionStore(values: Partial<SessionValues>, earlySpans: readonly Span[], response?: SessionResponse): SessionStore {
-  const store: SessionStore = { values, earlySpans, response };
+export function createSessionStore(
+  values: Partial<SessionValues>,
+  earlySpans: readonly Span[],
+  response?: SessionResponse,
+  startedFrom?: SpanContext,
+): SessionStore {
+  const store: SessionStore = { values, earlySpans, response, startedFrom };
   if (earlySpans.length > 0) {
     forEachSessionTelemetry(values, ({ name }, value) => {
       for (const span of earlySpans) span.setAttribute(name, value);
@@ -101,6 +112,11 @@ export function releaseSessionResponse(store: SessionStore): void {
 export function withSessionSlot(ctx: Context, sessionId: string): Context {
   const slot: SessionSlot = { sessionId, store: undefined };
   return ctx.setValue(SESSION_SLOT_KEY, slot);
+}
+
+/** `ctx` without its {@link SessionSlot}: for work that runs in a session of its own inside a request. */
+export function withoutSessionSlot(ctx: Context): Context {
+  return ctx.deleteValue(SESSION_SLOT_KEY);
 }
 
 /** The {@link SessionSlot} of `ctx`, if its headers were extracted by the session propagator. */

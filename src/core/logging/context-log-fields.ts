@@ -1,5 +1,6 @@
-import { context, isSpanContextValid, trace, type Context, type SpanContext } from '@opentelemetry/api';
+import { context, isSpanContextValid, trace, type Context, type Span } from '@opentelemetry/api';
 import { currentSessionStore, SESSION_KEYS, SESSION_TELEMETRY } from '../context/index.ts';
+import { traceFlagsOf } from './trace-flags.ts';
 
 /**
  * Where each winston record carries the OpenTelemetry context it was logged in: the symbol
@@ -14,7 +15,8 @@ export const LOGGED_IN_CONTEXT = Symbol.for('opentelemetry.js.contrib.winston.co
 /**
  * An object whose enumerable getters read the caller's context: the session's `session.id`
  * and `user.id`, and the active span's `trace_id`, `span_id` and `trace_flags` (`01`
- * sampled, `00` not), the names OpenTelemetry's winston instrumentation uses.
+ * sampled, `00` not: see `readTraceFlagsWith`), the names OpenTelemetry's winston
+ * instrumentation uses.
  *
  * Given to winston as `defaultMeta`: winston copies it into each record with
  * `Object.assign` inside the logging call, so the getters run synchronously in the caller's
@@ -37,16 +39,16 @@ export function contextLogFields(keepContext = false): Readonly<Record<string | 
       get: () => currentSessionStore()?.values[key],
     });
   }
-  const traceFields: Record<string, (span: SpanContext) => string> = {
-    trace_id: (span) => span.traceId,
-    span_id: (span) => span.spanId,
-    trace_flags: (span) => `0${span.traceFlags.toString(16)}`,
+  const traceFields: Record<string, (span: Span) => string> = {
+    trace_id: (span) => span.spanContext().traceId,
+    span_id: (span) => span.spanContext().spanId,
+    trace_flags: (span) => `0${traceFlagsOf(span).toString(16)}`,
   };
   for (const [name, read] of Object.entries(traceFields)) {
     Object.defineProperty(fields, name, {
       enumerable: true,
       get: () => {
-        const span = activeSpanContext();
+        const span = activeSpan();
         return span === undefined ? undefined : read(span);
       },
     });
@@ -54,17 +56,17 @@ export function contextLogFields(keepContext = false): Readonly<Record<string | 
   return fields;
 }
 
-// The three trace getters run one after another for each record: the span context is looked
-// up and validated once per active context, not three times.
+// The three trace getters run one after another for each record: the span is looked up and
+// its context validated once per active context, not three times.
 let lastContext: Context | undefined;
-let lastSpanContext: SpanContext | undefined;
+let lastSpan: Span | undefined;
 
-function activeSpanContext(): SpanContext | undefined {
+function activeSpan(): Span | undefined {
   const active = context.active();
   if (active !== lastContext) {
     lastContext = active;
-    const spanContext = trace.getSpan(active)?.spanContext();
-    lastSpanContext = spanContext !== undefined && isSpanContextValid(spanContext) ? spanContext : undefined;
+    const span = trace.getSpan(active);
+    lastSpan = span !== undefined && isSpanContextValid(span.spanContext()) ? span : undefined;
   }
-  return lastSpanContext;
+  return lastSpan;
 }

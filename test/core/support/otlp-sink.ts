@@ -16,6 +16,8 @@ export interface SinkSpan {
   readonly service: string;
   readonly serviceVersion: string;
   readonly attributes: Readonly<Record<string, string | number | boolean | undefined>>;
+  /** The spans it links to. */
+  readonly links: readonly { readonly traceId: string; readonly spanId: string }[];
 }
 
 /** One log record as an OTLP/JSON export request carries it, flattened for assertions. */
@@ -72,7 +74,16 @@ interface OtlpRequest {
     resource?: { attributes?: OtlpAttribute[] };
     scopeSpans?: {
       scope?: { name?: string };
-      spans?: { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; status?: { code?: number }; attributes?: OtlpAttribute[] }[];
+      spans?: {
+        traceId: string;
+        spanId: string;
+        parentSpanId?: string;
+        name: string;
+        kind: number;
+        status?: { code?: number };
+        attributes?: OtlpAttribute[];
+        links?: { traceId: string; spanId: string }[];
+      }[];
     }[];
   }[];
   resourceLogs?: {
@@ -162,6 +173,7 @@ export async function startOtlpSink(delayMs = 0, answer: (path: string) => SinkA
                 service,
                 serviceVersion,
                 attributes: attributeMap(span.attributes),
+                links: (span.links ?? []).map(({ traceId, spanId }) => ({ traceId, spanId })),
               });
             }
           }

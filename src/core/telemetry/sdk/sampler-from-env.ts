@@ -15,6 +15,11 @@ export interface SamplerFromEnv {
    * `parentbased_session_ratio`, otherwise 1 (no session is left out by its id).
    */
   readonly sessionSampleRatio: number;
+  /**
+   * True under `parentbased_session_ratio`: the sampler records every trace that starts in a
+   * session, and a `SessionSampledSpanProcessor` at `sessionSampleRatio` must decide them.
+   */
+  readonly decidesBySession: boolean;
 }
 
 /**
@@ -52,7 +57,7 @@ export function samplerFromEnv(): SamplerFromEnv {
       return everySession(new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(samplerRatioFromEnv()) }));
     case SESSION_SAMPLER_NAME: {
       const ratio = samplerRatioFromEnv();
-      return { sampler: new ParentBasedSampler({ root: new SessionRatioSampler(ratio) }), sessionSampleRatio: ratio };
+      return { sampler: new ParentBasedSampler({ root: new SessionRatioSampler(ratio) }), sessionSampleRatio: ratio, decidesBySession: true };
     }
     default:
       diag.error(`unknown OTEL_TRACES_SAMPLER value ${JSON.stringify(name)}, using default`);
@@ -61,7 +66,7 @@ export function samplerFromEnv(): SamplerFromEnv {
 }
 
 function everySession(sampler: Sampler): SamplerFromEnv {
-  return { sampler, sessionSampleRatio: 1 };
+  return { sampler, sessionSampleRatio: 1, decidesBySession: false };
 }
 
 const DEFAULT_RATIO = 1;

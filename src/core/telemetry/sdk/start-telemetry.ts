@@ -6,8 +6,18 @@ import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { readTraceFlagsWith } from '../../logging/index.ts';
 import { shareLoggerProviderWithLegacyLogsApi } from './legacy-logs-api.ts';
-import { type BaggagePolicy, EdgeSampler, EdgeTraceContextPropagator, SessionBaggagePropagator, SessionSpanProcessor } from '../session-bridge/index.ts';
+import {
+  type BaggagePolicy,
+  decidedTraceFlags,
+  EdgeSampler,
+  EdgeTraceContextPropagator,
+  SessionBaggagePropagator,
+  SessionSampledFlagPropagator,
+  SessionSampledSpanProcessor,
+  SessionSpanProcessor,
+} from '../session-bridge/index.ts';
 import { createExportingLogRecordProcessors } from './log-record-processors-from-env.ts';
 import { samplerFromEnv } from './sampler-from-env.ts';
 import { createExportingSpanProcessors } from './span-processors-from-env.ts';
@@ -123,9 +133,14 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   const lengthLimitFromEnv = ['OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT'].some(
     (name) => getStringFromEnv(name) !== undefined,
   );
-  const { sampler, sessionSampleRatio } = samplerFromEnv();
+  const { sampler, sessionSampleRatio, decidesBySession } = samplerFromEnv();
   // An edge decides by its own sampler, whatever flag or tracestate a caller sends.
   const trusted = options.baggagePolicy.trustIncomingBaggage;
+  // Session sampling decides a trace when its root span ends, by the session it ended in.
+  const deciding = decidesBySession
+    ? [new SessionSampledSpanProcessor({ ratio: sessionSampleRatio, decidesRemoteParents: !trusted, next: exportingProcessors })]
+    : exportingProcessors;
+  const traceContext = trusted ? new W3CTraceContextPropagator() : new EdgeTraceContextPropagator();
   const sdk = new NodeSDK({
     resource: defaultResource().merge(
       resourceFromAttributes({
@@ -138,10 +153,10 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     // No client-supplied value (a user agent, a URL) makes a span attribute longer than this.
     ...(lengthLimitFromEnv ? {} : { spanLimits: { attributeValueLengthLimit: DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT } }),
     // The session processor runs first so exporters see the session attributes.
-    spanProcessors: bridge ? [new SessionSpanProcessor(), ...exportingProcessors] : exportingProcessors,
+    spanProcessors: bridge ? [new SessionSpanProcessor(), ...deciding] : deciding,
     textMapPropagator: new CompositePropagator({
       propagators: [
-        trusted ? new W3CTraceContextPropagator() : new EdgeTraceContextPropagator(),
+        decidesBySession ? new SessionSampledFlagPropagator(traceContext) : traceContext,
         new SessionBaggagePropagator(options.baggagePolicy),
       ],
     }),
@@ -149,6 +164,8 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     logRecordProcessors,
   });
   sdk.start();
+  // A log line says whether its trace is kept, which session sampling decides late.
+  readTraceFlagsWith(decidesBySession ? decidedTraceFlags : undefined);
   if (logRecordProcessors.length > 0) shareLoggerProviderWithLegacyLogsApi();
   lossMonitor.startReporting(options.lossReportIntervalMs ?? 10_000);
 

@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
-import { propagation, type Attributes, type Context, type Link, type SpanKind } from '@opentelemetry/api';
+import type { Attributes, Context, Link, SpanKind } from '@opentelemetry/api';
 import { SamplingDecision, TraceIdRatioBasedSampler, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace';
-import { ATTR_SESSION_ID, currentSessionStore, isValidSessionId, sessionSlotOf } from '../../context/index.ts';
+import { sessionSourceOf } from './session-source.ts';
 
 /**
  * Whether the session `sessionId` is traced at `ratio` (0 to 1): the first four bytes of the
@@ -17,42 +17,36 @@ export function isSessionSampled(sessionId: string, ratio: number): boolean {
   return hash('sha256', sessionId, 'buffer').readUInt32BE(0) < ratio * 2 ** 32;
 }
 
+const RECORD_FOR_THE_SESSION: SamplingResult = Object.freeze({ decision: SamplingDecision.RECORD_AND_SAMPLED });
+
 /**
- * A sampler that keeps or drops whole sessions: a span whose context belongs to a session is
- * sampled exactly when {@link isSessionSampled}. The session is, first that applies, the one
- * the request's headers were extracted for (its id decided before its first span starts),
- * the session of the running code (`runWithSession`, the middleware), or a valid `session.id`
- * in the context's baggage. A span outside any session is sampled by its trace id, at the
- * same ratio.
+ * The root sampler of session sampling (`OTEL_TRACES_SAMPLER=parentbased_session_ratio`, as
+ * the root of a `ParentBasedSampler`), one half of it: a trace that starts in a session (see
+ * `sessionSourceOf`) is recorded, and `SessionSampledSpanProcessor`, the other half, exports
+ * it or drops it when its root span ends, by {@link isSessionSampled} on the id its session
+ * has then. A trace outside any session is sampled here by its trace id, at the same ratio.
  *
- * Meant as the root sampler of a `ParentBasedSampler` (`OTEL_TRACES_SAMPLER=
- * parentbased_session_ratio`): a span with a parent follows the parent's decision, which the
- * service that started the trace took by the same rule on the same session id.
+ * Why not decide here: a service may decide its session id after the request's first span
+ * started (it derives it from a login cookie, it rotates it). Deciding at the start, by the
+ * id the request arrived with, traced such a session's requests at random.
+ *
+ * Never use it without that processor: alone, it would keep every session.
  */
 export class SessionRatioSampler implements Sampler {
   readonly #ratio: number;
   readonly #outsideSessions: TraceIdRatioBasedSampler;
 
-  /** @param ratio the share of sessions traced, 0 to 1. */
+  /** @param ratio the share of sessions traced, 0 to 1 (applied by the processor). */
   constructor(ratio: number) {
     this.#ratio = ratio;
     this.#outsideSessions = new TraceIdRatioBasedSampler(ratio);
   }
 
   shouldSample(context: Context, traceId: string, _spanName: string, _kind: SpanKind, _attributes: Attributes, _links: Link[]): SamplingResult {
-    const sessionId = sessionOf(context);
-    if (sessionId === undefined) return this.#outsideSessions.shouldSample(context, traceId);
-    return { decision: isSessionSampled(sessionId, this.#ratio) ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD };
+    return sessionSourceOf(context) === undefined ? this.#outsideSessions.shouldSample(context, traceId) : RECORD_FOR_THE_SESSION;
   }
 
   toString(): string {
     return `SessionRatioSampler{${this.#ratio}}`;
   }
-}
-
-function sessionOf(context: Context): string | undefined {
-  const decided = sessionSlotOf(context)?.sessionId ?? currentSessionStore()?.values.sessionId;
-  if (decided !== undefined) return decided;
-  const fromBaggage = propagation.getBaggage(context)?.getEntry(ATTR_SESSION_ID)?.value;
-  return isValidSessionId(fromBaggage) ? fromBaggage : undefined;
 }

@@ -18,6 +18,8 @@ import { EdgeSampler } from '../../../../../src/core/telemetry/session-bridge/ed
 import { EdgeTraceContextPropagator } from '../../../../../src/core/telemetry/session-bridge/edge-trace-context-propagator.ts';
 import { SessionBaggagePropagator } from '../../../../../src/core/telemetry/session-bridge/session-baggage-propagator.ts';
 import { isSessionSampled, SessionRatioSampler } from '../../../../../src/core/telemetry/session-bridge/session-ratio-sampler.ts';
+import { SessionSampledSpanProcessor } from '../../../../../src/core/telemetry/session-bridge/session-sampled-span-processor.ts';
+import { decidedTraceFlags } from '../../../../../src/core/telemetry/session-bridge/session-trace.ts';
 
 const RATIO = 0.5;
 const CLIENT_SPAN_ID = 'b7ad6b7169203331';
@@ -43,10 +45,16 @@ function randomTraceId(): string {
   return randomUUID().replaceAll('-', '');
 }
 
-/** A real SDK tracer with `sampler`, exporting to memory: spans start as the server span does. */
-function tracerWith(sampler: Sampler): { start: (context: Context) => Span; exported: () => Promise<ReadableSpan[]> } {
+/**
+ * A real SDK tracer with `sampler`, exporting to memory: spans start as the server span does.
+ * With `sessionRatio`, through the processor that decides session sampling, as at an edge.
+ */
+function tracerWith(sampler: Sampler, sessionRatio?: number): { start: (context: Context) => Span; exported: () => Promise<ReadableSpan[]> } {
   const exporter = new InMemorySpanExporter();
-  const provider = new TracerProvider({ sampler, spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+  const exporting = new SimpleSpanProcessor({ exporter });
+  const spanProcessors =
+    sessionRatio === undefined ? [exporting] : [new SessionSampledSpanProcessor({ ratio: sessionRatio, decidesRemoteParents: true, next: [exporting] })];
+  const provider = new TracerProvider({ sampler, spanProcessors });
   const tracer = provider.getTracer('edge-sampler-test');
   return {
     start: (context) => tracer.startSpan('GET /api/test/session', { kind: SpanKind.SERVER }, context),
@@ -63,7 +71,7 @@ const sessionRule = (): Sampler => new ParentBasedSampler({ root: new SessionRat
 
 describe('EdgeSampler', () => {
   it('decides a span with a remote parent by the session under parentbased_session_ratio, whatever the caller\'s flag', async () => {
-    const { start, exported } = tracerWith(new EdgeSampler(sessionRule()));
+    const { start, exported } = tracerWith(new EdgeSampler(sessionRule()), RATIO);
     for (const sessionId of [kept, dropped]) {
       for (const flags of ['01', '00'] as const) {
         // The browser's way (baggage) and a plain client's (x-session-id) both decide.
@@ -72,8 +80,10 @@ describe('EdgeSampler', () => {
           const span = start(extracted({ traceparent: traceparent(clientTraceId, flags), ...sessionHeader }));
           const what = `${sessionId} ${flags} ${Object.keys(sessionHeader)[0]!}`;
           const sampled = sessionId === kept;
-          expect(span.isRecording(), what).to.equal(sampled);
-          expect(span.spanContext().traceFlags, what).to.equal(sampled ? TraceFlags.SAMPLED : TraceFlags.NONE);
+          // Recorded either way until it ends (the session may still change); the flag it
+          // sends on and logs is the session's.
+          expect(span.isRecording(), what).to.equal(true);
+          expect(decidedTraceFlags(span), what).to.equal(sampled ? TraceFlags.SAMPLED : TraceFlags.NONE);
           // The caller's trace id is kept either way, so its span and the server's form one trace.
           expect(span.spanContext().traceId, what).to.equal(clientTraceId);
           span.end();
@@ -110,7 +120,7 @@ describe('EdgeSampler', () => {
     expect(decide(high, '01')).to.equal(SamplingDecision.NOT_RECORD);
   });
 
-  it('leaves a span with a local parent, and a root, to the wrapped sampler', () => {
+  it('leaves a span with a local parent, and a root, to the wrapped sampler (which records a root in a session, to decide it at its end)', () => {
     const sampler = new EdgeSampler(sessionRule());
     const decide = (context: Context): SamplingDecision => sampler.shouldSample(context, randomTraceId(), 'work', SpanKind.INTERNAL, {}, []).decision;
     const localParent = (sessionId: string, flags: TraceFlags): Context =>
@@ -119,7 +129,9 @@ describe('EdgeSampler', () => {
     expect(decide(localParent(kept, TraceFlags.NONE))).to.equal(SamplingDecision.NOT_RECORD);
     expect(decide(localParent(dropped, TraceFlags.SAMPLED))).to.equal(SamplingDecision.RECORD_AND_SAMPLED);
     expect(decide(withSessionSlot(ROOT_CONTEXT, kept))).to.equal(SamplingDecision.RECORD_AND_SAMPLED);
-    expect(decide(withSessionSlot(ROOT_CONTEXT, dropped))).to.equal(SamplingDecision.NOT_RECORD);
+    expect(decide(withSessionSlot(ROOT_CONTEXT, dropped))).to.equal(SamplingDecision.RECORD_AND_SAMPLED);
+    // Outside any session, a root is decided at once, by its trace id.
+    expect(sampler.shouldSample(ROOT_CONTEXT, 'ffffffff000000000000000000000000', 'work', SpanKind.INTERNAL, {}, []).decision).to.equal(SamplingDecision.NOT_RECORD);
   });
 
   it('keeps the request\'s session slot in the context it removes the parent from', () => {

@@ -55,21 +55,23 @@ describe('SessionRatioSampler', () => {
   const kept = ids.find((id) => isSessionSampled(id, 0.5))!;
   const dropped = ids.find((id) => !isSessionSampled(id, 0.5))!;
 
-  it('decides by the session id the request was extracted for', () => {
+  // The decision by the session is SessionSampledSpanProcessor's, when the trace's root ends
+  // (session-sampled-span-processor.test.ts): the sampler records every trace in a session.
+  it('records a trace that starts in a request\'s session, kept or dropped, for the decision at its end', () => {
     expect(decide(sampler, withSessionSlot(ROOT_CONTEXT, kept))).to.equal(SamplingDecision.RECORD_AND_SAMPLED);
-    expect(decide(sampler, withSessionSlot(ROOT_CONTEXT, dropped))).to.equal(SamplingDecision.NOT_RECORD);
+    expect(decide(sampler, withSessionSlot(ROOT_CONTEXT, dropped))).to.equal(SamplingDecision.RECORD_AND_SAMPLED);
   });
 
-  it('decides by the session of the running code when no request was extracted (runWithSession)', async () => {
+  it('records a trace that starts in the session of the running code (runWithSession)', async () => {
     const inside = (sessionId: string): Promise<SamplingDecision> => runWithSession({ sessionId }, () => Promise.resolve(decide(sampler, context.active())));
     expect(await inside(kept)).to.equal(SamplingDecision.RECORD_AND_SAMPLED);
-    expect(await inside(dropped)).to.equal(SamplingDecision.NOT_RECORD);
+    expect(await inside(dropped)).to.equal(SamplingDecision.RECORD_AND_SAMPLED);
   });
 
-  it('decides by a valid session.id in the context\'s baggage, and by the trace id without any session', () => {
+  it('records a trace with a valid session.id in the context\'s baggage, and decides by the trace id without any session', () => {
     const withBaggage = (id: string): Context => propagation.setBaggage(ROOT_CONTEXT, propagation.createBaggage({ 'session.id': { value: id } }));
     expect(decide(sampler, withBaggage(kept))).to.equal(SamplingDecision.RECORD_AND_SAMPLED);
-    expect(decide(sampler, withBaggage(dropped))).to.equal(SamplingDecision.NOT_RECORD);
+    expect(decide(sampler, withBaggage(dropped))).to.equal(SamplingDecision.RECORD_AND_SAMPLED);
     // No session (an invalid id is none): the trace id ratio, as parentbased_traceidratio.
     expect(decide(sampler, withBaggage('bad id'), '00000000000000000000000000000001')).to.equal(SamplingDecision.RECORD_AND_SAMPLED);
     expect(decide(sampler, ROOT_CONTEXT, 'ffffffff000000000000000000000000')).to.equal(SamplingDecision.NOT_RECORD);
