@@ -9,6 +9,8 @@ import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic
 import { shareLoggerProviderWithLegacyLogsApi } from './legacy-logs-api.ts';
 import { type BaggagePolicy, EdgeSampler, EdgeTraceContextPropagator, SessionBaggagePropagator, SessionSpanProcessor } from '../session-bridge/index.ts';
 import { createExportingLogRecordProcessors } from './log-record-processors-from-env.ts';
+import { LogValueLimitProcessor } from './log-value-limit-processor.ts';
+import { DEFAULT_LOG_VALUE_LENGTH_LIMIT } from '../../config/index.ts';
 import { samplerFromEnv } from './sampler-from-env.ts';
 import { createExportingSpanProcessors } from './span-processors-from-env.ts';
 import { NO_DELIVERY, type TelemetryDelivery, TelemetryLossMonitor } from '../diagnostics/index.ts';
@@ -51,6 +53,11 @@ export interface TelemetryOptions {
   readonly logRecordExporter?: LogRecordExporter;
   /** How often lost spans and log records are checked for and reported. Default 10 s. */
   readonly lossReportIntervalMs?: number;
+  /**
+   * Longest string of an exported log record's attribute values (`LogValueLimitProcessor`):
+   * the core configuration's `logValueLengthLimit`. Default `DEFAULT_LOG_VALUE_LENGTH_LIMIT`.
+   */
+  readonly logValueLengthLimit?: number;
 }
 
 /** The running telemetry. None of its methods ever rejects. */
@@ -146,7 +153,11 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       ],
     }),
     ...(getStringFromEnv('OTEL_METRICS_EXPORTER') === undefined ? { metricReaders: [] } : {}),
-    logRecordProcessors,
+    // The limit first, so every exporter sees the values cut.
+    logRecordProcessors:
+      logRecordProcessors.length === 0
+        ? []
+        : [new LogValueLimitProcessor(options.logValueLengthLimit ?? DEFAULT_LOG_VALUE_LENGTH_LIMIT), ...logRecordProcessors],
   });
   sdk.start();
   if (logRecordProcessors.length > 0) shareLoggerProviderWithLegacyLogsApi();
