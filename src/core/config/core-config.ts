@@ -1,4 +1,4 @@
-import { readConfigFrom, type Env } from './env-reader.ts';
+import { readConfigFrom, type Env, type EnvReader } from './env-reader.ts';
 
 /** Values accepted by NODE_ENV, in any letter case. */
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
@@ -15,6 +15,18 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
 export type LogFormatSetting = (typeof LOG_FORMATS)[number];
 
+/**
+ * Longest string value of a log line and of an exported log record's attribute when neither
+ * OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT nor OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT is set
+ * (the SDK's own default is no limit). Larger than the spans' 1,024: a log line is where a
+ * whole stack trace belongs (Node keeps 10 frames, 0.7 to 1.5 KB with this project's paths),
+ * and 4,096 still bounds what one client-supplied value adds to a line.
+ */
+export const DEFAULT_LOG_VALUE_LENGTH_LIMIT = 4096;
+
+/** Largest value accepted for the log value length limit: a billion characters, in effect none. */
+const MAX_LOG_VALUE_LENGTH_LIMIT = 1_000_000_000;
+
 /** Hosts outgoing calls may carry baggage to when BAGGAGE_ALLOWED_HOSTS is unset: loopback only. */
 export const DEFAULT_BAGGAGE_ALLOWED_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '::1'];
 
@@ -23,7 +35,8 @@ export const DEFAULT_BAGGAGE_ALLOWED_HOSTS: readonly string[] = ['localhost', '1
  * variables are read the same way (`readConfigFrom` with an `EnvReader`), next to these.
  *
  * OTEL_* variables are deliberately absent: they belong to the OpenTelemetry SDK, which reads
- * them itself.
+ * them itself. One exception, {@link CoreConfig.logValueLengthLimit}: the same limit also
+ * bounds the JSON lines on stdout, which the SDK does not write.
  */
 export interface CoreConfig {
   /** NODE_ENV: `development` (default), `test` or `production`, read in any case, stored lower case. */
@@ -77,6 +90,15 @@ export interface CoreConfig {
    * Read whether or not the relay is on (`startService`'s `browserTelemetry`).
    */
   readonly browserTelemetryOtlpEndpoint: URL | undefined;
+  /**
+   * OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT, else OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT (the
+   * specification's variables, which the SDK reads too), else
+   * {@link DEFAULT_LOG_VALUE_LENGTH_LIMIT}: the longest string value, in characters (UTF-16
+   * code units, as the SDK counts), of a log line's message and fields on stdout and of an
+   * exported log record's attributes. Each variable, when set, must be an integer from 1:
+   * anything else stops startup (the SDK would ignore it and export values of any length).
+   */
+  readonly logValueLengthLimit: number;
 }
 
 /**
@@ -99,5 +121,17 @@ export function readCoreConfig(env: Env): CoreConfig {
     shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     sessionTelemetryBridge: read.boolean('SESSION_TELEMETRY_BRIDGE', true),
     browserTelemetryOtlpEndpoint: read.httpUrl('BROWSER_TELEMETRY_OTLP_ENDPOINT'),
+    logValueLengthLimit: logValueLengthLimit(read),
   }));
+}
+
+/**
+ * The log value length limit as the SDK resolves it (the log record variable first, then the
+ * general one), each variable validated when it is set, whether or not it is the one used.
+ */
+function logValueLengthLimit(read: EnvReader): number {
+  const [own, general] = ['OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT'].map((name) =>
+    read.optional(name) === undefined ? undefined : read.integer(name, DEFAULT_LOG_VALUE_LENGTH_LIMIT, 1, MAX_LOG_VALUE_LENGTH_LIMIT),
+  );
+  return own ?? general ?? DEFAULT_LOG_VALUE_LENGTH_LIMIT;
 }

@@ -13,51 +13,70 @@ import { traceFlagsOf } from './trace-flags.ts';
 export const LOGGED_IN_CONTEXT = Symbol.for('opentelemetry.js.contrib.winston.context');
 
 /**
- * An object whose enumerable getters read the caller's context: the session's `session.id`
- * and `user.id`, and the active span's `trace_id`, `span_id` and `trace_flags` (`01`
- * sampled, `00` not: see `readTraceFlagsWith`), the names OpenTelemetry's winston
- * instrumentation uses.
+ * Where each winston record carries the fields the core writes from the caller's context
+ * ({@link ContextFields}), apart from the fields of the logging call. A symbol: nothing a
+ * caller logs can hold one (client input is JSON), so no meta object can overwrite them;
+ * `loggedRecord` puts them on the line and the exported record.
+ */
+export const CONTEXT_FIELDS = Symbol('session-context-service.log.context-fields');
+
+/**
+ * The fields the core writes from the caller's context: the session's `session.id`,
+ * `user.id` and `session.previous_id`, and the active span's `trace_id`, `span_id` and
+ * `trace_flags` (`01` sampled, `00` not: see `readTraceFlagsWith`), the names
+ * OpenTelemetry's winston instrumentation uses. Unset ones are absent.
+ */
+export type ContextFields = Readonly<Record<string, string>>;
+
+/**
+ * An object whose enumerable getters read the caller's context: under {@link CONTEXT_FIELDS},
+ * the {@link ContextFields} at the moment of the logging call.
  *
  * Given to winston as `defaultMeta`: winston copies it into each record with
  * `Object.assign` inside the logging call, so the getters run synchronously in the caller's
  * async context. A winston *format* would not do: formats run inside the logger's stream and
  * can run later, outside that context, once the stream buffers under load. (The trace fields
  * came from instrumentation-winston before, which wraps every write to add them; these
- * getters cost less and need no patching.) Unset values read as `undefined`, which the JSON
- * format leaves out.
+ * getters cost less and need no patching.)
+ *
+ * Under a symbol rather than as the named fields themselves: winston merges a call's meta
+ * object over `defaultMeta`, so `logger.info('client data', req.body)` with a body naming
+ * `session.id` would otherwise replace the real one (`loggedRecord` keeps the caller's under
+ * another name).
  *
  * With `keepContext`, one more getter, under the symbol {@link LOGGED_IN_CONTEXT}, keeps the
  * active context itself with the record, for the transport that exports it as an
  * OpenTelemetry log record; a logger that exports nothing does not pay for it on every line.
  */
-export function contextLogFields(keepContext = false): Readonly<Record<string | symbol, unknown>> {
-  const fields: Record<string | symbol, unknown> = {};
+export function contextLogFields(keepContext = false): Readonly<Record<symbol, unknown>> {
+  const fields: Record<symbol, unknown> = {};
   if (keepContext) Object.defineProperty(fields, LOGGED_IN_CONTEXT, { enumerable: true, get: () => context.active() });
-  for (const key of SESSION_KEYS) {
-    Object.defineProperty(fields, SESSION_TELEMETRY[key].name, {
-      enumerable: true,
-      get: () => currentSessionStore()?.values[key],
-    });
+  Object.defineProperty(fields, CONTEXT_FIELDS, { enumerable: true, get: readContextFields });
+  return fields;
+}
+
+/** The {@link ContextFields} of the active context. */
+function readContextFields(): ContextFields {
+  const fields: Record<string, string> = {};
+  const values = currentSessionStore()?.values;
+  if (values !== undefined) {
+    for (const key of SESSION_KEYS) {
+      const value = values[key];
+      if (value !== undefined) fields[SESSION_TELEMETRY[key].name] = value;
+    }
   }
-  const traceFields: Record<string, (span: Span) => string> = {
-    trace_id: (span) => span.spanContext().traceId,
-    span_id: (span) => span.spanContext().spanId,
-    trace_flags: (span) => `0${traceFlagsOf(span).toString(16)}`,
-  };
-  for (const [name, read] of Object.entries(traceFields)) {
-    Object.defineProperty(fields, name, {
-      enumerable: true,
-      get: () => {
-        const span = activeSpan();
-        return span === undefined ? undefined : read(span);
-      },
-    });
+  const span = activeSpan();
+  if (span !== undefined) {
+    const { traceId, spanId } = span.spanContext();
+    fields['trace_id'] = traceId;
+    fields['span_id'] = spanId;
+    fields['trace_flags'] = `0${traceFlagsOf(span).toString(16)}`;
   }
   return fields;
 }
 
-// The three trace getters run one after another for each record: the span is looked up and
-// its context validated once per active context, not three times.
+// Consecutive records usually share one active context (a request's lines): the span is
+// looked up and its context validated once per context, not once per record.
 let lastContext: Context | undefined;
 let lastSpan: Span | undefined;
 

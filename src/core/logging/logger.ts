@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { OpenTelemetryTransportV3 } from '@opentelemetry/winston-transport';
 import winston from 'winston';
-import type { LogLevel } from '../config/index.ts';
+import { DEFAULT_LOG_VALUE_LENGTH_LIMIT, type LogLevel } from '../config/index.ts';
 import { jsonLineFormat } from './json-line-format.ts';
 import type { LogFormat } from './log-format.ts';
 import { readableLineFormat } from './readable-line-format.ts';
@@ -30,6 +30,13 @@ export interface LoggerOptions {
    * terminal). Exported log records are the same either way.
    */
   readonly format?: LogFormat;
+  /**
+   * Longest string of a line: its message, and its fields' values and keys at any depth; a
+   * longer one is cut and ends with `…[N more characters]`. The exported record's body and
+   * attributes are the same values. Default {@link DEFAULT_LOG_VALUE_LENGTH_LIMIT};
+   * `startService` passes the configured one (OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT).
+   */
+  readonly valueLengthLimit?: number;
 }
 
 /**
@@ -37,8 +44,10 @@ export interface LoggerOptions {
  *
  * Every line carries `timestamp`, `level`, `message`, the current session's `session.id` and
  * `user.id`, and, inside a traced operation, `trace_id`, `span_id` and `trace_flags`
- * ({@link contextLogFields}). JSON encoding escapes control characters, so no logged value
- * can start a new line or forge a field. Lines are written at the end of the event-loop turn
+ * ({@link contextLogFields}). No field a caller logs replaces one of these: a caller's field
+ * of such a name is kept as `meta.<name>` (`loggedRecord`). JSON encoding escapes control
+ * characters, so no logged value can start a new line or forge a field; strings longer than
+ * `valueLengthLimit` are cut. Lines are written at the end of the event-loop turn
  * that logged them (see {@link JsonLinesTransport}). With `exportRecords`, each record is also
  * exported as an OpenTelemetry log record by OpenTelemetry's maintained winston bridge: severity
  * from the level, body from the message, every other field an attribute (`trace_id`,
@@ -55,7 +64,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const logger = winston.createLogger({
     level: options.level ?? 'info',
     defaultMeta: contextLogFields(exportRecords),
-    format: options.format === 'pretty' ? readableLineFormat() : jsonLineFormat(),
+    format: (options.format === 'pretty' ? readableLineFormat : jsonLineFormat)({
+      valueLengthLimit: options.valueLengthLimit ?? DEFAULT_LOG_VALUE_LENGTH_LIMIT,
+    }),
     transports,
   });
   skipDisabledLevels(logger);

@@ -1,9 +1,11 @@
 import { inspect } from 'node:util';
 import winston from 'winston';
-import { MESSAGE } from './json-line-format.ts';
+import { DEFAULT_LOG_VALUE_LENGTH_LIMIT } from '../config/index.ts';
+import { MESSAGE, type LineFormatOptions } from './json-line-format.ts';
+import { loggedRecord } from './logged-record.ts';
 
 /** The record's fields that have a place of their own in a readable line. */
-const PLACED = new Set(['level', 'message', 'timestamp', 'session.id', 'user.id', 'trace_id', 'span_id', 'trace_flags']);
+const PLACED = new Set(['level', 'message', 'session.id', 'user.id', 'trace_id', 'span_id', 'trace_flags']);
 
 /** How many characters of a session or trace id a readable line shows. */
 export const SHORT_ID_LENGTH = 8;
@@ -17,9 +19,20 @@ export const SHORT_ID_LENGTH = 8;
  * they were added (strings as they are when they hold no space or quote, otherwise quoted;
  * objects inspected on one line). Control characters are removed from every part, so no value
  * can start a new line or move the cursor. Not for machines: JSON stays the format elsewhere.
+ * The session, user and trace are the context's, and strings are cut, as in JSON lines: the
+ * line shows the record `loggedRecord` makes, which the format returns for the export.
  */
-export const readableLineFormat = winston.format((info) => {
-  const record = info as Record<string, unknown>;
+export function readableLineFormat(options: LineFormatOptions = {}): winston.Logform.Format {
+  const limit = options.valueLengthLimit ?? DEFAULT_LOG_VALUE_LENGTH_LIMIT;
+  return winston.format((info) => {
+    const record = loggedRecord(info, limit);
+    record[MESSAGE] = readableLine(record);
+    return record as winston.Logform.TransformableInfo;
+  })();
+}
+
+/** The readable line of a record made by `loggedRecord`. */
+function readableLine(record: Record<string, unknown>): string {
   const parts = [clockTime(), String(record['level']).toUpperCase().padEnd(5), clean(String(record['message']))];
   const session = record['session.id'];
   if (typeof session === 'string') parts.push(`session=${clean(session.slice(0, SHORT_ID_LENGTH))}`);
@@ -31,9 +44,8 @@ export const readableLineFormat = winston.format((info) => {
     if (PLACED.has(key) || value === undefined) continue;
     parts.push(`${clean(key)}=${typeof value === 'string' ? quoted(value) : clean(inspect(value, { breakLength: Infinity, depth: 3 }))}`);
   }
-  (info as Record<symbol, unknown>)[MESSAGE] = parts.join(' ');
-  return info;
-});
+  return parts.join(' ');
+}
 
 /** `text` without control characters (C0, DEL, C1): they could break or forge a line. */
 function clean(text: string): string {

@@ -81,6 +81,7 @@ export function startService(options: ServiceOptions = {}): Server {
     level: config.logLevel,
     exportRecords: telemetry.exportsLogRecords,
     format: chooseLogFormat(config.logFormat, process.stdout.isTTY),
+    valueLengthLimit: config.logValueLengthLimit,
   });
   const readiness: Readiness = { ready: true };
   const service: ServiceContext = { env, config, logger };

@@ -2,9 +2,12 @@ import { PassThrough } from 'node:stream';
 import { context, SeverityNumber, trace } from '@opentelemetry/api';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { expect } from 'chai';
+import { Router } from 'express';
+import { DEFAULT_LOG_VALUE_LENGTH_LIMIT } from '../../../src/core/config/index.ts';
 import { runOutsideSession } from '../../../src/core/context/index.ts';
-import { createLogger, runWithSession } from '../../../src/core/index.ts';
+import { createLogger, runWithSession, type RoutesFactory } from '../../../src/core/index.ts';
 import { exportedLogRecords } from '../support/exported-log-records.ts';
+import { testServiceRoutes } from '../support/fixtures/test-service-routes.ts';
 import { logRecordExporter, spanExporter } from '../support/integration-preload.ts';
 import { waitFor } from '../support/service-process.ts';
 import { spansOfTrace } from '../support/spans.ts';
@@ -21,13 +24,40 @@ function ownFields(line: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(line).filter(([name]) => !NOT_OWN_FIELDS.has(name)));
 }
 
+/** 90 KiB of client-supplied text. */
+const LONG_TEXT = 'x'.repeat(90 * 1024);
+
+/**
+ * Routes that log what a client sent as a service might: `POST /client-data` logs the JSON
+ * body as the meta object; `GET /long-fault` fails with an error whose message is 90 KiB
+ * (the error handler logs it); `GET /long-error-object` logs an `Error` of 90 KiB under `err`.
+ */
+const clientDataRoutes: RoutesFactory = ({ logger }) => {
+  const router = Router();
+  router.post('/client-data', (req, res) => {
+    logger.info('client data', req.body as Record<string, unknown>);
+    res.json({});
+  });
+  router.get('/long-fault', () => {
+    throw new Error(LONG_TEXT);
+  });
+  router.get('/long-error-object', (_req, res) => {
+    logger.error('error object', { err: new Error(LONG_TEXT) });
+    res.json({});
+  });
+  return router;
+};
+
+/** `text` cut as the core cuts a value longer than the default limit: its start and `…[N more characters]`. */
+const CUT_TO_DEFAULT = new RegExp(`^.{1,${DEFAULT_LOG_VALUE_LENGTH_LIMIT}}…\\[\\d+ more characters\\]$`, 's');
+
 describe('log records exported to OpenTelemetry', () => {
   let app: TestApp;
 
   beforeEach(async () => {
     spanExporter.reset();
     logRecordExporter.reset();
-    app = await startTestApp();
+    app = await startTestApp({ routes: [testServiceRoutes, clientDataRoutes] });
   });
 
   afterEach(async () => {
@@ -61,6 +91,56 @@ describe('log records exported to OpenTelemetry', () => {
     }
     const access = (await exportedRecords('request completed')).find((r) => r.attributes['session.id'] === 'session-export-1')!;
     expect(access.attributes).to.include({ 'http.request.method': 'POST', 'http.route': '/api/test/user', 'http.response.status_code': 200 });
+  });
+
+  it("keep the request's session, user and trace when a route logs a client's body naming them, the body's under meta.<name>", async () => {
+    const forged = {
+      'session.id': 'someone-elses-session',
+      'user.id': 'victim',
+      trace_id: 'f'.repeat(32),
+      span_id: 'e'.repeat(16),
+      timestamp: '2000-01-01T00:00:00.000Z',
+      'event.name': 'session.start',
+    };
+    const response = await request(`${app.url}/api/client-data`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-session-id': 'session-export-forge', 'x-test-user-id': 'grace' },
+      body: JSON.stringify(forged),
+    });
+    const traceId = response.headers.get('x-trace-id')!;
+    const [record] = await exportedRecords('client data');
+    await waitForLogLines(app, 'the access line', [traceId], accessLineTraceId);
+    const line = app.logLines().find((candidate) => candidate['message'] === 'client data')!;
+
+    expect(line).to.include({ 'session.id': 'session-export-forge', 'user.id': 'grace', trace_id: traceId });
+    expect(line['timestamp']).not.to.equal(forged.timestamp);
+    expect(record!.attributes).to.include({ 'session.id': 'session-export-forge', 'user.id': 'grace' });
+    expect(record!.spanContext?.traceId).to.equal(traceId);
+    expect(record!.spanContext?.spanId).to.equal(line['span_id']);
+    expect(record!.eventName).to.equal(undefined);
+    const kept = Object.fromEntries(Object.entries(forged).map(([name, value]) => [`meta.${name}`, value]));
+    expect(line).to.include(kept);
+    expect(record!.attributes).to.include(kept);
+    expect(record!.attributes).to.deep.equal(ownFields(line));
+  });
+
+  it('cut a 90 KiB exception message to the limit, marked, in the line and in the exported record alike', async () => {
+    const response = await request(`${app.url}/api/long-fault`, { headers: { 'x-session-id': 'session-export-long' } });
+    expect(response.status).to.equal(500);
+    const [record] = await exportedRecords('request failed');
+    const line = app.logLines().find((candidate) => candidate['message'] === 'request failed' && candidate['session.id'] === 'session-export-long')!;
+    for (const name of ['exception.message', 'exception.stacktrace']) {
+      expect(line[name], `${name} of the line`).to.match(CUT_TO_DEFAULT).and.have.length.at.most(DEFAULT_LOG_VALUE_LENGTH_LIMIT);
+      expect(record!.attributes[name], `${name} of the record`).to.equal(line[name]);
+    }
+    expect(JSON.stringify(line).length).to.be.below(3 * DEFAULT_LOG_VALUE_LENGTH_LIMIT);
+  });
+
+  it('cut the exception attributes the bridge takes from an error object', async () => {
+    await request(`${app.url}/api/long-error-object`, { headers: { 'x-session-id': 'session-export-error' } });
+    const [record] = await exportedRecords('error object');
+    expect(record!.attributes['exception.message']).to.match(CUT_TO_DEFAULT).and.have.length.at.most(DEFAULT_LOG_VALUE_LENGTH_LIMIT);
+    expect(record!.attributes['exception.stacktrace']).to.match(CUT_TO_DEFAULT);
   });
 
   it('leave the JSON lines exactly as they are without export', async () => {

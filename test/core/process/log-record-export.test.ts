@@ -59,6 +59,18 @@ describe('log record export of a service process', () => {
     // Whatever else was queued is exported by the time the process has exited.
     expect(await service.stop()).to.equal(0);
     expect(sink.logRecords.filter((record) => record.traceId === traceId).map((record) => record.body)).to.deep.equal(['request completed']);
+    // The instrumentation adds no trace fields of its own, which the logger would keep as a caller's (meta.trace_id).
+    const access = service.logLines().find((line) => line['trace_id'] === traceId)!;
+    expect(Object.keys(access).filter((name) => name.startsWith('meta.'))).to.deep.equal([]);
+  });
+
+  it('cuts values to OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT, marked, in the JSON line and in the exported record alike', async () => {
+    service = await startServiceProcess({ OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint, OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT: '40', ...EXPORT_ENV });
+    // The listening line's telemetry field names both OTLP endpoints: longer than 40 characters.
+    await waitFor('the listening record at the collector', () => sink.logRecords.some((record) => record.body === 'listening'), 10_000);
+    const line = service.logLines().find((candidate) => candidate['message'] === 'listening')!;
+    expect(line['telemetry']).to.match(/^traces to .*…\[\d+ more characters\]$/).and.to.have.length.at.most(40);
+    expect(sink.logRecords.find((record) => record.body === 'listening')!.attributes['telemetry']).to.equal(line['telemetry']);
   });
 
   it('sends log records to OTEL_EXPORTER_OTLP_LOGS_ENDPOINT and traces to the common endpoint', async () => {

@@ -48,10 +48,11 @@ describe('service start-up errors', () => {
   });
 
   it('writes one line per bad variable naming it and what it must be, and exits 1, when variables are invalid', async () => {
-    const lines = expectOneLineFailure(await runService({ PORT: 'eighty', LOG_FORMAT: 'fancy' }), 2);
+    const lines = expectOneLineFailure(await runService({ PORT: 'eighty', LOG_FORMAT: 'fancy', OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT: '0' }), 3);
     expect(lines).to.deep.equal([
       'invalid configuration: PORT must be an integer from 0 to 65535, got "eighty"',
       'invalid configuration: LOG_FORMAT must be one of auto, json, pretty, got "fancy"',
+      'invalid configuration: OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT must be an integer from 1 to 1000000000, got "0"',
     ]);
   });
 

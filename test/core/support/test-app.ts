@@ -73,7 +73,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     lines.push(...parts);
   });
   // As startService makes it: exporting log records when the telemetry does.
-  const logger = createLogger({ level: config.logLevel, stream, exportRecords: registeredTelemetry().exportsLogRecords });
+  const logger = createLogger({
+    level: config.logLevel,
+    stream,
+    exportRecords: registeredTelemetry().exportsLogRecords,
+    valueLengthLimit: config.logValueLengthLimit,
+  });
   const readiness: Readiness = { ready: true };
   const service = { env: fullEnv, config, logger };
   const routes = (options.routes ?? [testServiceRoutes]).flatMap((factory) => factory(service));

@@ -40,8 +40,11 @@ const INSTRUMENTATION_CONFIG = {
     // trace_id, span_id and trace_flags itself (contextLogFields), and exports its records
     // itself (createLogger's exportRecords). Its log sending would add the same bridge to
     // every winston logger: each record exported twice, and the diagnostics logger's lines
-    // about failing exports exported too, each failure making more to export.
+    // about failing exports exported too, each failure making more to export. Nor does it
+    // add trace_id, span_id and trace_flags to the records: the logger would keep those as a
+    // caller's fields (`meta.trace_id`, …), next to its own.
     disableLogSending: true,
+    disableLogCorrelation: true,
   },
   // With Express 5 the router instrumentation records every middleware a second time.
   '@opentelemetry/instrumentation-router': { enabled: false },

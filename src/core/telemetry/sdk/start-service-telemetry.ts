@@ -45,6 +45,7 @@ export async function startServiceTelemetry(options: ServiceTelemetryOptions = {
     sessionBridge: config.sessionTelemetryBridge,
     instrumentations: () => createInstrumentations(env),
     tracesRequests: !instrumentationsChosenByEnv(env),
+    logValueLengthLimit: config.logValueLengthLimit,
     ...(options.spanExporter === undefined ? {} : { spanExporter: options.spanExporter }),
     ...(options.logRecordExporter === undefined ? {} : { logRecordExporter: options.logRecordExporter }),
   });
@@ -52,7 +53,13 @@ export async function startServiceTelemetry(options: ServiceTelemetryOptions = {
   registerTelemetry(telemetry);
   const { chooseLogFormat, createLogger } = await import('../../logging/index.ts');
   // Never exported: a diagnostic about failing exports must not become one more record to export.
-  diagnostics.attach(createLogger({ level: config.logLevel, format: chooseLogFormat(config.logFormat, process.stdout.isTTY) }));
+  diagnostics.attach(
+    createLogger({
+      level: config.logLevel,
+      format: chooseLogFormat(config.logFormat, process.stdout.isTTY),
+      valueLengthLimit: config.logValueLengthLimit,
+    }),
+  );
   return telemetry;
 }
 

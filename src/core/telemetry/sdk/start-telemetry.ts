@@ -19,6 +19,8 @@ import {
   SessionSpanProcessor,
 } from '../session-bridge/index.ts';
 import { createExportingLogRecordProcessors } from './log-record-processors-from-env.ts';
+import { LogValueLimitProcessor } from './log-value-limit-processor.ts';
+import { DEFAULT_LOG_VALUE_LENGTH_LIMIT } from '../../config/index.ts';
 import { samplerFromEnv } from './sampler-from-env.ts';
 import { createExportingSpanProcessors } from './span-processors-from-env.ts';
 import { NO_DELIVERY, type TelemetryDelivery, TelemetryLossMonitor } from '../diagnostics/index.ts';
@@ -61,6 +63,11 @@ export interface TelemetryOptions {
   readonly logRecordExporter?: LogRecordExporter;
   /** How often lost spans and log records are checked for and reported. Default 10 s. */
   readonly lossReportIntervalMs?: number;
+  /**
+   * Longest string of an exported log record's attribute values (`LogValueLimitProcessor`):
+   * the core configuration's `logValueLengthLimit`. Default `DEFAULT_LOG_VALUE_LENGTH_LIMIT`.
+   */
+  readonly logValueLengthLimit?: number;
 }
 
 /** The running telemetry. None of its methods ever rejects. */
@@ -161,7 +168,11 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       ],
     }),
     ...(getStringFromEnv('OTEL_METRICS_EXPORTER') === undefined ? { metricReaders: [] } : {}),
-    logRecordProcessors,
+    // The limit first, so every exporter sees the values cut.
+    logRecordProcessors:
+      logRecordProcessors.length === 0
+        ? []
+        : [new LogValueLimitProcessor(options.logValueLengthLimit ?? DEFAULT_LOG_VALUE_LENGTH_LIMIT), ...logRecordProcessors],
   });
   sdk.start();
   // A log line says whether its trace is kept, which session sampling decides late.

@@ -16,6 +16,7 @@ describe('readCoreConfig', () => {
       shutdownTimeoutMs: 10_000,
       sessionTelemetryBridge: true,
       browserTelemetryOtlpEndpoint: undefined,
+      logValueLengthLimit: 4096,
     });
     expect([...config.baggageAllowedHosts]).to.deep.equal(['localhost', '127.0.0.1', '::1']);
     expect(Object.isFrozen(config)).to.equal(true);
@@ -78,6 +79,21 @@ describe('readCoreConfig', () => {
       expect(problemsOf({ JSON_BODY_LIMIT: limit }).join('\n')).to.include('JSON_BODY_LIMIT must be a size above zero');
     }
     expect(readCoreConfig({ JSON_BODY_LIMIT: '1b' }).jsonBodyLimit).to.equal('1b');
+  });
+
+  it('reads the log value length limit from OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT, else OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', () => {
+    expect(readCoreConfig({ OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT: '2048', OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '512' }).logValueLengthLimit).to.equal(2048);
+    expect(readCoreConfig({ OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '512' }).logValueLengthLimit).to.equal(512);
+    expect(readCoreConfig({ OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT: ' 1 ' }).logValueLengthLimit).to.equal(1);
+  });
+
+  it('refuses a log value length limit that is not an integer from 1, in either variable, even when the other decides', () => {
+    for (const bad of ['0', '-1', 'abc', '1.5', '1e3', 'Infinity']) {
+      for (const name of ['OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT']) {
+        expect(problemsOf({ [name]: bad }), `${name}=${bad}`).to.deep.equal([`${name} must be an integer from 1 to 1000000000, got ${JSON.stringify(bad)}`]);
+      }
+    }
+    expect(problemsOf({ OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT: '2048', OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: 'abc' })).to.have.length(1);
   });
 });
 

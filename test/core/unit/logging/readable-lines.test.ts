@@ -51,4 +51,11 @@ describe('readableLineFormat', () => {
     expect(written[0]).to.match(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}evilINFO forged\[2J key=value other=31m$/);
     expect(written[0]).not.to.match(/\p{Cc}/u);
   });
+
+  it("shows the context's session, the caller's under meta.session.id, when a meta object names another", async () => {
+    const { logger, lines } = prettyLogger();
+    runWithSession({ sessionId: 'session-readable-0002' }, () => logger.info('client data', { 'session.id': 'someone-elses-session' }));
+    const [line] = await lines();
+    expect(line).to.match(/ INFO {2}client data session=session- meta\.session\.id=someone-elses-session$/);
+  });
 });
