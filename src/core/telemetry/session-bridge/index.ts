@@ -5,4 +5,4 @@ export { admitIncomingBaggage } from './incoming-baggage-policy.ts';
 export { isSessionSampled, SessionRatioSampler } from './session-ratio-sampler.ts';
 export { EdgeSampler } from './edge-sampler.ts';
 export { EdgeTraceContextPropagator } from './edge-trace-context-propagator.ts';
-export { recordOutgoingHost } from './outgoing-destination.ts';
+export { httpRequestHost, recordOutgoingHost } from './outgoing-destination.ts';
