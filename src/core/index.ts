@@ -34,6 +34,7 @@ export {
   SessionMapKey,
   setByKey,
   USER_ID_PATTERN,
+  USER_ID_RULE,
   type InitialSessionValues,
   type SessionContextOptions,
   type SessionTelemetry,

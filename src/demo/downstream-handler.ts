@@ -12,9 +12,9 @@ const DOWNSTREAM_TIMEOUT_MS = 5000;
  * something other than JSON.
  *
  * `'self'` calls this service's own `/api/session` at `127.0.0.1` and the port the request
- * arrived on: the port actually listened on, also with PORT=0. (`127.0.0.1` is also the
- * default of BAGGAGE_ALLOWED_HOSTS then; a service bound to an IPv6 address only needs a
- * DOWNSTREAM_URL.)
+ * arrived on: the port actually listened on, also with PORT=0. (`127.0.0.1` is on the
+ * default BAGGAGE_ALLOWED_HOSTS, so the call carries the session; a service bound to an IPv6
+ * address only needs a DOWNSTREAM_URL.)
  */
 export function downstreamHandler(downstream: DownstreamTarget, logger: Logger): RequestHandler {
   return async function callDownstream(req, res) {
@@ -32,10 +32,30 @@ export function downstreamHandler(downstream: DownstreamTarget, logger: Logger):
   };
 }
 
+/**
+ * Logs a warning when calls to `downstream` will carry no baggage: its host is not on
+ * BAGGAGE_ALLOWED_HOSTS (`allowedHosts`, default loopback). The call still goes out, with its
+ * trace context, but the downstream starts a session of its own, which is not what the
+ * demo's "call downstream" is for: a DOWNSTREAM_URL to another service needs its host listed
+ * (docker-compose.yml lists `orders`).
+ */
+export function warnWhenDownstreamGetsNoBaggage(downstream: DownstreamTarget, allowedHosts: ReadonlySet<string>, logger: Logger): void {
+  // As the allowlist holds hosts: lower case (URL.hostname is), IPv6 without brackets.
+  const host = downstream === 'self' ? SELF_HOST : downstream.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (allowedHosts.has(host)) return;
+  logger.warn('calls to DOWNSTREAM_URL will carry no baggage: its host is not in BAGGAGE_ALLOWED_HOSTS', {
+    'server.address': host,
+    allowed_hosts: [...allowedHosts].join(','),
+  });
+}
+
+/** The host of the `'self'` downstream. */
+const SELF_HOST = '127.0.0.1';
+
 /** This service's own `/api/session`, on the local port of the request's connection. */
 function ownSessionUrl(req: Request): URL {
   const port = req.socket.localPort;
   // Only a connection that is already gone has no local port.
   if (port === undefined) throw new Error('The request has no local port to call back on');
-  return new URL(`http://127.0.0.1:${port}/api/session`);
+  return new URL(`http://${SELF_HOST}:${port}/api/session`);
 }

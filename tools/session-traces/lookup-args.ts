@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { isValidSessionId, isValidUserId } from '../../src/core/index.ts';
+import { isValidSessionId, isValidUserId, USER_ID_RULE } from '../../src/core/index.ts';
 import { parseDuration } from './duration.ts';
 import { EndpointUrlError, parseEndpointUrl } from './endpoint-url.ts';
 
@@ -132,7 +132,7 @@ export function parseLookupArgs(argv: readonly string[], env: Readonly<Record<st
   if (values.chain && values.user !== undefined) throw new UsageError('--chain follows a session: give a session id, not --user');
   if (values.chain && values.follow) throw new UsageError('--chain and --follow do not go together: follow the newest session of the chain instead');
   if (values.user !== undefined && !isValidUserId(values.user)) {
-    throw new UsageError('Not a valid user id: 1 to 128 characters of A-Z a-z 0-9 . _ : @ -');
+    throw new UsageError(`Not a valid user id: ${USER_ID_RULE}`);
   }
   const sinceMs = parseDuration(values.since);
   if (sinceMs === undefined || sinceMs === 0) throw new UsageError(`--since takes a duration such as 30m, 24h or 7d, got ${JSON.stringify(values.since)}`);

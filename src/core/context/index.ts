@@ -26,6 +26,6 @@ export {
 export { runWithSession, type InitialSessionValues } from './run-with-session.ts';
 export { chooseSessionId, isValidSessionId, newSessionId, SESSION_ID_HEADER, SESSION_ID_PATTERN } from './session-id.ts';
 export { deriveSessionId } from './derive-session-id.ts';
-export { isValidUserId, USER_ID_PATTERN } from './user-id.ts';
+export { isValidUserId, USER_ID_PATTERN, USER_ID_RULE } from './user-id.ts';
 export { rotateSession } from './rotate-session.ts';
 export { sessionContext, type SessionContextOptions } from './session-middleware.ts';

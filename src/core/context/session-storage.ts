@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { context, createContextKey, diag, ROOT_CONTEXT, type Context, type Span, type SpanContext } from '@opentelemetry/api';
-import { forEachSessionTelemetry, SESSION_TELEMETRY, type SessionMapKey, type SessionValues, type WritableSessionMapKey } from './session-map-key.ts';
+import { forEachSessionTelemetry, SESSION_TELEMETRY, SessionMapKey, type SessionValues, type WritableSessionMapKey } from './session-map-key.ts';
+import { assertValidUserId } from './user-id.ts';
 
 /** The per-session state held in the AsyncLocalStorage. */
 export interface SessionStore {
@@ -157,8 +158,12 @@ export function getByKey<K extends SessionMapKey>(key: K): SessionValues[K] | un
  *
  * Outside any session the write is ignored, with a one-time warning through the
  * OpenTelemetry diagnostic logger: there is no session to write to.
+ * @throws {TypeError | RangeError} for a user id that `isValidUserId` refuses (the rule every
+ *   service shares, so a trusted service downstream adopts every id this one sends); the
+ *   message never contains the value.
  */
 export function setByKey<K extends WritableSessionMapKey>(key: K, value: SessionValues[K]): void {
+  if (key === SessionMapKey.USER_ID) assertValidUserId(value, 'setByKey(SessionMapKey.USER_ID, …)');
   const store = currentSessionStore();
   if (store === undefined) {
     if (!warnedAboutWriteOutsideSession) {

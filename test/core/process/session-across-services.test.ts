@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { TEST_USER_HEADER } from '../support/fixtures/test-routes.ts';
+import { EVERY_PRINTABLE_ASCII, PROVIDER_USER_IDS } from '../support/user-ids.ts';
 import { startOtlpSink, type OtlpSink, type SinkSpan } from '../support/otlp-sink.ts';
 import { startServiceProcess, waitFor, type ServiceProcess } from '../support/service-process.ts';
 
@@ -49,6 +50,15 @@ describe('a session crossing a service boundary, edge and trusted internal servi
     for (const span of ofTrace()) expect(span.attributes['session.id'], `${span.service} ${span.name}`).to.equal('session-cross-1');
     for (const span of ofTrace().filter((candidate) => candidate.kind !== 1 || candidate.name.startsWith('request handler'))) {
       expect(span.attributes['user.id'], `${span.service} ${span.name}`).to.equal('carol');
+    }
+  });
+
+  it('gives the downstream exactly the user id the edge set, for the ids identity providers issue and every printable ASCII character', async () => {
+    for (const userId of [...PROVIDER_USER_IDS, EVERY_PRINTABLE_ASCII]) {
+      const response = await fetch(`${api!.url}/api/test/call`, { headers: { 'x-session-id': 'session-cross-2', [TEST_USER_HEADER]: userId } });
+      expect(response.status, userId).to.equal(200);
+      const body = (await response.json()) as { downstream: Record<string, unknown> };
+      expect(body.downstream, userId).to.include({ sessionId: 'session-cross-2', userId });
     }
   });
 });

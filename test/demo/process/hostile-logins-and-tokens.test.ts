@@ -19,7 +19,8 @@ async function cases(): Promise<HostileCase[]> {
     // User ids at login.
     { name: 'userId that is a number', head: postLogin(), body: '{"userId":42}', expect: { status: 400 } },
     { name: 'userId with CRLF', head: postLogin(), body: JSON.stringify({ userId: 'eve\r\nlevel: error' }), expect: { status: 400 } },
-    { name: 'userId of 129 characters', head: postLogin(), body: JSON.stringify({ userId: 'u'.repeat(129) }), expect: { status: 400 } },
+    { name: 'userId of 256 characters', head: postLogin(), body: JSON.stringify({ userId: 'u'.repeat(256) }), expect: { status: 400 } },
+    { name: 'userId with a space', head: postLogin(), body: JSON.stringify({ userId: 'alice smith' }), expect: { status: 400 } },
     // Tokens.
     { name: 'garbage bearer token', head: get('Authorization: Bearer not.a.token'), expect: { status: 401 } },
     { name: 'expired token', head: get(`Authorization: Bearer ${await token({ sub: 'alice', expiresAt: now - 60 })}`), expect: { status: 401 } },
@@ -35,7 +36,7 @@ async function cases(): Promise<HostileCase[]> {
 // The header, baggage, trace context and body cases are the core's (test/core/process/hostile-input.test.ts).
 describeHostileInput('hostile logins and tokens, sent byte for byte to the demo service started as npm start', {
   cases,
-  minimumCases: 11,
-  minimumReachingApp: 11,
+  minimumCases: 12,
+  minimumReachingApp: 12,
   command: startCommand(),
 });

@@ -6,7 +6,7 @@ import { ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { browserTelemetrySignalOf, isHealthProbeRequest } from '../http-server/index.ts';
-import { recordOutgoingHost } from '../session-bridge/index.ts';
+import { httpRequestHost, recordOutgoingHost } from '../session-bridge/index.ts';
 
 /** How each instrumentation is tuned for this service, whichever set is enabled. */
 const INSTRUMENTATION_CONFIG = {
@@ -17,9 +17,10 @@ const INSTRUMENTATION_CONFIG = {
     // browser telemetry relay (tracing the export of spans would make spans to export).
     ignoreIncomingRequestHook: (request: IncomingMessage) =>
       isHealthProbeRequest(request.method, request.url) || browserTelemetrySignalOf(request.method, request.url) !== undefined,
-    // Tells the session propagator where the request goes (baggage allowlist).
+    // Tells the session propagator where the request goes (baggage allowlist): the host Node
+    // will connect to.
     startOutgoingSpanHook: (request: RequestOptions) => {
-      recordOutgoingHost(request.hostname ?? request.host?.split(':')[0] ?? undefined);
+      recordOutgoingHost(httpRequestHost(request));
       return {};
     },
   },

@@ -8,4 +8,4 @@ export { SessionSampledFlagPropagator } from './session-sampled-flag-propagator.
 export { decidedTraceFlags, sessionTraceOf } from './session-trace.ts';
 export { EdgeSampler } from './edge-sampler.ts';
 export { EdgeTraceContextPropagator } from './edge-trace-context-propagator.ts';
-export { recordOutgoingHost } from './outgoing-destination.ts';
+export { httpRequestHost, recordOutgoingHost } from './outgoing-destination.ts';

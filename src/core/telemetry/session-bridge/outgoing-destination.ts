@@ -16,6 +16,21 @@ export function recordOutgoingHost(host: string | undefined): void {
 }
 
 /**
+ * The host an `http.request` (or `https.request`, `get`) with these options connects to, as
+ * Node 24 decides it (lib/_http_client.js: `hostname || host || 'localhost'`): an empty or
+ * missing `hostname` gives way to `host`, and with neither the request goes to `localhost`
+ * (`{ port }` alone). `host` is taken whole, as Node takes it: `'::1'` is an IPv6 address, not
+ * a host and a port. URLs and URL strings reach the instrumentation's hook already turned into
+ * options whose `hostname` is the URL's (without IPv6 brackets), extra options merged over it,
+ * as Node merges them.
+ * @param options the request options the http instrumentation hands its start-span hook.
+ */
+export function httpRequestHost(options: { readonly hostname?: string | null | undefined; readonly host?: string | null | undefined }): string {
+  // `||`, not `??`: Node skips an empty hostname too.
+  return options.hostname || options.host || 'localhost';
+}
+
+/**
  * The host recorded for the request being injected, consumed on read.
  * @returns `undefined` when the inject call is not an instrumented HTTP request.
  */

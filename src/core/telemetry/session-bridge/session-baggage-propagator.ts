@@ -1,6 +1,7 @@
 import {
   propagation,
   type Baggage,
+  type BaggageEntry,
   type Context,
   type TextMapGetter,
   type TextMapPropagator,
@@ -93,9 +94,14 @@ export class SessionBaggagePropagator implements TextMapPropagator {
 }
 
 /**
- * The baggage to send: the context's entries, with the session's entries (`session.id`, and
- * `user.id` when the policy lets identity travel; see `SESSION_TELEMETRY`) taken from `store`
- * only, never from the context.
+ * The baggage to send: the session's entries (`session.id`, and `user.id` when the policy lets
+ * identity travel; see `SESSION_TELEMETRY`), taken from `store` only, never from the context,
+ * then the context's other entries in their order.
+ *
+ * The session's entries come first because the W3C serializer keeps entries in order and
+ * leaves out whichever would pass its limits (180 entries, 8,192 bytes): behind a trusted
+ * caller's large baggage, a `session.id` placed last was the entry left out, and the
+ * downstream started a session of its own.
  * @returns `undefined` when there is nothing to send.
  */
 export function outgoingBaggage(
@@ -103,13 +109,29 @@ export function outgoingBaggage(
   store: SessionStore | undefined,
   policy: Pick<BaggagePolicy, 'propagateUserId'>,
 ): Baggage | undefined {
-  let baggage = current === undefined ? EMPTY_BAGGAGE : current.removeEntries(...SESSION_TELEMETRY_NAMES);
+  const entries: [string, BaggageEntry][] = [];
   if (store !== undefined) {
     forEachSessionTelemetry(store.values, ({ name, baggage: travels }, value) => {
-      if (travels === 'always' || (travels === 'identity' && policy.propagateUserId)) baggage = baggage.setEntry(name, { value });
+      if (travels === 'always' || (travels === 'identity' && policy.propagateUserId)) entries.push([name, { value }]);
     });
   }
-  return baggage.getAllEntries().length === 0 ? undefined : baggage;
+  if (current !== undefined) entries.push(...current.removeEntries(...SESSION_TELEMETRY_NAMES).getAllEntries());
+  return entries.length === 0 ? undefined : baggageInOrder(entries);
+}
+
+/**
+ * A baggage holding `entries` in this order. `createBaggage` takes an object, which keeps its
+ * keys in insertion order except keys that look like array indexes (`42`), put first; with
+ * such a key the baggage is built entry by entry instead (each `setEntry` copies the entries:
+ * about 1.4 ms for 180 of them, against 70 µs in one go).
+ */
+function baggageInOrder(entries: readonly [string, BaggageEntry][]): Baggage {
+  if (!entries.some(([name]) => ARRAY_INDEX_LIKE.test(name))) return propagation.createBaggage(Object.fromEntries(entries));
+  let baggage = EMPTY_BAGGAGE;
+  for (const [name, entry] of entries) baggage = baggage.setEntry(name, entry);
+  return baggage;
 }
 
 const EMPTY_BAGGAGE = propagation.createBaggage();
+/** Every key an object would order first (array indexes), and a few more: only the slower path is taken for those. */
+const ARRAY_INDEX_LIKE = /^\d+$/;

@@ -13,6 +13,7 @@ import {
   withSessionSlot,
 } from '../../../../src/core/context/session-storage.ts';
 import { installContextManager } from '../../support/context-manager.ts';
+import { PROVIDER_USER_IDS } from '../../support/user-ids.ts';
 
 /** Collects diagnostic warnings through the real OpenTelemetry diag API. */
 function captureWarnings(): { warnings: string[]; restore: () => void } {
@@ -104,6 +105,30 @@ describe('session storage', () => {
     expect(initial.sessionId).to.equal('session-a');
   });
 
+  it('stores the user ids identity providers issue (provider|id, emails with +)', () => {
+    for (const id of PROVIDER_USER_IDS) {
+      runWithSession({ sessionId: 'session-provider' }, () => {
+        setByKey(SessionMapKey.USER_ID, id);
+        expect(getByKey(SessionMapKey.USER_ID)).to.equal(id);
+      });
+    }
+  });
+
+  it('refuses a user id the shared rule refuses with an error that does not echo it, and keeps the value it had', () => {
+    runWithSession({ sessionId: 'session-refuse', userId: 'alice' }, () => {
+      expect(() => {
+        setByKey(SessionMapKey.USER_ID, 'eve\r\nlevel: error');
+      }).to.throw(RangeError, /^setByKey\(SessionMapKey\.USER_ID, …\): not a valid user id \(character 4 is U\+000D\); a user id is 1 to 255/);
+      expect(() => {
+        setByKey(SessionMapKey.USER_ID, 'x'.repeat(100_000));
+      }).to.throw(RangeError, 'it is 100000 characters long');
+      expect(() => {
+        setByKey(SessionMapKey.USER_ID, 42 as unknown as string);
+      }).to.throw(TypeError, 'a user id must be a string, got number');
+      expect(getByKey(SessionMapKey.USER_ID)).to.equal('alice');
+    });
+  });
+
   describe('outside any session', () => {
     it('reads undefined', () => {
       expect(getByKey(SessionMapKey.SESSION_ID)).to.equal(undefined);
@@ -119,6 +144,12 @@ describe('session storage', () => {
       } finally {
         restore();
       }
+    });
+
+    it('refuses an invalid user id there too, before anything else: the call is wrong wherever it is made', () => {
+      expect(() => {
+        setByKey(SessionMapKey.USER_ID, '');
+      }).to.throw(RangeError, 'it is empty');
     });
   });
 });

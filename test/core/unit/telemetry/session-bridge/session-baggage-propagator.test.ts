@@ -1,10 +1,11 @@
-import { context, defaultTextMapGetter, defaultTextMapSetter, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+import { context, defaultTextMapGetter, defaultTextMapSetter, propagation, ROOT_CONTEXT, type Baggage } from '@opentelemetry/api';
 import { expect } from 'chai';
 import { SessionMapKey } from '../../../../../src/core/context/session-map-key.ts';
 import { runWithSession } from '../../../../../src/core/context/run-with-session.ts';
 import { currentSessionStore, sessionSlotOf, setByKey } from '../../../../../src/core/context/session-storage.ts';
 import { outgoingBaggage, SessionBaggagePropagator } from '../../../../../src/core/telemetry/session-bridge/session-baggage-propagator.ts';
 import { installContextManager } from '../../../support/context-manager.ts';
+import { EVERY_PRINTABLE_ASCII, PROVIDER_USER_IDS } from '../../../support/user-ids.ts';
 
 function entries(baggage: ReturnType<typeof outgoingBaggage>): Record<string, string> {
   return Object.fromEntries((baggage?.getAllEntries() ?? []).map(([key, entry]) => [key, entry.value]));
@@ -60,7 +61,29 @@ describe('outgoingBaggage', () => {
   it('returns undefined when there is nothing to send', () => {
     expect(outgoingBaggage(undefined, undefined, withUser)).to.equal(undefined);
   });
+
+  it('puts the session entries first, then the context entries in their order, index-like keys included', () => {
+    const keys = (current: ReturnType<typeof outgoingBaggage>): string[] => (current?.getAllEntries() ?? []).map(([key]) => key);
+    const forwarded = propagation.createBaggage({ tenant: { value: 'acme' }, 'session.id': { value: 'old' }, region: { value: 'eu' } });
+    expect(keys(outgoingBaggage(forwarded, store, withUser))).to.deep.equal(['session.id', 'user.id', 'tenant', 'region']);
+    // An object would order "7" before every other key: the baggage keeps the order anyway.
+    const indexLike = propagation.createBaggage({ tenant: { value: 'acme' } }).setEntry('7', { value: 'seven' });
+    expect(keys(outgoingBaggage(indexLike, store, withUser))).to.deep.equal(['session.id', 'user.id', 'tenant', '7']);
+  });
 });
+
+/**
+ * Forwarded entries of `count` × `size` bytes each (`f<n>=vvv…`), as a trusted service holds
+ * them after admitting a caller's baggage.
+ */
+function forwardedBaggage(count: number, size: number): Baggage {
+  let baggage = propagation.createBaggage();
+  for (let index = 0; index < count; index++) {
+    const key = `f${index}`;
+    baggage = baggage.setEntry(key, { value: 'v'.repeat(size - key.length - 1) });
+  }
+  return baggage;
+}
 
 describe('SessionBaggagePropagator', () => {
   let uninstall: () => void;
@@ -80,6 +103,56 @@ describe('SessionBaggagePropagator', () => {
       propagator.inject(context.active(), headers, defaultTextMapSetter);
     });
     expect(headers['baggage']?.split(',').sort()).to.deep.equal(['session.id=session-inj-1', 'user.id=judy']);
+  });
+
+  it('sends session.id and user.id when forwarded entries fill the 8,192 bytes of a baggage header', () => {
+    const propagator = new SessionBaggagePropagator({ trustIncomingBaggage: true, propagateUserId: true });
+    // 8,190 bytes of forwarded entries (63 × 130, one comma between each): the header's limit is 8,192.
+    const forwarded = propagation.setBaggage(ROOT_CONTEXT, forwardedBaggage(63, 130));
+    const headers: Record<string, string> = {};
+    context.with(forwarded, () => {
+      runWithSession({ sessionId: 'session-large-1' }, () => {
+        setByKey(SessionMapKey.USER_ID, 'auth0|5f8a9c0e12');
+        propagator.inject(context.active(), headers, defaultTextMapSetter);
+      });
+    });
+    const entries = headers['baggage']!.split(',');
+    expect(entries.slice(0, 2)).to.deep.equal(['session.id=session-large-1', 'user.id=auth0%7C5f8a9c0e12']);
+    expect(headers['baggage']!.length).to.be.at.most(8192);
+    // Forwarded entries fill the rest, in their order, as far as the limit lets them.
+    expect(entries.slice(2)).to.deep.equal(Array.from({ length: entries.length - 2 }, (_, index) => `f${index}=${'v'.repeat(130 - String(index).length - 2)}`));
+  });
+
+  it('sends session.id when the context holds the 180 entries a baggage header may carry', () => {
+    const propagator = new SessionBaggagePropagator({ trustIncomingBaggage: true, propagateUserId: false });
+    const headers: Record<string, string> = {};
+    context.with(propagation.setBaggage(ROOT_CONTEXT, forwardedBaggage(180, 8)), () => {
+      runWithSession({ sessionId: 'session-many-1' }, () => {
+        propagator.inject(context.active(), headers, defaultTextMapSetter);
+      });
+    });
+    const entries = headers['baggage']!.split(',');
+    expect(entries[0]).to.equal('session.id=session-many-1');
+    expect(entries).to.have.length(180);
+  });
+
+  it('percent-encodes a user id into baggage octets only, and a trusted service reads back exactly that id', () => {
+    const edge = new SessionBaggagePropagator({ trustIncomingBaggage: false, propagateUserId: true });
+    const trusted = new SessionBaggagePropagator({ trustIncomingBaggage: true, propagateUserId: true });
+    for (const id of [...PROVIDER_USER_IDS, EVERY_PRINTABLE_ASCII]) {
+      const headers: Record<string, string> = {};
+      runWithSession({ sessionId: 'session-encode-1' }, () => {
+        setByKey(SessionMapKey.USER_ID, id);
+        edge.inject(context.active(), headers, defaultTextMapSetter);
+      });
+      const header = headers['baggage']!;
+      const userEntry = header.split(',').find((entry) => entry.startsWith('user.id='))!;
+      expect(userEntry).to.equal(`user.id=${encodeURIComponent(id)}`);
+      // W3C baggage-octet: printable ASCII but for space, '"', ',', ';' and '\\'.
+      expect(userEntry.slice('user.id='.length), id).to.match(/^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]+$/);
+      const extracted = trusted.extract(ROOT_CONTEXT, { baggage: header }, defaultTextMapGetter);
+      expect(propagation.getBaggage(extracted)?.getEntry('user.id')?.value, id).to.equal(id);
+    }
   });
 
   it('sends no baggage to a destination it cannot see when an allowlist is set', () => {
