@@ -1,4 +1,5 @@
-import { readConfigFrom, type Env } from './env-reader.ts';
+import { BATCH_PROCESSOR_PREFIXES, readBatchProcessorVariables } from './batch-processor-variables.ts';
+import { readConfigFrom, type EnvReader, type Env } from './env-reader.ts';
 
 /** Values accepted by NODE_ENV, in any letter case. */
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
@@ -23,7 +24,8 @@ export const DEFAULT_BAGGAGE_ALLOWED_HOSTS: readonly string[] = ['localhost', '1
  * variables are read the same way (`readConfigFrom` with an `EnvReader`), next to these.
  *
  * OTEL_* variables are deliberately absent: they belong to the OpenTelemetry SDK, which reads
- * them itself.
+ * them itself. Only the batch processors' (OTEL_BSP_*, OTEL_BLRP_*), which the core reads for
+ * the SDK, are checked when this configuration is read.
  */
 export interface CoreConfig {
   /** NODE_ENV: `development` (default), `test` or `production`, read in any case, stored lower case. */
@@ -84,7 +86,17 @@ export interface CoreConfig {
  * @throws {ConfigError} listing every problem, so one restart fixes them all.
  */
 export function readCoreConfig(env: Env): CoreConfig {
-  return readConfigFrom(env, (read) => ({
+  return readConfigFrom(env, (read) => {
+    const config = coreVariables(read);
+    // Read by the telemetry (batchingFromEnv), checked here too: an invalid one stops
+    // start-up like any other variable, before the telemetry starts.
+    for (const prefix of BATCH_PROCESSOR_PREFIXES) readBatchProcessorVariables(read, prefix);
+    return config;
+  });
+}
+
+function coreVariables(read: EnvReader): CoreConfig {
+  return {
     nodeEnv: read.oneOfAnyCase('NODE_ENV', NODE_ENVS, 'development'),
     port: read.integer('PORT', 3000, 0, 65535),
     host: read.string('HOST', '0.0.0.0'),
@@ -99,5 +111,5 @@ export function readCoreConfig(env: Env): CoreConfig {
     shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     sessionTelemetryBridge: read.boolean('SESSION_TELEMETRY_BRIDGE', true),
     browserTelemetryOtlpEndpoint: read.httpUrl('BROWSER_TELEMETRY_OTLP_ENDPOINT'),
-  }));
+  };
 }
