@@ -1,3 +1,4 @@
+import { BATCH_PROCESSOR_PREFIXES, readBatchProcessorVariables } from './batch-processor-variables.ts';
 import { readConfigFrom, type Env, type EnvReader } from './env-reader.ts';
 
 /** Values accepted by NODE_ENV, in any letter case. */
@@ -35,8 +36,10 @@ export const DEFAULT_BAGGAGE_ALLOWED_HOSTS: readonly string[] = ['localhost', '1
  * variables are read the same way (`readConfigFrom` with an `EnvReader`), next to these.
  *
  * OTEL_* variables are deliberately absent: they belong to the OpenTelemetry SDK, which reads
- * them itself. One exception, {@link CoreConfig.logValueLengthLimit}: the same limit also
- * bounds the JSON lines on stdout, which the SDK does not write.
+ * them itself. Two exceptions: {@link CoreConfig.logValueLengthLimit}, since the same limit
+ * also bounds the JSON lines on stdout, which the SDK does not write; and the batch processors'
+ * variables (OTEL_BSP_*, OTEL_BLRP_*), which the core reads for the SDK: they are checked when
+ * this configuration is read.
  */
 export interface CoreConfig {
   /** NODE_ENV: `development` (default), `test` or `production`, read in any case, stored lower case. */
@@ -106,7 +109,17 @@ export interface CoreConfig {
  * @throws {ConfigError} listing every problem, so one restart fixes them all.
  */
 export function readCoreConfig(env: Env): CoreConfig {
-  return readConfigFrom(env, (read) => ({
+  return readConfigFrom(env, (read) => {
+    const config = coreVariables(read);
+    // Read by the telemetry (batchingFromEnv), checked here too: an invalid one stops
+    // start-up like any other variable, before the telemetry starts.
+    for (const prefix of BATCH_PROCESSOR_PREFIXES) readBatchProcessorVariables(read, prefix);
+    return config;
+  });
+}
+
+function coreVariables(read: EnvReader): CoreConfig {
+  return {
     nodeEnv: read.oneOfAnyCase('NODE_ENV', NODE_ENVS, 'development'),
     port: read.integer('PORT', 3000, 0, 65535),
     host: read.string('HOST', '0.0.0.0'),
@@ -122,7 +135,7 @@ export function readCoreConfig(env: Env): CoreConfig {
     sessionTelemetryBridge: read.boolean('SESSION_TELEMETRY_BRIDGE', true),
     browserTelemetryOtlpEndpoint: read.httpUrl('BROWSER_TELEMETRY_OTLP_ENDPOINT'),
     logValueLengthLimit: logValueLengthLimit(read),
-  }));
+  };
 }
 
 /**

@@ -64,6 +64,18 @@ export class EnvReader {
     return value;
   }
 
+  /** An integer from `min` to `max`, or `undefined` when unset or empty (or invalid, with the problem recorded). */
+  optionalInteger(name: string, min: number, max: number): number | undefined {
+    const raw = this.optional(name);
+    if (raw === undefined) return undefined;
+    const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      this.#problems.push(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+      return undefined;
+    }
+    return value;
+  }
+
   boolean(name: string, fallback: boolean): boolean {
     const raw = this.string(name, String(fallback)).toLowerCase();
     if (raw === 'true' || raw === '1') return true;

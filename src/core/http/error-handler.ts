@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../logging/index.ts';
+import { requestTargetRedactor } from './redact-request-target.ts';
 import { toHttpError } from './to-http-error.ts';
 
 /** The JSON body of every error response. */
@@ -40,33 +41,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
  */
 function describe(error: unknown, requestTarget: string): Record<string, string | undefined> {
   if (!(error instanceof Error)) return { 'exception.type': typeof error };
-  const spellings = pathSpellings(requestTarget);
-  const stack = error.stack === undefined ? undefined : redact(error.stack, spellings);
-  return { 'exception.type': error.name, 'exception.message': redact(error.message, spellings), 'exception.stacktrace': stack };
-}
-
-/**
- * The spellings of the request target that an error message may quote: the whole target, its
- * query, and its path from each `/` on (a router's `req.path` is the part below its mount
- * path), raw and percent-decoded; longest first, so the longest quote is cut whole.
- */
-function pathSpellings(requestTarget: string): string[] {
-  const queryAt = requestTarget.indexOf('?');
-  const path = queryAt === -1 ? requestTarget : requestTarget.slice(0, queryAt);
-  const raw = [requestTarget, queryAt === -1 ? '' : requestTarget.slice(queryAt)];
-  for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) raw.push(path.slice(slash));
-  const spellings = new Set(raw);
-  for (const spelling of raw) {
-    try {
-      spellings.add(decodeURIComponent(spelling));
-    } catch {
-      // Not decodable: only the raw spelling can appear.
-    }
-  }
-  // Two characters or fewer ("/", "/a") would cut unrelated text out of a stack trace.
-  return [...spellings].filter((spelling) => spelling.length > 2).sort((a, b) => b.length - a.length);
-}
-
-function redact(text: string, spellings: readonly string[]): string {
-  return spellings.reduce((result, spelling) => result.replaceAll(spelling, '[request path]'), text);
+  const redact = requestTargetRedactor(requestTarget);
+  const stack = error.stack === undefined ? undefined : redact(error.stack);
+  return { 'exception.type': error.name, 'exception.message': redact(error.message), 'exception.stacktrace': stack };
 }

@@ -14,6 +14,14 @@ export interface ResponseTracker {
    * is written. Idempotent.
    */
   stopKeepAlive(): void;
+  /**
+   * Destroys every connection with no request in the app: none has arrived on it, its last
+   * answer is written, or the head of its next request is still arriving (Node's
+   * `closeIdleConnections()` leaves such a connection open until its headers timeout, 60 s).
+   * A request is in the app from the server's 'request' event until its answer is written.
+   * @returns how many connections it closed, and how many it left open for a request in the app
+   */
+  closeConnectionsOutsideApp(): { readonly closed: number; readonly inApp: number };
 }
 
 /** Where a connection keeps the response to the last request that arrived on it. */
@@ -22,32 +30,33 @@ const LAST_RESPONSE = Symbol('lastResponse');
 type TrackedSocket = Socket & { [LAST_RESPONSE]?: ServerResponse };
 
 /**
- * Tracks the last response of each connection of `server`, so that shutdown can decide
- * `Connection: close` when each answer is written rather than when its request arrived.
- * Call it right after creating the server, before it takes requests.
+ * Tracks the connections of `server` and the last response of each, so that shutdown can
+ * decide `Connection: close` when each answer is written rather than when its request
+ * arrived, and close at once the connections that hold no request in the app. Call it right
+ * after creating the server, before it takes connections.
  *
  * Per request it costs one property write on the connection's socket; per connection, a set
  * insertion and a 'close' listener. (Keeping every unfinished response in a set instead, each
- * removed on its 'close', cost a quarter of the service's throughput: tools/bench/.)
+ * removed on its 'close', cost a quarter of the service's throughput: tools/bench/.) Responses
+ * on one connection finish in order, so the connection holds a request in the app exactly
+ * when its last response is unfinished.
  */
 export function trackResponses(server: Server): ResponseTracker {
   const sockets = new Set<TrackedSocket>();
   let keepAlive = true;
+  server.on('connection', (socket: TrackedSocket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   // Prepended: the app may write the whole answer synchronously in its own listener.
   server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (!keepAlive) {
-      res.shouldKeepAlive = false;
-      return;
-    }
     const socket: TrackedSocket = req.socket;
-    if (socket[LAST_RESPONSE] === undefined) {
-      sockets.add(socket);
-      socket.once('close', () => sockets.delete(socket));
-    }
     socket[LAST_RESPONSE] = res;
+    if (!keepAlive) res.shouldKeepAlive = false;
   });
   return {
     stopKeepAlive() {
+      if (!keepAlive) return;
       keepAlive = false;
       // Only the last response of a connection: Node closes the connection after a response
       // that says `close`, and requests pipelined behind it would go unanswered. One already
@@ -56,7 +65,21 @@ export function trackResponses(server: Server): ResponseTracker {
         const res = socket[LAST_RESPONSE];
         if (res !== undefined && !res.headersSent) res.shouldKeepAlive = false;
       }
-      sockets.clear();
+    },
+    closeConnectionsOutsideApp() {
+      let closed = 0;
+      let inApp = 0;
+      for (const socket of sockets) {
+        if (socket.destroyed) continue;
+        const res = socket[LAST_RESPONSE];
+        if (res !== undefined && !res.writableFinished) {
+          inApp++;
+        } else {
+          socket.destroy();
+          closed++;
+        }
+      }
+      return { closed, inApp };
     },
   };
 }
@@ -74,27 +97,32 @@ export interface ShutdownOptions {
 }
 
 /**
- * Stops the service: readiness off, no new connections, in-flight requests finish, then
- * telemetry is flushed. Bounded by `timeoutMs`; requests still running at the deadline are
- * cut off.
+ * Stops the service: readiness off, no new connections, the connections with no request in
+ * the app closed at once, in-flight requests finish, then telemetry is flushed. Bounded by
+ * `timeoutMs`; requests still running at the deadline are cut off.
  * @returns the exit code: 0 when every request finished in time, 1 otherwise.
  */
 export async function shutDownGracefully(options: ShutdownOptions): Promise<number> {
   const { server, logger } = options;
   const deadline = Date.now() + options.timeoutMs;
   options.readiness.ready = false;
-  options.responses.stopKeepAlive();
+  const { responses } = options;
+  responses.stopKeepAlive();
+  // Before close(), which closes only what Node counts as idle: a connection whose next
+  // request head is half sent would hold the shutdown until its headers timeout.
+  const atStart = responses.closeConnectionsOutsideApp();
 
   const closed = once(server, 'close').then(() => true);
   server.close();
-  // close() closes the connections idle now; keep-alive connections whose request is still
-  // running become idle later and would hold the server open until the client lets go.
-  const idleSweeper = setInterval(() => {
-    server.closeIdleConnections();
+  // Connections whose request is still running leave the app later: a kept-alive one (its
+  // answer's head was written before shutdown began) would then hold the server open until
+  // the client lets go.
+  const sweeper = setInterval(() => {
+    responses.closeConnectionsOutsideApp();
   }, 50);
   // Leave a share of the budget for the telemetry flush.
   const drained = await Promise.race([closed, sleep(options.timeoutMs * 0.8).then(() => false)]);
-  clearInterval(idleSweeper);
+  clearInterval(sweeper);
   if (!drained) {
     logger.warn('shutdown deadline reached with requests still running; closing their connections');
     server.closeAllConnections();
@@ -106,7 +134,11 @@ export async function shutDownGracefully(options: ShutdownOptions): Promise<numb
   }
   await options.telemetry.shutdown(Math.max(deadline - Date.now(), 100));
   // After the telemetry shut down: this last line goes to stdout only.
-  logger.info('shutdown complete', { drained });
+  logger.info('shutdown complete', {
+    drained,
+    connections_waited_for: atStart.inApp,
+    connections_closed_at_once: atStart.closed,
+  });
   return drained ? 0 : 1;
 }
 

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
+import { connect, type AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { startOtlpSink, type OtlpSink } from '../support/otlp-sink.ts';
 import { closedPort, refusesConnections } from '../support/ports.ts';
@@ -70,6 +71,8 @@ describe('graceful shutdown', () => {
       expect(response.status).to.equal(200);
       expect(await response.json()).to.deep.equal({ status: 200, downstream: { slow: true } });
       expect(await exitCode).to.equal(0);
+      const complete = service.logLines().find((line) => line['message'] === 'shutdown complete');
+      expect(complete).to.include({ drained: true, connections_waited_for: 1 });
 
       const traceId = response.headers.get('x-trace-id');
       const spans = sink.spans.filter((span) => span.traceId === traceId);
@@ -80,6 +83,41 @@ describe('graceful shutdown', () => {
       downstream.server.closeAllConnections();
       downstream.server.close();
     }
+  });
+
+  it('on SIGTERM closes at once the connections with a half-sent request head or nothing sent and exits 0, waiting for none', async () => {
+    service = await startServiceProcess({
+      SHUTDOWN_TIMEOUT_MS: '10000',
+      OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    });
+    const port = Number(new URL(service.url).port);
+    // A browser's preconnect: a connection that sends nothing.
+    const silent = connect(port, '127.0.0.1');
+    silent.on('error', () => undefined);
+    const silentClosed = once(silent, 'close');
+    await once(silent, 'connect');
+    const half = connect(port, '127.0.0.1');
+    half.on('error', () => undefined);
+    const halfClosed = once(half, 'close');
+    // The request line and a header, without the blank line that ends the head: no request
+    // reaches the app. Node's closeIdleConnections() counts this connection as busy.
+    await new Promise<void>((resolve) => {
+      half.write('GET /api/test/session HTTP/1.1\r\nHost: x\r\n', () => {
+        resolve();
+      });
+    });
+    // A round trip on another connection after the half head was sent: the service has
+    // accepted both connections and read the half head by the time it answers (loopback; they
+    // were ready before this request was sent).
+    expect((await fetch(`${service.url}/healthz`)).status).to.equal(200);
+
+    expect(await service.stop('SIGTERM')).to.equal(0);
+    await Promise.all([silentClosed, halfClosed]);
+    const complete = service.logLines().find((line) => line['message'] === 'shutdown complete');
+    expect(complete).to.include({ drained: true, connections_waited_for: 0 });
+    // The two, and the round trip's unless the client has let its kept-alive connection go.
+    expect(complete?.['connections_closed_at_once']).to.be.at.least(2);
   });
 
   it('answers the request in flight at SIGTERM with Connection: close when its answer is written after the signal', async () => {

@@ -56,6 +56,18 @@ describe('service start-up errors', () => {
     ]);
   });
 
+  it('refuses at start-up, one line each, a batch processor variable that is not a whole number (telemetry on)', async () => {
+    // Accepted before: no log record was ever exported (a batch of 0.5 never fills), every span dropped.
+    const lines = expectOneLineFailure(
+      await runService({ OTEL_SDK_DISABLED: 'false', OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: '0.5', OTEL_BSP_MAX_QUEUE_SIZE: '0.5' }),
+      2,
+    );
+    expect(lines).to.deep.equal([
+      'invalid configuration: OTEL_BSP_MAX_QUEUE_SIZE must be an integer from 1 to 2147483647, got "0.5"',
+      'invalid configuration: OTEL_BLRP_MAX_EXPORT_BATCH_SIZE must be an integer from 1 to 2147483647, got "0.5"',
+    ]);
+  });
+
   it('logs listening with the URL and where telemetry goes when it starts', async () => {
     service = await startServiceProcess({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4999', OTEL_LOGS_EXPORTER: 'none' });
     const listening = service.logLines().find((line) => line['message'] === 'listening');

@@ -1,5 +1,6 @@
 import { diag } from '@opentelemetry/api';
-import { getNumberFromEnv, getStringFromEnv, getStringListFromEnv, parseKeyPairsIntoRecord } from '@opentelemetry/core';
+import { getStringFromEnv, getStringListFromEnv, parseKeyPairsIntoRecord } from '@opentelemetry/core';
+import { readBatchProcessorVariables, readConfigFrom, type BatchProcessorPrefix, type BatchProcessorVariables } from '../../config/index.ts';
 
 /** A signal this service exports, as the OTEL_* variable names spell it. */
 export type ExportedSignal = 'TRACES' | 'LOGS';
@@ -90,33 +91,19 @@ export function otlpHeadersFromEnv(signal: ExportedSignal): Record<string, strin
 }
 
 /** The batch processor options every signal's batch processor takes. */
-export interface BatchingOptions {
+export interface BatchingOptions extends BatchProcessorVariables {
   maxQueueSize: number;
-  scheduledDelayMillis?: number;
-  exportTimeoutMillis?: number;
-  maxExportBatchSize?: number;
 }
 
 /**
  * Batching options from `<prefix>_MAX_QUEUE_SIZE`, `_SCHEDULE_DELAY`, `_EXPORT_TIMEOUT` and
- * `_MAX_EXPORT_BATCH_SIZE` (`OTEL_BSP` for spans, `OTEL_BLRP` for log records); the queue
- * defaults to {@link DEFAULT_MAX_QUEUE_SIZE}, the rest to the SDK's defaults. A value that is
- * not a number above zero (zero allowed for the schedule delay) is reported and not used.
+ * `_MAX_EXPORT_BATCH_SIZE` (`OTEL_BSP` for spans, `OTEL_BLRP` for log records), whole numbers
+ * as {@link readBatchProcessorVariables} reads them; the queue defaults to
+ * {@link DEFAULT_MAX_QUEUE_SIZE}, the rest to the SDK's defaults.
+ * @throws {ConfigError} naming each invalid value. `readCoreConfig` refuses the same values,
+ * so a service with one stops at start-up, before its telemetry starts.
  */
-export function batchingFromEnv(prefix: 'OTEL_BSP' | 'OTEL_BLRP'): BatchingOptions {
-  const suffixes = {
-    maxQueueSize: 'MAX_QUEUE_SIZE',
-    scheduledDelayMillis: 'SCHEDULE_DELAY',
-    exportTimeoutMillis: 'EXPORT_TIMEOUT',
-    maxExportBatchSize: 'MAX_EXPORT_BATCH_SIZE',
-  } as const;
-  const options: BatchingOptions = { maxQueueSize: DEFAULT_MAX_QUEUE_SIZE };
-  for (const [option, suffix] of Object.entries(suffixes) as [keyof BatchingOptions, string][]) {
-    const variable = `${prefix}_${suffix}`;
-    const value = getNumberFromEnv(variable);
-    if (value === undefined) continue;
-    if (value > 0 || (value === 0 && option === 'scheduledDelayMillis')) options[option] = value;
-    else diag.warn(`Ignoring ${variable}=${value}: it must be a number above 0; using the default`);
-  }
-  return options;
+export function batchingFromEnv(prefix: BatchProcessorPrefix): BatchingOptions {
+  const variables = readConfigFrom(process.env, (read) => readBatchProcessorVariables(read, prefix));
+  return { maxQueueSize: DEFAULT_MAX_QUEUE_SIZE, ...variables };
 }

@@ -60,6 +60,25 @@ describe('readCoreConfig', () => {
     expect(problems.join('\n')).to.include('PORT').and.include('LOG_LEVEL').and.include('TRUST_INCOMING_BAGGAGE').and.include('JSON_BODY_LIMIT');
   });
 
+  it('refuses a batch processor variable (OTEL_BSP_*, OTEL_BLRP_*) that is not a whole number in range, and takes an empty one as unset', () => {
+    expect(
+      problemsOf({
+        OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: '0.5',
+        OTEL_BSP_MAX_QUEUE_SIZE: '0.5',
+        OTEL_BSP_SCHEDULE_DELAY: '-1',
+        OTEL_BLRP_EXPORT_TIMEOUT: 'thirty',
+        OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '',
+        OTEL_BLRP_SCHEDULE_DELAY: '0',
+      }),
+    ).to.deep.equal([
+      'OTEL_BSP_MAX_QUEUE_SIZE must be an integer from 1 to 2147483647, got "0.5"',
+      'OTEL_BSP_SCHEDULE_DELAY must be an integer from 0 to 2147483647, got "-1"',
+      'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE must be an integer from 1 to 2147483647, got "0.5"',
+      'OTEL_BLRP_EXPORT_TIMEOUT must be an integer from 1 to 2147483647, got "thirty"',
+    ]);
+    expect(problemsOf({ OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: '', OTEL_BLRP_EXPORT_TIMEOUT: ' 500 ' })).to.deep.equal([]);
+  });
+
   it('accepts NODE_ENV in any letter case and normalizes it when it is development, test or production', () => {
     expect(readCoreConfig({ NODE_ENV: 'Test' }).nodeEnv).to.equal('test');
     expect(readCoreConfig({ NODE_ENV: 'DEVELOPMENT' }).nodeEnv).to.equal('development');

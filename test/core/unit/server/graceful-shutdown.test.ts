@@ -1,5 +1,6 @@
 import { Agent, createServer, get, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { once } from 'node:events';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { expect } from 'chai';
 import { createLogger } from '../../../../src/core/logging/logger.ts';
@@ -18,6 +19,11 @@ async function within<T>(what: string, promise: Promise<T>, ms = 5000): Promise<
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Resolves once `condition` holds, checking it on every turn of the event loop. */
+async function pollUntil(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise(setImmediate);
 }
 
 /** A server whose handler holds every response until the test answers it. */
@@ -103,6 +109,75 @@ describe('shutDownGracefully', () => {
     // The cut request's 'close' (its access line, its server span's end) came before the
     // telemetry shut down, which would have dropped them.
     expect(closedAtTelemetryShutdown).to.equal(true);
+  });
+
+  it('closes at once the connections with a half-sent request head or nothing sent, returning 0 having waited for none', async () => {
+    const server = createServer((_req, res) => res.end('done'));
+    const responses = trackResponses(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const opened = async (): Promise<{ client: Socket; serverSide: Socket; closed: Promise<unknown> }> => {
+      const accepted = once(server, 'connection') as Promise<[Socket]>;
+      const client = connect(port, '127.0.0.1');
+      client.on('error', () => undefined);
+      const [serverSide] = await within('the server to accept the connection', accepted);
+      return { client, serverSide, closed: once(client, 'close') };
+    };
+    // A browser's preconnect: a connection that has sent nothing yet.
+    const silent = await opened();
+    const half = await opened();
+    // The request line and a header, without the blank line that ends the head.
+    const halfHead = 'GET / HTTP/1.1\r\nHost: x\r\n';
+    half.client.write(halfHead);
+    await within('the server to read the half head', pollUntil(() => half.serverSide.bytesRead === halfHead.length));
+    const lines: Record<string, unknown>[] = [];
+    const stream = new PassThrough();
+    stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString('utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)));
+    // The old sweep (Node's closeIdleConnections) left both open until 80% of the budget had
+    // passed, then returned 1.
+    const code = await shutDownGracefully({
+      server, responses, readiness: { ready: true }, logger: createLogger({ stream }), timeoutMs: 10_000,
+      telemetry: { shutdown: () => Promise.resolve() },
+    });
+    expect(code).to.equal(0);
+    await within('the clients to see their connections closed', Promise.all([silent.closed, half.closed]));
+    const complete = lines.find((line) => line['message'] === 'shutdown complete');
+    expect(complete).to.include({ drained: true, connections_waited_for: 0, connections_closed_at_once: 2 });
+  });
+
+  it('waits for the request in the app, closing at once the connections without one', async () => {
+    const holding = await startHoldingServer();
+    const responses = trackResponses(holding.server);
+    const agent = new Agent({ keepAlive: true, maxSockets: 2 });
+    try {
+      // One kept-alive connection whose answer is written (idle), one with a request in the app.
+      const idle = getThrough(holding.port, agent);
+      await within('the first request to reach the handler', holding.received(1));
+      holding.answerAll();
+      await idle;
+      const held = getThrough(holding.port, agent);
+      await within('the held request to reach the handler', holding.received(1));
+      const accepted = once(holding.server, 'connection') as Promise<[Socket]>;
+      const half = connect(holding.port, '127.0.0.1');
+      half.on('error', () => undefined);
+      const halfClosed = once(half, 'close');
+      const halfHead = 'POST / HTTP/1.1\r\nHost: x\r\n';
+      half.write(halfHead);
+      const [serverSide] = await accepted;
+      await within('the server to read the half head', pollUntil(() => serverSide.bytesRead === halfHead.length));
+      let settled = false;
+      const exitCode = shutDownGracefully({
+        server: holding.server, responses, readiness: { ready: true }, logger: quietLogger(), timeoutMs: 10_000,
+        telemetry: { shutdown: () => Promise.resolve() },
+      }).finally(() => (settled = true));
+      await within('the half-head connection to be closed', halfClosed);
+      expect(settled, 'shutdown still waiting for the request in the app').to.equal(false);
+      holding.answerAll();
+      expect((await within('the held answer', held)).statusCode).to.equal(200);
+      expect(await within('the shutdown to drain', exitCode)).to.equal(0);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('answers a request in flight with Connection: close when shutdown begins before its answer is written', async () => {

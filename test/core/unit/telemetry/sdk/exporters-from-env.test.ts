@@ -1,5 +1,6 @@
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { expect } from 'chai';
+import { ConfigError } from '../../../../../src/core/config/index.ts';
 import {
   batchingFromEnv,
   DEFAULT_MAX_QUEUE_SIZE,
@@ -15,8 +16,13 @@ const VARIABLES = [
   'OTEL_EXPORTER_OTLP_PROTOCOL',
   'OTEL_EXPORTER_OTLP_LOGS_PROTOCOL',
   'OTEL_BLRP_MAX_QUEUE_SIZE',
+  'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE',
   'OTEL_BLRP_SCHEDULE_DELAY',
+  'OTEL_BLRP_EXPORT_TIMEOUT',
+  'OTEL_BSP_MAX_QUEUE_SIZE',
+  'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
   'OTEL_BSP_SCHEDULE_DELAY',
+  'OTEL_BSP_EXPORT_TIMEOUT',
   'OTEL_EXPORTER_OTLP_ENDPOINT',
   'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
 ] as const;
@@ -92,11 +98,36 @@ describe('exporters-from-env', () => {
     expect(reported).to.deep.equal([]);
   });
 
-  it('reports a batching value that is not above zero and keeps the default, except a schedule delay of 0', () => {
-    process.env['OTEL_BLRP_MAX_QUEUE_SIZE'] = '-5';
+  it('refuses a batching value that is not a whole number in range, naming the variable and the value', () => {
+    const refused = (variable: string, value: string): string => {
+      process.env[variable] = value;
+      try {
+        batchingFromEnv(variable.startsWith('OTEL_BSP') ? 'OTEL_BSP' : 'OTEL_BLRP');
+        return `${variable}=${value} accepted`;
+      } catch (error) {
+        return error instanceof ConfigError ? error.problems.join('; ') : String(error);
+      } finally {
+        Reflect.deleteProperty(process.env, variable);
+      }
+    };
+    // A batch of 0.5 never fills: no log record was ever exported, and no counter moved.
+    expect(refused('OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', '0.5')).to.equal('OTEL_BLRP_MAX_EXPORT_BATCH_SIZE must be an integer from 1 to 2147483647, got "0.5"');
+    // A queue of 0.5 holds nothing: every span was dropped.
+    expect(refused('OTEL_BSP_MAX_QUEUE_SIZE', '0.5')).to.equal('OTEL_BSP_MAX_QUEUE_SIZE must be an integer from 1 to 2147483647, got "0.5"');
+    expect(refused('OTEL_BLRP_MAX_QUEUE_SIZE', '-5')).to.equal('OTEL_BLRP_MAX_QUEUE_SIZE must be an integer from 1 to 2147483647, got "-5"');
+    expect(refused('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', '0')).to.equal('OTEL_BSP_MAX_EXPORT_BATCH_SIZE must be an integer from 1 to 2147483647, got "0"');
+    expect(refused('OTEL_BSP_SCHEDULE_DELAY', 'soon')).to.equal('OTEL_BSP_SCHEDULE_DELAY must be an integer from 0 to 2147483647, got "soon"');
+    expect(refused('OTEL_BLRP_EXPORT_TIMEOUT', '1e4')).to.equal('OTEL_BLRP_EXPORT_TIMEOUT must be an integer from 1 to 2147483647, got "1e4"');
+    // Beyond Node's longest timer, which would fire after 1 ms.
+    expect(refused('OTEL_BSP_EXPORT_TIMEOUT', '2147483648')).to.equal('OTEL_BSP_EXPORT_TIMEOUT must be an integer from 1 to 2147483647, got "2147483648"');
+  });
+
+  it('takes an empty batching value as unset and a schedule delay of 0 as given', () => {
+    process.env['OTEL_BLRP_MAX_QUEUE_SIZE'] = '';
+    process.env['OTEL_BLRP_MAX_EXPORT_BATCH_SIZE'] = ' ';
     process.env['OTEL_BLRP_SCHEDULE_DELAY'] = '0';
-    expect(batchingFromEnv('OTEL_BLRP')).to.deep.equal({ maxQueueSize: DEFAULT_MAX_QUEUE_SIZE, scheduledDelayMillis: 0 });
-    expect(reported).to.have.length(1);
-    expect(reported[0]).to.include('OTEL_BLRP_MAX_QUEUE_SIZE=-5');
+    process.env['OTEL_BLRP_EXPORT_TIMEOUT'] = '2147483647';
+    expect(batchingFromEnv('OTEL_BLRP')).to.deep.equal({ maxQueueSize: DEFAULT_MAX_QUEUE_SIZE, scheduledDelayMillis: 0, exportTimeoutMillis: 2_147_483_647 });
+    expect(reported).to.deep.equal([]);
   });
 });
