@@ -28,6 +28,9 @@ export const DEFAULT_LOG_VALUE_LENGTH_LIMIT = 4096;
 /** Largest value accepted for the log value length limit: a billion characters, in effect none. */
 const MAX_LOG_VALUE_LENGTH_LIMIT = 1_000_000_000;
 
+/** The spans' own limit variable (OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT is read with the log limit). */
+const SPAN_VALUE_LENGTH_LIMIT = 'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT';
+
 /** Hosts outgoing calls may carry baggage to when BAGGAGE_ALLOWED_HOSTS is unset: loopback only. */
 export const DEFAULT_BAGGAGE_ALLOWED_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '::1'];
 
@@ -114,6 +117,9 @@ export function readCoreConfig(env: Env): CoreConfig {
     // Read by the telemetry (batchingFromEnv), checked here too: an invalid one stops
     // start-up like any other variable, before the telemetry starts.
     for (const prefix of BATCH_PROCESSOR_PREFIXES) readBatchProcessorVariables(read, prefix);
+    // The SDK ignores a bad span limit and then cuts nothing, and a set one replaces the
+    // core's default of 1,024 (startTelemetry): refused like the log limit.
+    if (read.optional(SPAN_VALUE_LENGTH_LIMIT) !== undefined) read.integer(SPAN_VALUE_LENGTH_LIMIT, 1, 1, MAX_LOG_VALUE_LENGTH_LIMIT);
     return config;
   });
 }

@@ -12,6 +12,35 @@ export function isValidSessionId(value: unknown): value is string {
   return typeof value === 'string' && SESSION_ID_PATTERN.test(value);
 }
 
+/** {@link SESSION_ID_PATTERN} in words, for error messages. */
+export const SESSION_ID_RULE = '8 to 128 characters of A-Z a-z 0-9 . _ : -';
+
+/**
+ * Throws unless `value` is a valid session id ({@link isValidSessionId}). The message says
+ * what is wrong (its type, its length, or the position and code of the first refused
+ * character), never the value itself.
+ * @param what names the caller in the message, e.g. `setByKey(SessionMapKey.SESSION_ID, …)`.
+ * @throws {TypeError} when `value` is not a string.
+ * @throws {RangeError} when it is a string the rule refuses.
+ */
+export function assertValidSessionId(value: unknown, what: string): asserts value is string {
+  if (typeof value !== 'string') {
+    throw new TypeError(`${what}: a session id must be a string, got ${value === null ? 'null' : typeof value}`);
+  }
+  if (SESSION_ID_PATTERN.test(value)) return;
+  const problem = value.length < 8 || value.length > 128 ? `it is ${value.length} characters long` : refusedCharacter(value);
+  throw new RangeError(`${what}: not a valid session id (${problem}); a session id is ${SESSION_ID_RULE}`);
+}
+
+/** Where the first character the pattern refuses is, as a code point (never the character itself). */
+function refusedCharacter(value: string): string {
+  for (let index = 0; index < value.length; index++) {
+    const code = value.codePointAt(index) ?? 0;
+    if (!/[A-Za-z0-9._:-]/.test(String.fromCodePoint(code))) return `character ${index + 1} is U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  }
+  return 'it is refused';
+}
+
 /** A fresh random session id (a v4 UUID). */
 export function newSessionId(): string {
   return randomUUID();

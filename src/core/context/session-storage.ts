@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { context, createContextKey, diag, ROOT_CONTEXT, type Context, type Span, type SpanContext } from '@opentelemetry/api';
 import { forEachSessionTelemetry, SESSION_TELEMETRY, SessionMapKey, type SessionValues, type WritableSessionMapKey } from './session-map-key.ts';
+import { assertValidSessionId, SESSION_ID_HEADER } from './session-id.ts';
 import { assertValidUserId } from './user-id.ts';
 
 /** The per-session state held in the AsyncLocalStorage. */
@@ -158,12 +159,17 @@ export function getByKey<K extends SessionMapKey>(key: K): SessionValues[K] | un
  *
  * Outside any session the write is ignored, with a one-time warning through the
  * OpenTelemetry diagnostic logger: there is no session to write to.
+ * A new session id (a service that derives its own, say, with `deriveSessionId`) is also
+ * answered in `x-session-id` when the response's headers are not sent yet, and session
+ * sampling decides the request's trace by it (docs/session-sampling.md).
  * @throws {TypeError | RangeError} for a user id that `isValidUserId` refuses (the rule every
- *   service shares, so a trusted service downstream adopts every id this one sends); the
- *   message never contains the value.
+ *   service shares, so a trusted service downstream adopts every id this one sends), or a
+ *   session id that `isValidSessionId` refuses (an incoming one would be dropped just the
+ *   same); the message never contains the value.
  */
 export function setByKey<K extends WritableSessionMapKey>(key: K, value: SessionValues[K]): void {
   if (key === SessionMapKey.USER_ID) assertValidUserId(value, 'setByKey(SessionMapKey.USER_ID, …)');
+  if (key === SessionMapKey.SESSION_ID) assertValidSessionId(value, 'setByKey(SessionMapKey.SESSION_ID, …)');
   const store = currentSessionStore();
   if (store === undefined) {
     if (!warnedAboutWriteOutsideSession) {
@@ -173,6 +179,12 @@ export function setByKey<K extends WritableSessionMapKey>(key: K, value: Session
     return;
   }
   writeSessionValue(store, key, value);
+  // The answer names the session the request is in, as after a rotation: a client (the
+  // browser module) keeps what it is answered.
+  const { response } = store;
+  if (key === SessionMapKey.SESSION_ID && response !== undefined && !response.headersSent && !response.destroyed) {
+    response.setHeader(SESSION_ID_HEADER, value);
+  }
 }
 
 /** Stores `value` under `key` in `store` and mirrors it onto the store's early spans. */

@@ -80,8 +80,10 @@ describe(`session sampling of a session id decided after the request started, ${
       // The access line, written as the request ends, tells whether its trace is kept.
       const flags = accessLines.filter((line) => line['session.id'] === derived).map((line) => line['trace_flags']);
       expect(flags, login).to.deep.equal(Array.from({ length: REQUESTS_PER_LOGIN }, () => (kept ? '01' : '00')));
-      for (const { result, requestTraceId } of requests) {
+      for (const { result, requestTraceId, requestSessionId } of requests) {
         expect(result.sessionId).to.equal(derived);
+        // The answer names the session the request ended in.
+        expect(requestSessionId).to.equal(derived);
         if (!kept) continue;
         // Whole: the span that ended before the id was derived, the server span, the call
         // and the internal service's span, every one with the trace's session.

@@ -114,6 +114,15 @@ describe('readCoreConfig', () => {
     }
     expect(problemsOf({ OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT: '2048', OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: 'abc' })).to.have.length(1);
   });
+
+  it('refuses a span value length limit that is not an integer from 1 (the SDK would ignore it and cut nothing)', () => {
+    for (const bad of ['0', 'abc', '1.5']) {
+      expect(problemsOf({ OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: bad }), bad).to.deep.equal([
+        `OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT must be an integer from 1 to 1000000000, got ${JSON.stringify(bad)}`,
+      ]);
+    }
+    expect(problemsOf({ OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: '256' })).to.deep.equal([]);
+  });
 });
 
 /** The problems readCoreConfig reports for `env` (none when it accepts it). */

@@ -7,6 +7,7 @@ import {
   createSessionStore,
   currentSessionStore,
   getByKey,
+  runInSessionStore,
   runOutsideSession,
   sessionSlotOf,
   setByKey,
@@ -127,6 +128,29 @@ describe('session storage', () => {
       }).to.throw(TypeError, 'a user id must be a string, got number');
       expect(getByKey(SessionMapKey.USER_ID)).to.equal('alice');
     });
+  });
+
+  it('refuses a session id an incoming one would be dropped for, with an error that does not echo it, and keeps the id it had', () => {
+    runWithSession({ sessionId: 'session-refuse-id' }, () => {
+      expect(() => {
+        setByKey(SessionMapKey.SESSION_ID, 'spoofed\u200bsession');
+      }).to.throw(RangeError, /^setByKey\(SessionMapKey\.SESSION_ID, …\): not a valid session id \(character 8 is U\+200B\); a session id is 8 to 128/);
+      expect(() => {
+        setByKey(SessionMapKey.SESSION_ID, 'short');
+      }).to.throw(RangeError, 'it is 5 characters long');
+      expect(getByKey(SessionMapKey.SESSION_ID)).to.equal('session-refuse-id');
+    });
+  });
+
+  it('answers a session id set in a request in x-session-id while the headers are not sent, and leaves a sent answer alone', () => {
+    for (const headersSent of [false, true]) {
+      const headers: Record<string, string> = {};
+      const response = { headersSent, destroyed: false, setHeader: (name: string, value: string) => (headers[name] = value) };
+      runInSessionStore(createSessionStore({ sessionId: 'session-arrived' }, [], response), () => {
+        setByKey(SessionMapKey.SESSION_ID, 'session-derived-0001');
+      });
+      expect(headers, `headers sent: ${headersSent}`).to.deep.equal(headersSent ? {} : { 'x-session-id': 'session-derived-0001' });
+    }
   });
 
   describe('outside any session', () => {
