@@ -34,6 +34,7 @@ describe('create-service (the command)', function () {
     ['--name without a value', ['orders', '--name'], /argument missing/],
     ['two directories', ['a', 'b', '--name', 'orders'], /give one directory, got 2/],
     ['an invalid name', ['orders', '--name', 'Orders_Service'], /invalid service name "Orders_Service": use 1 to 63 characters/],
+    ['a name YAML reads as a boolean', ['orders', '--name', 'no'], /invalid service name "no": YAML reads it as a boolean, not as text/],
     ['an unknown option', ['orders', '--name', 'orders', '--force'], /Unknown option '--force'/],
   ];
   for (const [description, argv, message] of usageErrors) {
