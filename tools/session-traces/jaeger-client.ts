@@ -40,10 +40,10 @@ export const DEFAULT_MAX_ANSWER_BYTES = 64 * 1024 * 1024;
  * service Jaeger knows, one request each (Jaeger's search needs a service), and a Jaeger may
  * know thousands: all at once, they took one open file (socket) each, failed with EMFILE under
  * the usual limit of 1024, and held every answer at once. Eight in flight still overlap the
- * round trips of a remote Jaeger (100 services in about 13 rounds), keep 8 sockets whatever
- * the number of services, and bound the answers held at once to 8 × the answer limit
- * (8 × 64 MiB by default), without sending a Jaeger storage more parallel searches than a few
- * people using its UI would.
+ * round trips of a remote Jaeger (100 services in about 13 rounds), keep a handful of sockets
+ * whatever the number of services, and hold at most 8 answers at once (each within
+ * `maxAnswerBytes`, 64 MiB by default; reading and parsing one takes several times its size),
+ * without sending a Jaeger storage more parallel searches than a few people using its UI would.
  */
 export const DEFAULT_MAX_CONCURRENT_REQUESTS = 8;
 
