@@ -33,7 +33,7 @@ demo or of this repository's other tooling.
 
 Options:
   --name <service-name>  the package name, the compose service and the default service.name:
-                         ${SERVICE_NAME_RULE.replace(' (', '\n                         (')}
+                         ${SERVICE_NAME_RULE.replace(' (', '\n                         (').replace(', that YAML', ',\n                         that YAML')}
   --dry-run              list every file it would write, and write nothing
   --own-code <folder>    the service's own src/ and test/ files, in place of the example:
                          rebuilds an existing service on this template's core

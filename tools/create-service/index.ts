@@ -23,7 +23,7 @@ export {
 } from './generated-package-json.ts';
 export { deriveTsconfig, type Tsconfig } from './generated-tsconfig.ts';
 export { checkTarget, TargetError, type TargetState } from './target-directory.ts';
-export { writePlan, removePlan } from './write-plan.ts';
+export { writePlan, removePlan, newWriteRecord, type WriteRecord } from './write-plan.ts';
 export { pruneLockfile, changedLockedVersions, PRUNE_ARGS } from './prune-lockfile.ts';
 export { SERVICE_NAME_PLACEHOLDER, TEMPLATE_PLACEHOLDER, fillPlaceholders, type PlaceholderValues } from './template-placeholders.ts';
 export { listFiles, describeFile, type ListedFile } from './list-files.ts';

@@ -3,7 +3,7 @@ import { parseCreateServiceArgs, USAGE, UsageError } from './create-service-args
 import { changedLockedVersions, pruneLockfile } from './prune-lockfile.ts';
 import { LOCKFILE, OwnCodeError, planService, type ServicePlan } from './service-plan.ts';
 import { checkTarget, TargetError } from './target-directory.ts';
-import { removePlan, writePlan } from './write-plan.ts';
+import { newWriteRecord, removePlan, writePlan } from './write-plan.ts';
 
 /** Exit codes of `create-service`. */
 export const EXIT = { DONE: 0, FAILED: 1, USAGE: 2 } as const;
@@ -21,7 +21,8 @@ export interface CreateServiceIo {
 /**
  * `create-service <dir> --name <service-name> [--dry-run]`: plans the new project, and
  * unless `--dry-run`, writes it, prunes its lockfile and prints the next two commands.
- * Every failure is one line on stderr; a failed write removes what it wrote.
+ * Every failure is one line on stderr; a failed write removes what it created (folders
+ * included, the target's missing parents too) and nothing else.
  * @returns the exit code ({@link EXIT}).
  */
 export async function runCreateService(argv: readonly string[], io: CreateServiceIo): Promise<number> {
@@ -66,13 +67,14 @@ export async function runCreateService(argv: readonly string[], io: CreateServic
     return EXIT.DONE;
   }
 
+  const written = newWriteRecord();
   try {
-    writePlan(target, plan, state);
+    writePlan(target, plan, state, written);
     await pruneLockfile(target, io.env);
     const changed = changedLockedVersions(join(plan.repositoryRoot, LOCKFILE), join(target, LOCKFILE));
     if (changed.length > 0) throw new Error(`npm changed locked versions while pruning ${LOCKFILE}: ${changed.join(', ')}`);
   } catch (error) {
-    removePlan(target, plan, state);
+    removePlan(written);
     return fail(EXIT.FAILED, `${error instanceof Error ? error.message : String(error)} (nothing was left in ${target})`);
   }
 

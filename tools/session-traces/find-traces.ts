@@ -1,5 +1,6 @@
 import type { JaegerTrace } from './jaeger-answer.ts';
 import type { JaegerClient } from './jaeger-client.ts';
+import { linkSpansOf, type LinkSpan } from './session-links.ts';
 import { summarizeTrace, type TraceSummary } from './trace-summary.ts';
 
 /** What to look for. */
@@ -18,34 +19,57 @@ export interface TraceQueryResult {
   readonly services: readonly string[];
   readonly traces: readonly TraceSummary[];
   /**
-   * The traces as Jaeger answered them, merged by trace id: up to `limit` from each service
-   * (Jaeger's own cap), so possibly more than the newest `limit` kept in `traces`, but not
-   * every trace of a session that has more.
+   * The spans naming a previous session (`session.previous_id`) of every trace found, merged
+   * by trace id: of up to `limit` traces from each service (Jaeger's own cap), so possibly
+   * more than the newest `limit` kept in `traces`, but not every trace of a session that has
+   * more.
    */
-  readonly found: readonly JaegerTrace[];
+  readonly links: readonly LinkSpan[];
+}
+
+/** What is kept of a trace found: its summary and its link spans, not its spans. */
+interface FoundTrace {
+  readonly summary: TraceSummary;
+  readonly links: readonly LinkSpan[];
 }
 
 /**
  * Searches each service (Jaeger's search needs one) for traces with `query.tags`, merges the
- * answers by trace id and returns them oldest first.
+ * answers by trace id and returns them oldest first. The searches run as many at once as the
+ * client allows (`maxConcurrentRequests`); each answer is reduced to its summaries as it
+ * arrives, so what is held grows with the traces found, not with the size of the answers.
  * @param signal aborts every request; the promise then rejects with the signal's reason.
- * @throws {JaegerError} when Jaeger cannot be asked or answers something unusable.
+ * @throws {JaegerError} when Jaeger cannot be asked or answers something unusable; the
+ * searches not yet done are then abandoned.
  */
 export async function findTraces(jaeger: JaegerClient, query: TraceQuery, signal?: AbortSignal): Promise<TraceQueryResult> {
   const services = query.services ?? (await jaeger.services(signal)).filter((service) => service !== 'jaeger');
-  const answers = await Promise.all(
-    services.map((service) => jaeger.searchTraces({ service, tags: query.tags, sinceMs: query.sinceMs, limit: query.limit }, signal)),
-  );
-  const byId = new Map<string, JaegerTrace>();
-  for (const trace of answers.flat()) {
+  const byId = new Map<string, FoundTrace>();
+  const keep = (trace: JaegerTrace): void => {
     // A trace crossing services comes back from each; keep the most complete copy.
     const known = byId.get(trace.traceID);
-    if (known === undefined || trace.spans.length > known.spans.length) byId.set(trace.traceID, trace);
+    if (known === undefined || trace.spans.length > known.summary.spanCount) {
+      byId.set(trace.traceID, { summary: summarizeTrace(trace, (id) => jaeger.traceUrl(id)), links: linkSpansOf(trace) });
+    }
+  };
+  // Aborted on the first failure, so that the searches still waiting for their turn are not sent.
+  const failed = new AbortController();
+  const searching = signal === undefined ? failed.signal : AbortSignal.any([signal, failed.signal]);
+  try {
+    await Promise.all(
+      services.map(async (service) => {
+        const answer = await jaeger.searchTraces({ service, tags: query.tags, sinceMs: query.sinceMs, limit: query.limit }, searching);
+        for (const trace of answer) keep(trace);
+      }),
+    );
+  } catch (error) {
+    failed.abort(error);
+    throw error;
   }
   const found = [...byId.values()];
   const traces = found
-    .map((trace) => summarizeTrace(trace, (id) => jaeger.traceUrl(id)))
+    .map((trace) => trace.summary)
     .sort((a, b) => a.startTime.localeCompare(b.startTime))
     .slice(-query.limit);
-  return { services, traces, found };
+  return { services, traces, links: found.flatMap((trace) => trace.links) };
 }

@@ -1,3 +1,4 @@
+import { getSystemErrorMessage } from 'node:util';
 import { BodyTooLargeError, readLimitedBody } from './read-limited-body.ts';
 
 /** One GET of a query API, with its limits. */
@@ -19,11 +20,14 @@ export interface LimitedAnswer {
 }
 
 /**
- * Why a GET gave no usable body: no answer (`reason` is the socket error code, such as
- * ECONNREFUSED, or the error's name), a non-2xx status, a body over the limit (`limit` as
- * text, e.g. `64 MiB`), or a body cut off part-way.
+ * Why a GET gave no usable body: this machine could not make the request (`code` is the
+ * system error, such as EMFILE, `reason` the code with the system's words for it: `EMFILE:
+ * too many open files`), no answer (`reason` is the socket error code, such as ECONNREFUSED,
+ * or the error's name), a non-2xx status, a body over the limit (`limit` as text, e.g.
+ * `64 MiB`), or a body cut off part-way.
  */
 export type GetFailure =
+  | { readonly kind: 'local'; readonly code: string; readonly reason: string }
   | { readonly kind: 'no-answer'; readonly reason: string }
   | { readonly kind: 'status'; readonly status: number }
   | { readonly kind: 'too-large'; readonly limit: string }
@@ -40,12 +44,31 @@ export class HttpGetError extends Error {
   }
 }
 
+/** The system error behind `fetch`'s failure (its cause), if any. */
+function systemError(error: unknown): { code: string; errno: number | undefined } | undefined {
+  const cause: unknown = error instanceof Error ? error.cause : undefined;
+  if (typeof cause !== 'object' || cause === null || !('code' in cause) || typeof cause.code !== 'string') return undefined;
+  return { code: cause.code, errno: 'errno' in cause && typeof cause.errno === 'number' ? cause.errno : undefined };
+}
+
 /** `fetch`'s reason for failing: the socket error code if any (ECONNREFUSED), else the error's name. */
 function failureReason(error: unknown): string {
-  if (!(error instanceof Error)) return 'no answer';
-  const cause: unknown = error.cause;
-  if (typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string') return cause.code;
-  return error.name;
+  return systemError(error)?.code ?? (error instanceof Error ? error.name : 'no answer');
+}
+
+/**
+ * Errors of this machine, not of the server or the network: no file descriptor (EMFILE for
+ * the process, ENFILE for the system), no memory or buffer space, no local address or port.
+ * The server was never asked, so "is it running?" would send the user the wrong way.
+ */
+const LOCAL_ERRORS = new Set(['EMFILE', 'ENFILE', 'ENOMEM', 'ENOBUFS', 'EADDRNOTAVAIL']);
+
+/** The failure of a `fetch` that rejected: `local` when the system error is this machine's, else `no-answer`. */
+function fetchFailure(error: unknown): GetFailure {
+  const system = systemError(error);
+  if (system === undefined || !LOCAL_ERRORS.has(system.code)) return { kind: 'no-answer', reason: failureReason(error) };
+  const words = system.errno === undefined ? undefined : getSystemErrorMessage(system.errno);
+  return { kind: 'local', code: system.code, reason: words === undefined ? system.code : `${system.code}: ${words}` };
 }
 
 /** `64 MiB`, or `1000 bytes` under one MiB. */
@@ -64,7 +87,7 @@ export async function getLimited(request: LimitedGet): Promise<LimitedAnswer> {
     response = await fetch(request.url, { headers: request.headers, signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]) });
   } catch (error) {
     if (signal?.aborted === true) throw signal.reason;
-    throw new HttpGetError({ kind: 'no-answer', reason: failureReason(error) }, { cause: error });
+    throw new HttpGetError(fetchFailure(error), { cause: error });
   }
   if (!response.ok) {
     await response.body?.cancel();

@@ -1,7 +1,7 @@
 /** Trace lookup by session or user: the `session-traces` command and its parts. */
 export { runLookup, EXIT, type LookupIo } from './run-lookup.ts';
 export { parseLookupArgs, UsageError, USAGE, type LookupOptions } from './lookup-args.ts';
-export { JaegerClient, DEFAULT_MAX_ANSWER_BYTES, type JaegerClientOptions, type TraceSearch } from './jaeger-client.ts';
+export { JaegerClient, DEFAULT_MAX_ANSWER_BYTES, DEFAULT_MAX_CONCURRENT_REQUESTS, type JaegerClientOptions, type TraceSearch } from './jaeger-client.ts';
 export { JaegerError, JaegerUnavailableError, JaegerAnswerError } from './jaeger-errors.ts';
 export { parseServicesAnswer, parseTracesAnswer, AnswerShapeError, type JaegerSpan, type JaegerTrace } from './jaeger-answer.ts';
 export { parseEndpointUrl, EndpointUrlError, type Endpoint } from './endpoint-url.ts';
@@ -12,6 +12,7 @@ export { findLogs, withLogs, LOG_LINE_LIMIT, type LogsFound } from './find-logs.
 export { groupLogs, type GroupedLogs } from './group-logs.ts';
 export { stripControlCharacters } from './strip-control-characters.ts';
 export { findTraces, type TraceQuery, type TraceQueryResult } from './find-traces.ts';
+export type { LinkSpan } from './session-links.ts';
 export { summarizeTrace, type TraceSummary } from './trace-summary.ts';
 export { formatReport, formatJson, formatJsonLine, formatFollowLine, type LookupReport, type ReportedTrace } from './format-output.ts';
 export { formatLogsReport, formatJsonLogLine } from './format-logs.ts';

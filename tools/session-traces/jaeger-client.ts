@@ -1,7 +1,8 @@
 import { decodeAnswerText, describeNotJson } from './answer-text.ts';
+import { ConcurrencyLimit } from './concurrency-limit.ts';
 import { HttpGetError, type LimitedAnswer } from './http-get.ts';
 import { AnswerShapeError, parseServicesAnswer, parseTracesAnswer, type JaegerTrace } from './jaeger-answer.ts';
-import { JaegerAnswerError, JaegerUnavailableError } from './jaeger-errors.ts';
+import { JaegerAnswerError, JaegerError, JaegerUnavailableError } from './jaeger-errors.ts';
 import { QueryEndpoint } from './query-endpoint.ts';
 
 /** A search of one service's traces. */
@@ -23,10 +24,28 @@ export interface JaegerClientOptions {
   readonly maxAnswerBytes?: number;
   /** Time for one request, from connecting to the end of the answer. Default 10 s. */
   readonly requestTimeoutMs?: number;
+  /**
+   * Most requests in progress at once, all searches of this client together (each holds a
+   * connection and its answer); the others wait their turn. Default
+   * {@link DEFAULT_MAX_CONCURRENT_REQUESTS}, 8.
+   */
+  readonly maxConcurrentRequests?: number;
 }
 
 /** Default of {@link JaegerClientOptions.maxAnswerBytes}: 64 MiB. */
 export const DEFAULT_MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Default of {@link JaegerClientOptions.maxConcurrentRequests}: 8. A lookup searches every
+ * service Jaeger knows, one request each (Jaeger's search needs a service), and a Jaeger may
+ * know thousands: all at once, they took one open file (socket) each, failed with EMFILE under
+ * the usual limit of 1024, and held every answer at once. Eight in flight still overlap the
+ * round trips of a remote Jaeger (100 services in about 13 rounds), keep a handful of sockets
+ * whatever the number of services, and hold at most 8 answers at once (each within
+ * `maxAnswerBytes`, 64 MiB by default; reading and parsing one takes several times its size),
+ * without sending a Jaeger storage more parallel searches than a few people using its UI would.
+ */
+export const DEFAULT_MAX_CONCURRENT_REQUESTS = 8;
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
@@ -37,13 +56,16 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
  */
 export class JaegerClient {
   readonly #endpoint: QueryEndpoint;
+  readonly #limit: ConcurrencyLimit;
 
   /**
    * @param jaegerUrl `JAEGER_URL`: may carry a path (Jaeger's `base_path`) and
    * `user:password@` (sent as HTTP Basic authentication).
    * @throws {EndpointUrlError} when the URL cannot be used (not http(s), a query, bad encoding).
+   * @throws {RangeError} when `maxConcurrentRequests` is not a whole number of at least 1.
    */
   constructor(jaegerUrl: string | URL, options: JaegerClientOptions = {}) {
+    this.#limit = new ConcurrencyLimit(options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS);
     this.#endpoint = new QueryEndpoint(jaegerUrl, { name: 'Jaeger', variable: 'JAEGER_URL' }, {
       maxAnswerBytes: options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES,
       requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
@@ -97,7 +119,15 @@ export class JaegerClient {
     return url.href;
   }
 
+  /**
+   * One GET within the concurrency limit: its slot is held until the answer is read and
+   * parsed, so that at most that many answers are in memory at once, as bytes or as JSON.
+   */
   async #get<T>(path: string, query: Record<string, string>, parse: (body: unknown) => T, signal: AbortSignal | undefined): Promise<T> {
+    return this.#limit.run(() => this.#getNow(path, query, parse, signal), signal);
+  }
+
+  async #getNow<T>(path: string, query: Record<string, string>, parse: (body: unknown) => T, signal: AbortSignal | undefined): Promise<T> {
     const shown = `/${path}`;
     let answer: LimitedAnswer;
     try {
@@ -109,8 +139,11 @@ export class JaegerClient {
         status: 'is JAEGER_URL its query address?',
         tooLarge: 'narrow the search with --since, --limit or --service',
       });
-      // Too large is an answer the command cannot use; the rest, Jaeger not answering.
-      throw error.failure.kind === 'too-large' ? new JaegerAnswerError(message, { cause: error }) : new JaegerUnavailableError(message, { cause: error });
+      // Too large is an answer the command cannot use; local, this machine failing (Jaeger was
+      // never asked); the rest, Jaeger not answering.
+      if (error.failure.kind === 'too-large') throw new JaegerAnswerError(message, { cause: error });
+      if (error.failure.kind === 'local') throw new JaegerError(message, { cause: error });
+      throw new JaegerUnavailableError(message, { cause: error });
     }
     const body = this.#json(answer, shown);
     try {

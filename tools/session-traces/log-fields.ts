@@ -1,3 +1,5 @@
+import { stripControlCharacters } from './strip-control-characters.ts';
+
 /**
  * Fields of every line that say nothing about the line itself, or that the lookup shows
  * elsewhere: the search key (`session.id`, hashed `user.id`), the trace and span (under
@@ -41,13 +43,21 @@ export function streamFieldNames(stream: string | undefined): Set<string> {
  * The fields of a stored line worth printing with it, in a fixed order: the request's
  * method, route, status and duration first, then every other field by name. Left out: the
  * store's own fields, the resource (the stream's fields, `service.*`) and scope (`scope.*`),
- * the search key (`session.id`, `user.id`), the trace and span ids and the severity.
+ * the search key (`session.id`, `user.id`), the trace and span ids and the severity, each
+ * also under a name that prints the same (with invisible characters, which printing removes).
  */
 export function fieldsThatMatter(record: Readonly<Record<string, string>>): [string, string][] {
-  const stream = streamFieldNames(record['_stream']);
-  const shown = Object.entries(record).filter(([name]) => !HIDDEN.has(name) && !stream.has(name) && !HIDDEN_PREFIXES.some((prefix) => name.startsWith(prefix)));
+  const stream = new Set([...streamFieldNames(record['_stream'])].map(stripControlCharacters));
+  // Names compared as they print: `session.id\u200b` prints as `session.id` and is left out
+  // as that one is, so no line can show a second, forged `session.id=` (or a forged field
+  // of the resource, or of the store).
+  const isShown = (name: string): boolean => {
+    const printed = stripControlCharacters(name);
+    return !HIDDEN.has(printed) && !stream.has(printed) && !HIDDEN_PREFIXES.some((prefix) => printed.startsWith(prefix));
+  };
+  const shown = Object.entries(record).filter(([name]) => isShown(name));
   const rank = (name: string): number => {
-    const index = FIRST.indexOf(name);
+    const index = FIRST.indexOf(stripControlCharacters(name));
     return index === -1 ? FIRST.length : index;
   };
   // Code-unit order, not localeCompare: the same on every machine.

@@ -72,6 +72,11 @@ export class QueryEndpoint {
   /** One line saying why the GET of `shown` (e.g. `/api/traces`) failed, and what to try. */
   describeFailure(failure: GetFailure, shown: string, advice: FailureAdvice): string {
     switch (failure.kind) {
+      case 'local': {
+        // EMFILE is the process's own limit, which the user can raise; the others are the machine's.
+        const hint = failure.code === 'EMFILE' ? '; raise the open-file limit (ulimit -n)' : '';
+        return `${this.at} could not be asked: this machine could not open a connection (${failure.reason})${hint}`;
+      }
       case 'no-answer':
         return `${this.at} did not answer (${failure.reason}). ${advice.noAnswer}`;
       case 'status':

@@ -120,7 +120,7 @@ export async function runLookup(argv: readonly string[], io: LookupIo): Promise<
         traces: result.traces,
         ...(successors === undefined || sessionId === undefined
           ? {}
-          : { previousSessionId: previousSessionIn(result.found, sessionId), nextSessionIds: nextSessionsIn(successors.found, sessionId) }),
+          : { previousSessionId: previousSessionIn(result.links, sessionId), nextSessionIds: nextSessionsIn(successors.links, sessionId) }),
       };
       return logStore === undefined || logs === undefined ? report : withLogs(report, logs, logStore.baseUrl.href);
     } finally {

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +6,18 @@ import { EXIT, planService } from '../../../tools/create-service/index.ts';
 import { createService, makeTempDir, type TempDir } from '../support/create-service-run.ts';
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+/**
+ * A path under `base` exactly `length` characters long, made of folders of at most 255
+ * characters. Linux refuses a path of 4,096 characters or more (ENAMETOOLONG): a target of
+ * 4,070 leaves room for the plan's top-level files (up to 19 characters) but not for
+ * src/core/config/core-config.ts, so the write fails part-way.
+ */
+function pathOfLength(base: string, length: number): string {
+  let path = base;
+  while (length - path.length > 256) path = join(path, 'd'.repeat(200));
+  return join(path, 'e'.repeat(length - path.length - 1));
+}
 
 describe('create-service (the command)', function () {
   // A real creation lets npm prune the lockfile: about a second, more on a busy machine.
@@ -34,6 +46,7 @@ describe('create-service (the command)', function () {
     ['--name without a value', ['orders', '--name'], /argument missing/],
     ['two directories', ['a', 'b', '--name', 'orders'], /give one directory, got 2/],
     ['an invalid name', ['orders', '--name', 'Orders_Service'], /invalid service name "Orders_Service": use 1 to 63 characters/],
+    ['a name YAML reads as a boolean', ['orders', '--name', 'no'], /invalid service name "no": YAML reads it as a boolean, not as text/],
     ['an unknown option', ['orders', '--name', 'orders', '--force'], /Unknown option '--force'/],
   ];
   for (const [description, argv, message] of usageErrors) {
@@ -119,6 +132,42 @@ describe('create-service (the command)', function () {
     expect(existsSync(target), 'the target directory').to.equal(false);
   });
 
+  it('refuses a target that is a symbolic link to nothing with exit 2, and leaves the link as it was', async () => {
+    const link = join(temp.path, 'orders');
+    const nowhere = join(temp.path, 'nowhere');
+    symlinkSync(nowhere, link);
+    const run = await createService([link, '--name', 'orders'], temp.path, { PATH: join(temp.path, 'no-such-bin') });
+    expect(readdirSync(temp.path), 'the folder the command was run in').to.deep.equal(['orders']);
+    expect(lstatSync(link).isSymbolicLink(), 'the link').to.equal(true);
+    expect(readlinkSync(link)).to.equal(nowhere);
+    expect(run.stderr).to.equal(`create-service: ${link} is a symbolic link to ${nowhere}, which does not exist; give a new or empty directory\n`);
+    expect(run.code).to.equal(EXIT.USAGE);
+  });
+
+  it('removes the parent folders it created with the target when it fails after writing', async () => {
+    const target = join(temp.path, 'work', 'team', 'orders');
+    const run = await createService([target, '--name', 'orders'], temp.path, { PATH: join(temp.path, 'no-such-bin') });
+    expect(run.code).to.equal(EXIT.FAILED);
+    expect(readdirSync(temp.path), 'the folder the command was run in, empty again').to.deep.equal([]);
+  });
+
+  it('leaves nothing behind, parents included, when a write fails part-way into a new folder', async () => {
+    const target = pathOfLength(join(temp.path, 'deep'), 4070);
+    const run = await createService([target, '--name', 'orders'], temp.path);
+    expect(run.code).to.equal(EXIT.FAILED);
+    expect(run.stderr).to.match(/^create-service: ENAMETOOLONG: [^\n]+ \(nothing was left in [^\n]+\)\n$/);
+    expect(readdirSync(temp.path), 'the folder the command was run in, empty again').to.deep.equal([]);
+  });
+
+  it('removes what it wrote and keeps the folder when a write fails part-way into an existing empty folder', async () => {
+    const target = pathOfLength(join(temp.path, 'deep'), 4070);
+    mkdirSync(target, { recursive: true });
+    const run = await createService([target, '--name', 'orders'], temp.path);
+    expect(run.code).to.equal(EXIT.FAILED);
+    expect(run.stderr).to.match(/^create-service: ENAMETOOLONG: /);
+    expect(readdirSync(target), 'the target, empty again').to.deep.equal([]);
+  });
+
   it('removes only what it wrote from an existing empty directory when it fails', async () => {
     const target = join(temp.path, 'orders');
     mkdirSync(target);
@@ -181,9 +230,9 @@ describe('create-service (the command)', function () {
     expect(missing.stderr).to.match(/^create-service: --own-code \S+ is not a folder\n$/);
     const empty = join(temp.path, 'empty-own');
     mkdirSync(empty);
-    const noMain = await createService([join(temp.path, 'y'), '--name', 'y', '--own-code', empty], temp.path);
+    const noMain = await createService([join(temp.path, 'z'), '--name', 'z', '--own-code', empty], temp.path);
     expect(noMain.code).to.equal(EXIT.USAGE);
     expect(noMain.stderr).to.match(/has no src\/main\.ts/);
-    expect(existsSync(join(temp.path, 'x')) || existsSync(join(temp.path, 'y')), 'a target').to.equal(false);
+    expect(existsSync(join(temp.path, 'x')) || existsSync(join(temp.path, 'z')), 'a target').to.equal(false);
   });
 });

@@ -59,5 +59,8 @@ export function hasOwnColours(text: string): boolean {
   return text.replace(OWN_COLOURS, '') !== text;
 }
 
-/** C0 but the newline that ends lines, DEL, C1 and bidirectional controls. */
-export const CONTROL_CHARACTER = /(?!\n)[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+/**
+ * C0 but the newline that ends lines, DEL, C1, format characters (bidirectional controls,
+ * zero-width characters, tag characters) and every other character drawn as nothing.
+ */
+export const CONTROL_CHARACTER = /(?!\n)[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/u;

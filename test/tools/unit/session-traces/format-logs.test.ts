@@ -57,6 +57,15 @@ describe('formatLogLine', () => {
   }
 });
 
+describe('a forged session.id field (its name followed by a zero-width space)', () => {
+  const [forged] = read([storedLine({ 'session.id\u200b': 'spoofed-session' })]);
+
+  it('is printed nowhere, neither as a field nor with the invisible character', () => {
+    const printed = formatLogLine(forged!, piped, { withDate: true, withTraceId: true }) + formatJsonLogLine(forged!);
+    expect(printed).not.to.include('spoofed-session').and.not.to.match(CONTROL_CHARACTER);
+  });
+});
+
 describe('formatLogsReport', () => {
   it('prints each trace as one line with its lines under it, then the unlisted lines, then the search link', () => {
     const lines = formatLogsReport(report, piped).split('\n');

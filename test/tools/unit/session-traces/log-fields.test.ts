@@ -16,6 +16,11 @@ describe('fieldsThatMatter', () => {
     }
   });
 
+  it('leaves out a name that prints as a hidden one when it holds invisible characters', () => {
+    const forged = storedLine({ 'session.id\u200b': 'spoofed-session', '\u2060user.id': 'x', 'service.\u{E0041}version': '9', '_\u200dstream_id': 'y' });
+    expect(fieldsThatMatter(forged)).to.deep.equal(fieldsThatMatter(storedLine()));
+  });
+
   it('gives the same order whatever order the fields come in', () => {
     const line = storedLine({ zeta: '1', alpha: '2', 'http.status_code': '200' });
     const reversed = Object.fromEntries(Object.entries(line).reverse());

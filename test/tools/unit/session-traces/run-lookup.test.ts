@@ -187,17 +187,18 @@ describe('runLookup', () => {
     });
   });
 
-  describe('with control characters in what Jaeger sends', () => {
+  describe('with control and invisible characters in what Jaeger sends', () => {
     const hostile = (): JaegerTrace => {
       const trace = downstreamTrace('7e1b\u001b[41m');
       const [orders, entry, client] = trace.spans;
       return {
         ...trace,
-        // An OSC 8 hyperlink around the service name, a screen clear in the operation, a C1 CSI in the user id.
+        // An OSC 8 hyperlink around the service name, a screen clear, a bidi override, a zero-width
+        // space and tag characters in the operation, a C1 CSI and a word joiner in the user id.
         processes: { p1: { serviceName: '\u001b]8;;http://evil.example/\u0007api\u001b]8;;\u0007' }, p2: { serviceName: 'orders\r\n' } },
         spans: [
-          { ...orders!, tags: [{ key: 'user.id', value: '\u009b2Juser-hash' }] },
-          { ...entry!, operationName: 'GET \u001b[2J/api/downstream\u202e' },
+          { ...orders!, tags: [{ key: 'user.id', value: '\u009b2J\u2060user-hash' }] },
+          { ...entry!, operationName: 'GET \u001b[2J/api/\u200bdownstream\u202e\u{E0041}\u{E007F}' },
           client!,
         ],
       };

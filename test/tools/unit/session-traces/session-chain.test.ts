@@ -3,7 +3,7 @@ import type { ChainReport, LookupReport } from '../../../../tools/session-traces
 import type { JaegerTrace } from '../../../../tools/session-traces/jaeger-answer.ts';
 import { MAX_CHAIN_LENGTH } from '../../../../tools/session-traces/lookup-args.ts';
 import { EXIT, runLookup } from '../../../../tools/session-traces/run-lookup.ts';
-import { nextSessionsIn, previousSessionIn } from '../../../../tools/session-traces/session-links.ts';
+import { linkSpansOf, nextSessionsIn, previousSessionIn } from '../../../../tools/session-traces/session-links.ts';
 import { capturedIo } from './captured-io.ts';
 import { jaegerApi, startFakeJaeger, type FakeJaeger } from './fake-jaeger.ts';
 import { span } from './fixtures.ts';
@@ -41,29 +41,32 @@ const CHAIN = [
 const sessionOf = (report: LookupReport): string | undefined => report.tags['session.id'];
 
 describe('the sessions next to a session (previousSessionIn, nextSessionsIn)', () => {
+  /** The link spans of `traces`, as a lookup keeps them. */
+  const links = (traces: readonly JaegerTrace[]): ReturnType<typeof linkSpansOf> => traces.flatMap(linkSpansOf);
+
   it('takes the previous session from the earliest span of the session that names one', () => {
     const world = [request('a', 0, 'session-two'), replacing('b', 10, 'session-two', 'session-one'), replacing('c', 20, 'session-two', 'session-zero')];
-    expect(previousSessionIn(world, 'session-two')).to.equal('session-one');
+    expect(previousSessionIn(links(world), 'session-two')).to.equal('session-one');
   });
 
   it('finds no previous session when no span of the session names one, or only spans of another session do', () => {
-    expect(previousSessionIn([request('a', 0, 'session-one')], 'session-one')).to.equal(null);
-    expect(previousSessionIn([replacing('a', 0, 'session-two', 'session-one')], 'session-one')).to.equal(null);
+    expect(previousSessionIn(links([request('a', 0, 'session-one')]), 'session-one')).to.equal(null);
+    expect(previousSessionIn(links([replacing('a', 0, 'session-two', 'session-one')]), 'session-one')).to.equal(null);
   });
 
   it('lists the sessions that replaced a session once each, by their earliest span', () => {
     const found = [replacing('a', 30, 'session-late', 'session-one'), replacing('b', 10, 'session-early', 'session-one'), replacing('c', 40, 'session-early', 'session-one')];
-    expect(nextSessionsIn(found, 'session-one')).to.deep.equal(['session-early', 'session-late']);
+    expect(nextSessionsIn(links(found), 'session-one')).to.deep.equal(['session-early', 'session-late']);
   });
 
   it('ignores spans that name another previous session', () => {
-    expect(nextSessionsIn([replacing('a', 0, 'session-three', 'session-two')], 'session-one')).to.deep.equal([]);
+    expect(nextSessionsIn(links([replacing('a', 0, 'session-three', 'session-two')]), 'session-one')).to.deep.equal([]);
   });
 
   it('takes no link to or from a value that is not a session id', () => {
     const forged = 'x\u001b[2Jy';
-    expect(previousSessionIn([replacing('a', 0, 'session-two', forged)], 'session-two')).to.equal(null);
-    expect(nextSessionsIn([replacing('a', 0, forged, 'session-one')], 'session-one')).to.deep.equal([]);
+    expect(previousSessionIn(links([replacing('a', 0, 'session-two', forged)]), 'session-two')).to.equal(null);
+    expect(nextSessionsIn(links([replacing('a', 0, forged, 'session-one')]), 'session-one')).to.deep.equal([]);
   });
 });
 

@@ -9,12 +9,23 @@ describe('stripControlCharacters', () => {
     ['bidirectional overrides', 'abc\u202edcba\u2066x\u2069', 'abcdcbax'],
     ['NUL and backspace', 'a\u0000b\u0008c', 'abc'],
     ['line breaks and tabs (one space per run)', 'GET\r\n/api\tx\u2028y', 'GET /api x y'],
+    ['a zero-width space after a name (the session.id spoof)', 'session.id\u200b', 'session.id'],
+    ['zero-width joiners, the word joiner and a byte order mark', 'a\u200cb\u200dc\u2060d\ufeffe', 'abcde'],
+    ['a soft hyphen', 'ad\u00admin', 'admin'],
+    ['tag characters', 'x\u{E0001}\u{E0073}\u{E0070}\u{E007F}y', 'xy'],
+    ['Hangul fillers (letters drawn as nothing)', '\u3164\u115f\u1160\uffa0ok', 'ok'],
+    ['variation selectors and the combining grapheme joiner', 'a\ufe0fb\u{E0100}c\u034fd', 'abcd'],
   ];
   for (const [what, input, expected] of cases) {
     it(`removes ${what} when a value holds them`, () => {
       expect(stripControlCharacters(input)).to.equal(expected);
     });
   }
+
+  it('keeps blanks a terminal shows as space when a value holds them', () => {
+    const text = 'a\u00a0b\u2003c\u3000d\u2800e';
+    expect(stripControlCharacters(text)).to.equal(text);
+  });
 
   it('keeps text unchanged when it has no control character', () => {
     const text = 'POST /api/login é 日本 🚀 a-b_c:d.e';
