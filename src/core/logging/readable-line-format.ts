@@ -17,8 +17,8 @@ export const SHORT_ID_LENGTH = 8;
  * local time, level, message, the session, user and trace (ids cut to
  * {@link SHORT_ID_LENGTH} characters), then the other fields as `key=value` in the order
  * they were added (strings as they are when they hold no space or quote, otherwise quoted;
- * objects inspected on one line). Control characters are removed from every part, so no value
- * can start a new line or move the cursor. Not for machines: JSON stays the format elsewhere.
+ * objects inspected on one line). Control characters and invisible ones are removed from every
+ * part, so no value can start a new line, move the cursor or hide a character. Not for machines: JSON stays the format elsewhere.
  * The session, user and trace are the context's, and strings are cut, as in JSON lines: the
  * line shows the record `loggedRecord` makes, which the format returns for the export.
  */
@@ -47,9 +47,15 @@ function readableLine(record: Record<string, unknown>): string {
   return parts.join(' ');
 }
 
-/** `text` without control characters (C0, DEL, C1): they could break or forge a line. */
+/**
+ * `text` without control characters (C0, DEL, C1), which could break or forge a line, nor the
+ * characters a terminal draws as nothing (format characters such as zero-width spaces,
+ * bidirectional controls and tag characters, and the rest of Unicode's default-ignorable
+ * ones), which could make one text look like another: the rule of the lookup's output
+ * (`tools/session-traces/strip-control-characters.ts`).
+ */
 function clean(text: string): string {
-  return text.replace(/\p{Cc}/gu, '');
+  return text.replace(/[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/gu, '');
 }
 
 /** `text` cleaned, and quoted when it is empty or holds a space, a quote or an equals sign. */

@@ -52,6 +52,14 @@ describe('readableLineFormat', () => {
     expect(written[0]).not.to.match(/\p{Cc}/u);
   });
 
+  it('strips the characters a terminal draws as nothing: zero-width, bidirectional controls, tag characters', async () => {
+    const { logger, lines } = prettyLogger();
+    logger.info('pay\u200b \u202eevil', { 'note\u2060': 'a\u{E0041}b\uFEFF', flag: 'x\u200dy' });
+    const [line] = await lines();
+    expect(line).to.match(/ INFO {2}pay evil note=ab flag=xy$/);
+    expect(line).not.to.match(/[\p{Cf}\p{Default_Ignorable_Code_Point}]/u);
+  });
+
   it("shows the context's session, the caller's under meta.session.id, when a meta object names another", async () => {
     const { logger, lines } = prettyLogger();
     runWithSession({ sessionId: 'session-readable-0002' }, () => logger.info('client data', { 'session.id': 'someone-elses-session' }));
