@@ -18,16 +18,16 @@ import {
   SessionSampledSpanProcessor,
   SessionSpanProcessor,
 } from '../session-bridge/index.ts';
-import { createExportingLogRecordProcessors } from './log-record-processors-from-env.ts';
-import { LogValueLimitProcessor } from './log-value-limit-processor.ts';
+import { createExportingLogRecordProcessors } from './export/log-record-processors-from-env.ts';
+import { LogValueLimitProcessor } from './export/log-value-limit-processor.ts';
 import { DEFAULT_LOG_VALUE_LENGTH_LIMIT } from '../../config/index.ts';
 import { samplerFromEnv } from './sampler-from-env.ts';
-import { createExportingSpanProcessors } from './span-processors-from-env.ts';
+import { createExportingSpanProcessors } from './export/span-processors-from-env.ts';
 import { NO_DELIVERY, type TelemetryDelivery, TelemetryLossMonitor } from '../diagnostics/index.ts';
-import { collectorRefuses } from './collector-refuses.ts';
-import { exporterNamesFromEnv } from './exporters-from-env.ts';
-import type { InFlightCounts } from './in-flight-exports.ts';
-import { otlpDestinationsFromEnv, type OtlpDestination } from './otlp-destinations.ts';
+import { collectorRefuses } from './export/collector-refuses.ts';
+import { exporterNamesFromEnv } from './export/exporters-from-env.ts';
+import type { InFlightCounts } from './export/in-flight-exports.ts';
+import { otlpDestinationsFromEnv, type OtlpDestination } from './export/otlp-destinations.ts';
 
 /** Longest span attribute value when OTEL_(SPAN_)ATTRIBUTE_VALUE_LENGTH_LIMIT is unset. */
 export const DEFAULT_ATTRIBUTE_VALUE_LENGTH_LIMIT = 1024;

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import { collectorRefuses } from '../../../../../src/core/telemetry/sdk/collector-refuses.ts';
-import { closedPort } from '../../../support/ports.ts';
+import { collectorRefuses } from '../../../../../../src/core/telemetry/sdk/export/collector-refuses.ts';
+import { closedPort } from '../../../../support/ports.ts';
 
 describe('collectorRefuses', () => {
   let server: Server | undefined;

@@ -1,7 +1,7 @@
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { expect } from 'chai';
-import { cutText } from '../../../../../src/core/limits/index.ts';
-import { LogValueLimitProcessor } from '../../../../../src/core/telemetry/sdk/log-value-limit-processor.ts';
+import { cutText } from '../../../../../../src/core/limits/index.ts';
+import { LogValueLimitProcessor } from '../../../../../../src/core/telemetry/sdk/export/log-value-limit-processor.ts';
 
 describe('LogValueLimitProcessor', () => {
   it('cuts every attribute, nested strings and the exception attributes taken from an error, before the exporting processor sees them', async () => {

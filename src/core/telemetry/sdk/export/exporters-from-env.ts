@@ -1,6 +1,6 @@
 import { diag } from '@opentelemetry/api';
 import { getStringFromEnv, getStringListFromEnv, parseKeyPairsIntoRecord } from '@opentelemetry/core';
-import { readBatchProcessorVariables, readConfigFrom, type BatchProcessorPrefix, type BatchProcessorVariables } from '../../config/index.ts';
+import { readBatchProcessorVariables, readConfigFrom, type BatchProcessorPrefix, type BatchProcessorVariables } from '../../../config/index.ts';
 
 /** A signal this service exports, as the OTEL_* variable names spell it. */
 export type ExportedSignal = 'TRACES' | 'LOGS';

@@ -1,5 +1,5 @@
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
-import { cutValue } from '../../limits/index.ts';
+import { cutValue } from '../../../limits/index.ts';
 
 /**
  * The first log record processor: every attribute value of every log record, and the

@@ -1,13 +1,13 @@
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { expect } from 'chai';
-import { ConfigError } from '../../../../../src/core/config/index.ts';
+import { ConfigError } from '../../../../../../src/core/config/index.ts';
 import {
   batchingFromEnv,
   DEFAULT_MAX_QUEUE_SIZE,
   exporterNamesFromEnv,
   otlpHttpEndpointFromEnv,
   otlpProtocolFromEnv,
-} from '../../../../../src/core/telemetry/sdk/exporters-from-env.ts';
+} from '../../../../../../src/core/telemetry/sdk/export/exporters-from-env.ts';
 
 /** The variables these tests set; each is restored afterwards. */
 const VARIABLES = [
