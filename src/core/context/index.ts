@@ -23,7 +23,7 @@ export {
   type SessionSlot,
   type SessionStore,
 } from './session-storage.ts';
-export { runWithSession, type InitialSessionValues } from './run-with-session.ts';
+export { runWithSession, startSessionTracesApart, type InitialSessionValues } from './run-with-session.ts';
 export { chooseSessionId, isValidSessionId, newSessionId, SESSION_ID_HEADER, SESSION_ID_PATTERN } from './session-id.ts';
 export { deriveSessionId } from './derive-session-id.ts';
 export { isValidUserId, USER_ID_PATTERN, USER_ID_RULE } from './user-id.ts';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { refusedCharacter } from './refused-character.ts';
 
 /**
  * What an incoming session id may look like: 8 to 128 characters of `[A-Za-z0-9._:-]`.
@@ -28,18 +29,10 @@ export function assertValidSessionId(value: unknown, what: string): asserts valu
     throw new TypeError(`${what}: a session id must be a string, got ${value === null ? 'null' : typeof value}`);
   }
   if (SESSION_ID_PATTERN.test(value)) return;
-  const problem = value.length < 8 || value.length > 128 ? `it is ${value.length} characters long` : refusedCharacter(value);
+  const problem = value.length < 8 || value.length > 128 ? `it is ${value.length} characters long` : refusedCharacter(value, /^[A-Za-z0-9._:-]$/);
   throw new RangeError(`${what}: not a valid session id (${problem}); a session id is ${SESSION_ID_RULE}`);
 }
 
-/** Where the first character the pattern refuses is, as a code point (never the character itself). */
-function refusedCharacter(value: string): string {
-  for (let index = 0; index < value.length; index++) {
-    const code = value.codePointAt(index) ?? 0;
-    if (!/[A-Za-z0-9._:-]/.test(String.fromCodePoint(code))) return `character ${index + 1} is U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-  }
-  return 'it is refused';
-}
 
 /** A fresh random session id (a v4 UUID). */
 export function newSessionId(): string {

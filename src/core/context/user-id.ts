@@ -1,3 +1,4 @@
+import { refusedCharacter } from './refused-character.ts';
 /**
  * The longest user id: OpenID Connect's limit for the `sub` claim ("MUST NOT exceed 255 ASCII
  * characters"), which is what authentication usually hands to `setByKey`.
@@ -51,15 +52,6 @@ export function assertValidUserId(value: unknown, what: string): asserts value i
       ? 'it is empty'
       : value.length > USER_ID_MAX_LENGTH
         ? `it is ${value.length} characters long`
-        : refusedCharacter(value);
+        : refusedCharacter(value, /^[\x21-\x7e]$/);
   throw new RangeError(`${what}: not a valid user id (${problem}); a user id is ${USER_ID_RULE}`);
-}
-
-/** Where the first character the rule refuses is, and which, as a code point (never the character itself). */
-function refusedCharacter(value: string): string {
-  for (let index = 0; index < value.length; index++) {
-    const code = value.codePointAt(index) ?? 0;
-    if (code < 0x21 || code > 0x7e) return `character ${index + 1} is U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-  }
-  return 'it is refused';
 }

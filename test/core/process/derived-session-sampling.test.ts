@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { deriveSessionId } from '../../../src/core/context/derive-session-id.ts';
 import { isSessionSampled } from '../../../src/core/telemetry/session-bridge/session-ratio-sampler.ts';
 import { TEST_DERIVATION_SECRET, TEST_LOGIN_HEADER, type DerivedSessionResult } from '../support/fixtures/derived-session-routes.ts';
-import { SERVER_SPAN_KIND, startOtlpSink, type SinkSpan } from '../support/otlp-sink.ts';
+import { SERVER_SPAN_KIND, startOtlpSink, type SinkLogRecord, type SinkSpan } from '../support/otlp-sink.ts';
 import { startServiceProcess } from '../support/service-process.ts';
 
 const RATIO = 0.5;
@@ -20,6 +20,8 @@ interface Run {
   readonly spans: readonly SinkSpan[];
   /** The edge's access lines. */
   readonly accessLines: readonly Record<string, unknown>[];
+  /** The edge's exported access records. */
+  readonly accessRecords: readonly SinkLogRecord[];
   /** Per login, the answers of its requests and the request traces' ids (the x-trace-id header). */
   readonly answers: ReadonlyMap<string, readonly { result: DerivedSessionResult; requestTraceId: string; requestSessionId: string }[]>;
 }
@@ -56,7 +58,12 @@ async function run(path: string): Promise<Run> {
     }
     expect(await internal.stop()).to.equal(0);
     expect(await edge.stop()).to.equal(0);
-    return { spans: [...sink.spans], answers, accessLines: edge.logLines().filter((line) => line['message'] === 'request completed') };
+    return {
+      spans: [...sink.spans],
+      answers,
+      accessLines: edge.logLines().filter((line) => line['message'] === 'request completed'),
+      accessRecords: sink.logRecords.filter((record) => record.service === 'edge' && record.body === 'request completed'),
+    };
   } finally {
     await Promise.all([edge.stop('SIGKILL'), internal.stop('SIGKILL')]);
     await sink.close();
@@ -70,7 +77,7 @@ describe(`session sampling of a session id decided after the request started, ${
   this.timeout(120_000);
 
   it('traces every request of a session derived with setByKey, or none: the id the request ends with decides', async () => {
-    const { spans, answers, accessLines } = await run('/api/test/derived-session');
+    const { spans, answers, accessLines, accessRecords } = await run('/api/test/derived-session');
     for (const [login, requests] of answers) {
       const derived = requests[0]!.result.derivedSessionId;
       const kept = isSessionSampled(derived, RATIO);
@@ -80,6 +87,9 @@ describe(`session sampling of a session id decided after the request started, ${
       // The access line, written as the request ends, tells whether its trace is kept.
       const flags = accessLines.filter((line) => line['session.id'] === derived).map((line) => line['trace_flags']);
       expect(flags, login).to.deep.equal(Array.from({ length: REQUESTS_PER_LOGIN }, () => (kept ? '01' : '00')));
+      // So does its exported record: a dropped session's record points at no trace kept.
+      const recordFlags = accessRecords.filter((record) => record.attributes['session.id'] === derived).map((record) => record.flags & 1);
+      expect(recordFlags, login).to.deep.equal(Array.from({ length: REQUESTS_PER_LOGIN }, () => (kept ? 1 : 0)));
       for (const { result, requestTraceId, requestSessionId } of requests) {
         expect(result.sessionId).to.equal(derived);
         // The answer names the session the request ended in.

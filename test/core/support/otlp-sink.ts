@@ -25,6 +25,8 @@ export interface SinkLogRecord {
   /** Empty when the record belongs to no trace. */
   readonly traceId: string;
   readonly spanId: string;
+  /** The record's trace flags (1: the trace it belongs to is sampled); 0 when absent. */
+  readonly flags: number;
   readonly body: string | undefined;
   readonly severityText: string | undefined;
   readonly severityNumber: number | undefined;
@@ -92,6 +94,7 @@ interface OtlpRequest {
       logRecords?: {
         traceId?: string;
         spanId?: string;
+        flags?: number;
         body?: OtlpValue;
         severityText?: string;
         severityNumber?: number;
@@ -144,6 +147,7 @@ export async function startOtlpSink(delayMs = 0, answer: (path: string) => SinkA
               logRecords.push({
                 traceId: record.traceId ?? '',
                 spanId: record.spanId ?? '',
+                flags: record.flags ?? 0,
                 body: record.body?.stringValue,
                 severityText: record.severityText,
                 severityNumber: record.severityNumber,

@@ -6,6 +6,7 @@ import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { startSessionTracesApart } from '../../context/index.ts';
 import { readTraceFlagsWith } from '../../logging/index.ts';
 import { shareLoggerProviderWithLegacyLogsApi } from './legacy-logs-api.ts';
 import {
@@ -15,6 +16,7 @@ import {
   EdgeTraceContextPropagator,
   SessionBaggagePropagator,
   SessionSampledFlagPropagator,
+  SessionSampledLogRecordProcessor,
   SessionSampledSpanProcessor,
   SessionSpanProcessor,
 } from '../session-bridge/index.ts';
@@ -168,15 +170,22 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       ],
     }),
     ...(getStringFromEnv('OTEL_METRICS_EXPORTER') === undefined ? { metricReaders: [] } : {}),
-    // The limit first, so every exporter sees the values cut.
+    // The limit first, so every exporter sees the values cut; under session sampling, the
+    // record's trace flags say the session's decision, as its line's do.
     logRecordProcessors:
       logRecordProcessors.length === 0
         ? []
-        : [new LogValueLimitProcessor(options.logValueLengthLimit ?? DEFAULT_LOG_VALUE_LENGTH_LIMIT), ...logRecordProcessors],
+        : [
+            new LogValueLimitProcessor(options.logValueLengthLimit ?? DEFAULT_LOG_VALUE_LENGTH_LIMIT),
+            ...(decidesBySession ? [new SessionSampledLogRecordProcessor()] : []),
+            ...logRecordProcessors,
+          ],
   });
   sdk.start();
-  // A log line says whether its trace is kept, which session sampling decides late.
+  // A log line says whether its trace is kept, which session sampling decides late; and a
+  // trace belongs to one session, so runWithSession for another one starts traces apart.
   readTraceFlagsWith(decidesBySession ? decidedTraceFlags : undefined);
+  startSessionTracesApart(decidesBySession);
   if (logRecordProcessors.length > 0) shareLoggerProviderWithLegacyLogsApi();
   lossMonitor.startReporting(options.lossReportIntervalMs ?? 10_000);
 

@@ -1,5 +1,6 @@
 import { diag, isSpanContextValid, trace, type Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { currentSessionStore } from '../../context/index.ts';
 import { joinSessionTrace, SessionTrace, sessionTraceOf } from './session-trace.ts';
 import { sessionSourceOf } from './session-source.ts';
 
@@ -33,6 +34,9 @@ export interface SessionSampledSpanProcessorOptions {
  * trace that end before its root are held until then; spans that end after it (work a
  * request left running) are decided at their own end, by the same rule. Spans of traces
  * decided when they started (outside any session, or following a caller) pass through.
+ *
+ * A root span in a session that `runWithSession` started apart from the enclosing trace
+ * (`SessionStore.startedFrom`) gets a link to the span that was active there.
  */
 export class SessionSampledSpanProcessor implements SpanProcessor {
   readonly #ratio: number;
@@ -60,7 +64,9 @@ export class SessionSampledSpanProcessor implements SpanProcessor {
       if (sessionTrace !== undefined) joinSessionTrace(span, sessionTrace);
     } else if ((!hasParent || this.#decidesRemoteParents) && span.isRecording()) {
       const source = sessionSourceOf(parentContext);
-      if (source !== undefined) joinSessionTrace(span, new SessionTrace(source, span, this.#ratio));
+      if (source !== undefined) joinSessionTrace(span, new SessionTrace(source, span.spanContext().spanId, this.#ratio));
+      const startedFrom = hasParent ? undefined : currentSessionStore()?.startedFrom;
+      if (startedFrom !== undefined) span.addLink({ context: startedFrom });
     }
     for (const processor of this.#next) processor.onStart(span, parentContext);
   }
@@ -71,7 +77,7 @@ export class SessionSampledSpanProcessor implements SpanProcessor {
       this.#forward(span);
       return;
     }
-    if (sessionTrace.root === span) {
+    if (sessionTrace.rootSpanId === span.spanContext().spanId) {
       const kept = sessionTrace.keptNow();
       this.#release(sessionTrace, kept);
       if (kept) this.#forward(span);
@@ -84,6 +90,7 @@ export class SessionSampledSpanProcessor implements SpanProcessor {
       this.#holding.add(sessionTrace);
       return;
     }
+    if (held !== undefined) this.#decidedEarly();
     if (sessionTrace.keptNow()) this.#forward(span);
   }
 
@@ -107,6 +114,17 @@ export class SessionSampledSpanProcessor implements SpanProcessor {
     this.#heldSpans -= held.length;
     this.#holding.delete(sessionTrace);
     if (kept) for (const span of held) this.#forward(span);
+  }
+
+  /**
+   * Says that a span was decided at its end for want of room to hold it. One message, always
+   * the same: the diagnostic logger writes it at most once per 30 s, with how many times it
+   * was held back (`repeated`).
+   */
+  #decidedEarly(): void {
+    diag.warn(
+      `session sampling: ${this.#maxHeldSpans} spans are waiting for their traces' root spans to end; a span ending now is decided at once, by its session's id now`,
+    );
   }
 
   #forward(span: ReadableSpan): void {

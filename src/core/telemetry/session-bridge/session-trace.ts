@@ -11,23 +11,31 @@ import { sessionIdOf, type SessionSource } from './session-source.ts';
 export class SessionTrace {
   /** Where the session's id is read at the decision. */
   readonly source: SessionSource;
-  /** The span that started the trace in this process: its end decides. */
-  readonly root: object;
+  /** The span id of the span that started the trace in this process: its end decides. */
+  readonly rootSpanId: string;
   /** The share of sessions traced. */
   readonly ratio: number;
   /** Spans of the trace that ended before its root, waiting for the decision; `undefined` once taken. */
   held: ReadableSpan[] | undefined = [];
+  // The last decision, by id: asked at every log line and call of the trace, the id rarely changes.
+  #lastSessionId: string | undefined;
+  #lastKept = false;
 
-  constructor(source: SessionSource, root: object, ratio: number) {
+  constructor(source: SessionSource, rootSpanId: string, ratio: number) {
     this.source = source;
-    this.root = root;
+    this.rootSpanId = rootSpanId;
     this.ratio = ratio;
   }
 
   /** Whether the trace is kept by the id its session has now ({@link isSessionSampled}). */
   keptNow(): boolean {
     const sessionId = sessionIdOf(this.source);
-    return sessionId !== undefined && isSessionSampled(sessionId, this.ratio);
+    if (sessionId === undefined) return false;
+    if (sessionId !== this.#lastSessionId) {
+      this.#lastSessionId = sessionId;
+      this.#lastKept = isSessionSampled(sessionId, this.ratio);
+    }
+    return this.#lastKept;
   }
 }
 

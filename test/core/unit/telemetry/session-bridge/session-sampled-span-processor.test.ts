@@ -3,7 +3,7 @@ import { context, defaultTextMapSetter, ROOT_CONTEXT, SpanKind, trace, TraceFlag
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { InMemorySpanExporter, ParentBasedSampler, SimpleSpanProcessor, TracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { expect } from 'chai';
-import { runWithSession } from '../../../../../src/core/context/run-with-session.ts';
+import { runWithSession, startSessionTracesApart } from '../../../../../src/core/context/run-with-session.ts';
 import { SessionMapKey } from '../../../../../src/core/context/session-map-key.ts';
 import { createSessionStore, runInSessionStore, sessionSlotOf, setByKey, withSessionSlot, type SessionStore } from '../../../../../src/core/context/session-storage.ts';
 import { rotateSession } from '../../../../../src/core/context/rotate-session.ts';
@@ -146,16 +146,15 @@ describe('SessionSampledSpanProcessor', () => {
     expect(exportedNames(exporter)).to.deep.equal(['GET /request', 'late work']);
   });
 
-  it('gives a session run with runWithSession inside a request traces of its own, decided by it and linked to the request', () => {
+  /** Runs `sessionIds` with runWithSession inside a request of session `requestSession`: the request's span and the exported spans. */
+  function jobsInRequest(requestSession: string, sessionIds: readonly string[]): { server: Span; spans: ReadableSpan[] } {
     const { exporter, start } = sessionSampling();
-    const { server, inRequest, store } = startRequest(start, kept[5]!);
-    const runs: Record<string, string> = {};
+    const { server, inRequest, store } = startRequest(start, requestSession);
     context.with(inRequest, () => {
       runInSessionStore(store, () => {
-        for (const sessionId of [kept[6]!, dropped[6]!]) {
+        for (const sessionId of sessionIds) {
           runWithSession({ sessionId }, () => {
             const job = start(`job of ${sessionId}`);
-            runs[sessionId] = job.spanContext().traceId;
             context.with(trace.setSpan(context.active(), job), () => {
               start(`step of ${sessionId}`).end();
             });
@@ -165,13 +164,41 @@ describe('SessionSampledSpanProcessor', () => {
       });
     });
     server.end();
-    const spans = exporter.getFinishedSpans();
-    expect(spans.map((span) => span.name).sort()).to.deep.equal(['GET /request', `job of ${kept[6]!}`, `step of ${kept[6]!}`].sort());
-    const job = spans.find((span) => span.name === `job of ${kept[6]!}`)!;
-    expect(job.spanContext().traceId).to.not.equal(server.spanContext().traceId);
-    expect(job.parentSpanContext).to.equal(undefined);
-    expect(job.links.map((link) => link.context.spanId)).to.deep.equal([server.spanContext().spanId]);
-    expect(job.attributes['session.id']).to.equal(kept[6]);
+    return { server, spans: exporter.getFinishedSpans() };
+  }
+
+  describe('with traces apart for other sessions, as startTelemetry sets it under session sampling', () => {
+    before(() => {
+      startSessionTracesApart(true);
+    });
+    after(() => {
+      startSessionTracesApart(false);
+    });
+
+    it('gives a session run with runWithSession inside a request traces of its own, decided by it and linked to the request', () => {
+      const { server, spans } = jobsInRequest(kept[5]!, [kept[6]!, dropped[6]!]);
+      expect(spans.map((span) => span.name).sort()).to.deep.equal(['GET /request', `job of ${kept[6]!}`, `step of ${kept[6]!}`].sort());
+      const job = spans.find((span) => span.name === `job of ${kept[6]!}`)!;
+      expect(job.spanContext().traceId).to.not.equal(server.spanContext().traceId);
+      expect(job.parentSpanContext).to.equal(undefined);
+      expect(job.links.map((link) => link.context.spanId)).to.deep.equal([server.spanContext().spanId]);
+      expect(job.attributes['session.id']).to.equal(kept[6]);
+    });
+
+    it('keeps a run in the request\'s own session inside the request\'s trace', () => {
+      const { server, spans } = jobsInRequest(kept[10]!, [kept[10]!]);
+      const job = spans.find((span) => span.name === `job of ${kept[10]!}`)!;
+      expect(job.spanContext().traceId).to.equal(server.spanContext().traceId);
+      expect(job.parentSpanContext?.spanId).to.equal(server.spanContext().spanId);
+      expect(job.links).to.deep.equal([]);
+    });
+  });
+
+  it('keeps a run with runWithSession inside the enclosing trace when traces apart are off (every other sampler)', () => {
+    const { server, spans } = jobsInRequest(kept[11]!, [kept[12]!]);
+    const job = spans.find((span) => span.name === `job of ${kept[12]!}`)!;
+    expect(job.parentSpanContext?.spanId).to.equal(server.spanContext().spanId);
+    expect(job.links).to.deep.equal([]);
   });
 
   it('follows a caller\'s decision behind the edge, and decides as a root at an edge', () => {
