@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ServicePlan } from './service-plan.ts';
 import type { TargetState } from './target-directory.ts';
@@ -26,12 +26,17 @@ export function newWriteRecord(): WriteRecord {
  * @param state what `checkTarget` found at `dir`.
  */
 export function writePlan(dir: string, plan: ServicePlan, state: TargetState, record: WriteRecord): void {
-  // mkdirSync reports the first folder it created: removing it removes every parent it made.
-  if (state === 'missing') record.createdRoot = mkdirSync(dir, { recursive: true });
+  // Recorded before mkdirSync runs: it can fail after making some of the folders (a name
+  // too long at the last level, say), and removing the first removes every one it made.
+  if (state === 'missing') {
+    record.createdRoot = firstMissingFolder(dir);
+    mkdirSync(dir, { recursive: true });
+  }
   for (const file of plan.files) {
     const path = join(dir, file.path);
-    const first = mkdirSync(dirname(path), { recursive: true });
+    const first = firstMissingFolder(dirname(path));
     if (first !== undefined) record.created.push(first);
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, file.content, { flag: 'wx', mode: file.mode });
     record.created.push(path);
     // The mode given to writeFileSync passes through the umask; executables must stay executable.
@@ -50,4 +55,23 @@ export function removePlan(record: WriteRecord): void {
     return;
   }
   for (const path of record.created.toReversed()) rmSync(path, { recursive: true, force: true });
+}
+
+/** The outermost folder of `dir` and its parents that does not exist yet; `undefined` when `dir` exists. */
+function firstMissingFolder(dir: string): string | undefined {
+  let missing: string | undefined;
+  for (let folder = dir; !exists(folder); folder = dirname(folder)) {
+    missing = folder;
+    if (dirname(folder) === folder) break;
+  }
+  return missing;
+}
+
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
