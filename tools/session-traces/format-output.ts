@@ -84,14 +84,30 @@ export function formatFollowLine(trace: TraceSummary, output: Output): string {
  * JSON.stringify's replacer: control characters are removed from every string (JSON only
  * escapes C0, so DEL, C1 and bidirectional overrides would reach the terminal, and a consumer
  * such as `jq -r` would print even an escaped ESC raw), and from every key (the field names
- * of a log line come from the log store).
+ * of a log line come from the log store). A key that would then read like another key of
+ * the same object (`http.status_code\u200b` next to `http.status_code`) never replaces it:
+ * it is written with its invisible characters spelt out (`http.status_code<U+200B>`).
  */
 export function cleanStrings(_key: string, value: unknown): unknown {
   if (typeof value === 'string') return clean(value);
   if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).some((key) => clean(key) !== key)) {
-    return Object.fromEntries(Object.entries(value).map(([key, field]) => [clean(key), field]));
+    const genuine = new Set(Object.keys(value).filter((key) => clean(key) === key));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, field]) => {
+        if (genuine.has(key)) return [key, field];
+        const cleaned = clean(key);
+        return [genuine.has(cleaned) ? spellOutHidden(key) : cleaned, field];
+      }),
+    );
   }
   return value;
+}
+
+/** `text` with every character {@link clean} would remove written as `<U+XXXX>`. */
+function spellOutHidden(text: string): string {
+  return Array.from(text, (character) =>
+    clean(character) === character ? character : `<U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}>`,
+  ).join('');
 }
 
 /**

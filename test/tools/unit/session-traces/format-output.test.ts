@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { expect } from 'chai';
-import { formatFollowLine, formatJson, formatJsonLine, formatReport, type LookupReport } from '../../../../tools/session-traces/format-output.ts';
+import { cleanStrings, formatFollowLine, formatJson, formatJsonLine, formatReport, type LookupReport } from '../../../../tools/session-traces/format-output.ts';
 import type { TraceSummary } from '../../../../tools/session-traces/trace-summary.ts';
 import { capturingStream, CONTROL_CHARACTER, hasOwnColours, withoutOwnColours } from './captured-io.ts';
 import { exampleReport as report } from './fixtures.ts';
@@ -69,6 +69,11 @@ describe('format-output', () => {
       expect(printed).to.include('GET [2J31m/x').and.include('ab[2Jcd');
     });
   }
+
+  it('never lets a key that reads like another after cleaning replace it in --json: it is spelt out instead', () => {
+    const fields = { 'http.status_code': '500', 'http.status_code\u200b': '200', 'note\u200b': 'kept' };
+    expect(JSON.parse(JSON.stringify(fields, cleanStrings))).to.deep.equal({ 'http.status_code': '500', 'http.status_code<U+200B>': '200', note: 'kept' });
+  });
 
   it("prints --json and --follow --json without control characters, raw or escaped, when Jaeger's values hold them", () => {
     const printed = formatJson({ ...report, traces: [hostile], servicesSearched: ['api\u001b[2J'] }) + formatJsonLine(hostile);
