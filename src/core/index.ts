@@ -49,7 +49,7 @@ export {
   type BrowserTelemetryRelay,
   type BrowserTelemetryRelayOptions,
 } from './otlp-relay/index.ts';
-export { chooseLogFormat, createLogger, type LogFormat, type Logger, type LoggerOptions } from './logging/index.ts';
+export { chooseLogFormat, createLogger, removeInvisibleCharacters, type LogFormat, type Logger, type LoggerOptions } from './logging/index.ts';
 export {
   ConfigError,
   DEFAULT_BAGGAGE_ALLOWED_HOSTS,

@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import winston from 'winston';
 import { DEFAULT_LOG_VALUE_LENGTH_LIMIT } from '../config/index.ts';
 import { MESSAGE, type LineFormatOptions } from './json-line-format.ts';
+import { removeInvisibleCharacters as clean } from './invisible-characters.ts';
 import { loggedRecord } from './logged-record.ts';
 
 /** The record's fields that have a place of their own in a readable line. */
@@ -47,16 +48,6 @@ function readableLine(record: Record<string, unknown>): string {
   return parts.join(' ');
 }
 
-/**
- * `text` without control characters (C0, DEL, C1), which could break or forge a line, nor the
- * characters a terminal draws as nothing (format characters such as zero-width spaces,
- * bidirectional controls and tag characters, and the rest of Unicode's default-ignorable
- * ones), which could make one text look like another: the rule of the lookup's output
- * (`tools/session-traces/strip-control-characters.ts`).
- */
-function clean(text: string): string {
-  return text.replace(/[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/gu, '');
-}
 
 /** `text` cleaned, and quoted when it is empty or holds a space, a quote or an equals sign. */
 function quoted(text: string): string {
