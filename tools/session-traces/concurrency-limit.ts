@@ -6,6 +6,7 @@
 export class ConcurrencyLimit {
   readonly #limit: number;
   #running = 0;
+  #peak = 0;
   /** Starts a waiting task; the head of the queue is the oldest. */
   readonly #waiting: (() => void)[] = [];
 
@@ -18,6 +19,25 @@ export class ConcurrencyLimit {
   /** The limit given to the constructor. */
   get limit(): number {
     return this.#limit;
+  }
+
+  /** The most tasks that ever ran at once. */
+  get peak(): number {
+    return this.#peak;
+  }
+
+  /**
+   * Waits for a slot, like {@link run}, for work that is not one promise: the caller must call
+   * the function it resolves with, once, when done.
+   */
+  async acquire(signal?: AbortSignal): Promise<() => void> {
+    await this.#slot(signal);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#release();
+    };
   }
 
   /**
@@ -37,13 +57,13 @@ export class ConcurrencyLimit {
   #slot(signal: AbortSignal | undefined): Promise<void> {
     if (signal?.aborted === true) return Promise.reject(signal.reason as Error);
     if (this.#running < this.#limit) {
-      this.#running++;
+      this.#started();
       return Promise.resolve();
     }
     return new Promise((resolve, reject) => {
       const start = (): void => {
         signal?.removeEventListener('abort', abandon);
-        this.#running++;
+        this.#started();
         resolve();
       };
       const abandon = (): void => {
@@ -53,6 +73,11 @@ export class ConcurrencyLimit {
       this.#waiting.push(start);
       signal?.addEventListener('abort', abandon, { once: true });
     });
+  }
+
+  #started(): void {
+    this.#running++;
+    this.#peak = Math.max(this.#peak, this.#running);
   }
 
   #release(): void {

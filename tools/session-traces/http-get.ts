@@ -1,5 +1,5 @@
 import { getSystemErrorMessage } from 'node:util';
-import { BodyTooLargeError, readLimitedBody } from './read-limited-body.ts';
+import { BodyTooLargeError, readLimitedBody, type LargeBodyGate } from './read-limited-body.ts';
 
 /** One GET of a query API, with its limits. */
 export interface LimitedGet {
@@ -11,6 +11,8 @@ export interface LimitedGet {
   readonly timeoutMs: number;
   /** Aborts the request; the promise then rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined;
+  /** Where a large answer waits before being read further (see `readLimitedBody`). */
+  readonly largeBodies?: LargeBodyGate | undefined;
 }
 
 /** A 2xx answer, its body read whole within the limit. */
@@ -94,7 +96,7 @@ export async function getLimited(request: LimitedGet): Promise<LimitedAnswer> {
     throw new HttpGetError({ kind: 'status', status: response.status });
   }
   try {
-    return { bytes: await readLimitedBody(response, request.maxBytes), contentType: response.headers.get('content-type') };
+    return { bytes: await readLimitedBody(response, request.maxBytes, request.largeBodies, request.signal), contentType: response.headers.get('content-type') };
   } catch (error) {
     if (signal?.aborted === true) throw signal.reason;
     if (error instanceof BodyTooLargeError) throw new HttpGetError({ kind: 'too-large', limit: size(error.limitBytes) }, { cause: error });

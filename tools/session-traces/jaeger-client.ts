@@ -30,7 +30,27 @@ export interface JaegerClientOptions {
    * {@link DEFAULT_MAX_CONCURRENT_REQUESTS}, 8.
    */
   readonly maxConcurrentRequests?: number;
+  /**
+   * Answers larger than this many bytes are read only {@link maxLargeAnswersAtOnce} at a
+   * time (the others wait, their rest held by the socket). Default
+   * {@link DEFAULT_LARGE_ANSWER_BYTES}, 8 MiB.
+   */
+  readonly largeAnswerBytes?: number;
+  /** Default {@link DEFAULT_MAX_LARGE_ANSWERS_AT_ONCE}, 2. */
+  readonly maxLargeAnswersAtOnce?: number;
 }
+
+/**
+ * Default of {@link JaegerClientOptions.largeAnswerBytes}: 8 MiB. With the defaults, the
+ * answers held at once are at most 8 under 8 MiB and 2 up to `maxAnswerBytes` (64 MiB):
+ * 192 MiB of bytes, plus the parse of one answer (JSON.parse runs one at a time; it takes
+ * about 6.5 times the answer's size): a bound that does not grow with the number of services
+ * or of large answers. Ordinary answers (a few hundred KiB) never wait.
+ */
+export const DEFAULT_LARGE_ANSWER_BYTES = 8 * 1024 * 1024;
+
+/** Default of {@link JaegerClientOptions.maxLargeAnswersAtOnce}: 2, one read while one is parsed. */
+export const DEFAULT_MAX_LARGE_ANSWERS_AT_ONCE = 2;
 
 /** Default of {@link JaegerClientOptions.maxAnswerBytes}: 64 MiB. */
 export const DEFAULT_MAX_ANSWER_BYTES = 64 * 1024 * 1024;
@@ -57,6 +77,7 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 export class JaegerClient {
   readonly #endpoint: QueryEndpoint;
   readonly #limit: ConcurrencyLimit;
+  readonly #largeAnswers: ConcurrencyLimit;
 
   /**
    * @param jaegerUrl `JAEGER_URL`: may carry a path (Jaeger's `base_path`) and
@@ -66,10 +87,17 @@ export class JaegerClient {
    */
   constructor(jaegerUrl: string | URL, options: JaegerClientOptions = {}) {
     this.#limit = new ConcurrencyLimit(options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS);
+    this.#largeAnswers = new ConcurrencyLimit(options.maxLargeAnswersAtOnce ?? DEFAULT_MAX_LARGE_ANSWERS_AT_ONCE);
     this.#endpoint = new QueryEndpoint(jaegerUrl, { name: 'Jaeger', variable: 'JAEGER_URL' }, {
       maxAnswerBytes: options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES,
       requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      largeBodies: { thresholdBytes: options.largeAnswerBytes ?? DEFAULT_LARGE_ANSWER_BYTES, slots: this.#largeAnswers },
     });
+  }
+
+  /** The most answers over `largeAnswerBytes` this client ever read at once. */
+  get largeAnswersReadAtOnce(): number {
+    return this.#largeAnswers.peak;
   }
 
   /** The query address, without credentials, ending in `/`; API paths resolve under it. */

@@ -1,5 +1,6 @@
 import { parseEndpointUrl } from './endpoint-url.ts';
 import { getLimited, type GetFailure, type LimitedAnswer } from './http-get.ts';
+import type { LargeBodyGate } from './read-limited-body.ts';
 
 /** Which service a {@link QueryEndpoint} is, for messages. */
 export interface QueryService {
@@ -15,6 +16,8 @@ export interface QueryLimits {
   readonly maxAnswerBytes: number;
   /** Time for one request, from connecting to the end of the answer. */
   readonly requestTimeoutMs: number;
+  /** Where a large answer waits before being read further; none: every answer is read at once. */
+  readonly largeBodies?: LargeBodyGate | undefined;
 }
 
 /** What a message about a failed GET advises, by failure. */
@@ -66,7 +69,7 @@ export class QueryEndpoint {
     for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.#authorization !== undefined) headers['authorization'] = this.#authorization;
-    return getLimited({ url, headers, maxBytes: this.#limits.maxAnswerBytes, timeoutMs: this.#limits.requestTimeoutMs, signal });
+    return getLimited({ url, headers, maxBytes: this.#limits.maxAnswerBytes, timeoutMs: this.#limits.requestTimeoutMs, signal, largeBodies: this.#limits.largeBodies });
   }
 
   /** One line saying why the GET of `shown` (e.g. `/api/traces`) failed, and what to try. */

@@ -29,6 +29,17 @@ describe('JaegerClient', () => {
     await waitFor('the fake Jaeger to see the oversized answer abandoned', () => jaeger!.requests[0]!.abandoned(), 5_000);
   });
 
+  it('reads only maxLargeAnswersAtOnce answers over largeAnswerBytes at once, and every one of them to its end', async () => {
+    // Six answers of about 1 MiB each (a tag value of 1 MiB), all asked at once.
+    const big = { ...downstreamTrace('trace-big'), spans: downstreamTrace('trace-big').spans.map((one) => ({ ...one, tags: [{ key: 'note', type: 'string', value: 'x'.repeat(1024 * 1024) }] })) };
+    jaeger = await startFakeJaeger(jaegerApi(['api'], () => [big]));
+    const client = new JaegerClient(jaeger.url, { largeAnswerBytes: 64 * 1024, maxLargeAnswersAtOnce: 1 });
+    const search = { service: 'api', tags: { 'session.id': 'session-big-0001' }, sinceMs: 0, limit: 20 };
+    const answers = await Promise.all(Array.from({ length: 6 }, () => client.searchTraces(search)));
+    expect(answers.map((traces) => traces.map((trace) => trace.traceID))).to.deep.equal(Array.from({ length: 6 }, () => ['trace-big']));
+    expect(client.largeAnswersReadAtOnce).to.equal(1);
+  });
+
   it('reads an answer of exactly maxAnswerBytes', async () => {
     const body = JSON.stringify({ data: ['api'] });
     jaeger = await startFakeJaeger((_request, response) => {
