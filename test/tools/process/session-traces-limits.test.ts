@@ -1,33 +1,12 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { npmScriptCommand } from '../../core/support/service-process.ts';
+import { startCommand, type CommandResult } from '../support/cli-process.ts';
 import { startCountingJaeger, type CountingJaeger } from '../unit/session-traces/counting-jaeger.ts';
 import { startFakeJaeger, type FakeJaeger } from '../unit/session-traces/fake-jaeger.ts';
 
-const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** How a command run under a limit ended. */
-interface Outcome {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs `command` (from the project's folder) with at most `openFiles` open files (`ulimit -n`) and `env` besides PATH. */
-async function runWithOpenFileLimit(openFiles: number, command: readonly string[], env: Record<string, string>): Promise<Outcome> {
-  const child = spawn('bash', ['-c', `ulimit -n ${openFiles} && exec "$@"`, 'bash', ...command], {
-    cwd: projectRoot,
-    env: { PATH: process.env['PATH'] ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const [code] = (await once(child, 'close')) as [number | null];
-  return { code, stdout, stderr };
+async function runWithOpenFileLimit(openFiles: number, command: readonly string[], env: Record<string, string>): Promise<CommandResult> {
+  return startCommand('bash', ['-c', `ulimit -n ${openFiles} && exec "$@"`, 'bash', ...command], env).exited;
 }
 
 /**

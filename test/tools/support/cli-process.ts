@@ -24,7 +24,12 @@ export interface RunningCommand {
 /** Starts `npm run trace -- <args>` with `env` (PATH is kept) and pipes its output. */
 export function startTraceCommand(args: string[], env: Record<string, string>): RunningCommand {
   const [executable, ...prefix] = npmScriptCommand('trace');
-  const child = spawn(executable!, [...prefix, ...args], {
+  return startCommand(executable!, [...prefix, ...args], env);
+}
+
+/** Starts `executable` with `args` from the project's folder, with `env` (PATH is kept), and pipes its output. */
+export function startCommand(executable: string, args: readonly string[], env: Record<string, string>): RunningCommand {
+  const child = spawn(executable, args, {
     cwd: projectRoot,
     env: { PATH: process.env['PATH'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
