@@ -46,11 +46,11 @@ export class ConcurrencyLimit {
    * the signal's reason; once started, the task itself must watch the signal.
    */
   async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    await this.#slot(signal);
+    const release = await this.acquire(signal);
     try {
       return await task();
     } finally {
-      this.#release();
+      release();
     }
   }
 

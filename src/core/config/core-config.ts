@@ -119,7 +119,7 @@ export function readCoreConfig(env: Env): CoreConfig {
     for (const prefix of BATCH_PROCESSOR_PREFIXES) readBatchProcessorVariables(read, prefix);
     // The SDK ignores a bad span limit and then cuts nothing, and a set one replaces the
     // core's default of 1,024 (startTelemetry): refused like the log limit.
-    if (read.optional(SPAN_VALUE_LENGTH_LIMIT) !== undefined) read.integer(SPAN_VALUE_LENGTH_LIMIT, 1, 1, MAX_LOG_VALUE_LENGTH_LIMIT);
+    read.optionalInteger(SPAN_VALUE_LENGTH_LIMIT, 1, MAX_LOG_VALUE_LENGTH_LIMIT);
     return config;
   });
 }
@@ -150,7 +150,7 @@ function coreVariables(read: EnvReader): CoreConfig {
  */
 function logValueLengthLimit(read: EnvReader): number {
   const [own, general] = ['OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT'].map((name) =>
-    read.optional(name) === undefined ? undefined : read.integer(name, DEFAULT_LOG_VALUE_LENGTH_LIMIT, 1, MAX_LOG_VALUE_LENGTH_LIMIT),
+    read.optionalInteger(name, 1, MAX_LOG_VALUE_LENGTH_LIMIT),
   );
   return own ?? general ?? DEFAULT_LOG_VALUE_LENGTH_LIMIT;
 }

@@ -54,14 +54,9 @@ export class EnvReader {
     return raw === undefined || raw === '' ? fallback : raw;
   }
 
+  /** An integer from `min` to `max`; `fallback` when unset or empty (or invalid, with the problem recorded). */
   integer(name: string, fallback: number, min: number, max: number): number {
-    const raw = this.string(name, String(fallback));
-    const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-    if (!Number.isSafeInteger(value) || value < min || value > max) {
-      this.#problems.push(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
-      return fallback;
-    }
-    return value;
+    return this.optionalInteger(name, min, max) ?? fallback;
   }
 
   /** An integer from `min` to `max`, or `undefined` when unset or empty (or invalid, with the problem recorded). */

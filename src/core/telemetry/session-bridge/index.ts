@@ -6,7 +6,7 @@ export { isSessionSampled, SessionRatioSampler } from './session-ratio-sampler.t
 export { SessionSampledSpanProcessor, type SessionSampledSpanProcessorOptions } from './session-sampled-span-processor.ts';
 export { SessionSampledFlagPropagator } from './session-sampled-flag-propagator.ts';
 export { SessionSampledLogRecordProcessor } from './session-sampled-log-record-processor.ts';
-export { decidedTraceFlags, sessionTraceOf } from './session-trace.ts';
+export { decidedTraceFlags } from './session-trace.ts';
 export { EdgeSampler } from './edge-sampler.ts';
 export { EdgeTraceContextPropagator } from './edge-trace-context-propagator.ts';
 export { httpRequestHost, recordOutgoingHost } from './outgoing-destination.ts';

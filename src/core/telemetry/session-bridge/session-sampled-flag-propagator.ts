@@ -1,5 +1,5 @@
 import { trace, type Context, type TextMapGetter, type TextMapPropagator, type TextMapSetter } from '@opentelemetry/api';
-import { decidedTraceFlags, sessionTraceOf } from './session-trace.ts';
+import { decidedTraceFlags } from './session-trace.ts';
 
 /**
  * Trace context propagation under session sampling: `inject` sends, as the sampled flag of
@@ -21,12 +21,12 @@ export class SessionSampledFlagPropagator implements TextMapPropagator {
 
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
     const span = trace.getSpan(context);
-    const sessionTrace = span === undefined ? undefined : sessionTraceOf(span);
-    if (span === undefined || sessionTrace === undefined) {
+    const traceFlags = span === undefined ? undefined : decidedTraceFlags(span);
+    if (span === undefined || traceFlags === undefined || traceFlags === span.spanContext().traceFlags) {
       this.#propagator.inject(context, carrier, setter);
       return;
     }
-    this.#propagator.inject(trace.setSpanContext(context, { ...span.spanContext(), traceFlags: decidedTraceFlags(span) }), carrier, setter);
+    this.#propagator.inject(trace.setSpanContext(context, { ...span.spanContext(), traceFlags }), carrier, setter);
   }
 
   extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
