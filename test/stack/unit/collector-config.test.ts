@@ -4,11 +4,21 @@ import { parse } from 'yaml';
 
 const read = (path: string): unknown => parse(readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8'));
 
+interface SpanMetricsConnector {
+  dimensions: { name: string }[];
+  exclude_dimensions?: string[];
+  aggregation_cardinality_limit?: number;
+  resource_metrics_key_attributes?: string[];
+  namespace?: string;
+  histogram?: { unit?: string };
+}
+
 interface CollectorConfig {
   extensions: Record<string, { endpoint?: string }>;
   receivers: { otlp: { protocols: Record<string, { endpoint: string }> } };
-  processors: Record<string, { actions?: { key: string; action: string }[] }>;
-  exporters: Record<string, { endpoint?: string; logs_endpoint?: string; tls?: { insecure?: boolean } }>;
+  connectors: Record<string, unknown>;
+  processors: Record<string, { actions?: { key: string; action: string }[]; trace_conditions?: string[] }>;
+  exporters: Record<string, { endpoint?: string; logs_endpoint?: string; metrics_endpoint?: string; headers?: Record<string, string>; tls?: { insecure?: boolean } }>;
   service: { extensions: string[]; pipelines: Record<string, { receivers: string[]; processors: string[]; exporters: string[] }> };
 }
 
@@ -23,12 +33,19 @@ const typeOf = (id: string): string => id.split('/')[0]!;
 /** The Go module (last path segment) that provides each component type, by kind. */
 const MODULE_OF: Record<ComponentKind, Record<string, string>> = {
   receivers: { otlp: 'otlpreceiver' },
-  processors: { memory_limiter: 'memorylimiterprocessor', batch: 'batchprocessor', attributes: 'attributesprocessor' },
+  processors: {
+    memory_limiter: 'memorylimiterprocessor',
+    batch: 'batchprocessor',
+    attributes: 'attributesprocessor',
+    filter: 'filterprocessor',
+    transform: 'transformprocessor',
+  },
   exporters: { otlp_grpc: 'otlpexporter', otlp_http: 'otlphttpexporter', debug: 'debugexporter' },
   extensions: { health_check: 'healthcheckextension' },
+  connectors: { span_metrics: 'spanmetricsconnector' },
 };
-type ComponentKind = 'receivers' | 'processors' | 'exporters' | 'extensions';
-const KINDS: ComponentKind[] = ['receivers', 'processors', 'exporters', 'extensions'];
+type ComponentKind = 'receivers' | 'processors' | 'exporters' | 'extensions' | 'connectors';
+const KINDS: ComponentKind[] = ['receivers', 'processors', 'exporters', 'extensions', 'connectors'];
 
 describe('otel-collector.yaml', () => {
   const config = read('otel-collector.yaml') as CollectorConfig;
@@ -45,12 +62,14 @@ describe('otel-collector.yaml', () => {
     expect(config.extensions['health_check']!.endpoint).to.equal('0.0.0.0:13133');
   });
 
-  it('has exactly a traces and a logs pipeline, both fed by the OTLP receiver', () => {
-    expect(Object.keys(pipelines).sort()).to.deep.equal(['logs', 'traces']);
-    for (const pipeline of [traces, logs]) expect(pipeline.receivers).to.deep.equal(['otlp']);
+  it('has a traces, a logs and a RED metrics pipeline pair, the OTLP receiver feeding the span-reading ones', () => {
+    expect(Object.keys(pipelines).sort()).to.deep.equal(['logs', 'metrics/red-metrics', 'traces', 'traces/red-metrics']);
+    for (const pipeline of [traces, logs, pipelines['traces/red-metrics']!]) expect(pipeline.receivers).to.deep.equal(['otlp']);
+    expect(pipelines['traces/red-metrics']!.exporters).to.deep.equal(['span_metrics']);
+    expect(pipelines['metrics/red-metrics']!.receivers).to.deep.equal(['span_metrics']);
   });
 
-  for (const name of ['traces', 'logs']) {
+  for (const name of ['traces', 'logs', 'metrics/red-metrics']) {
     it(`runs memory_limiter first and batch last when the pipeline is ${name}`, () => {
       const pipeline = pipelines[name]!;
       expect(typeOf(pipeline.processors[0]!)).to.equal('memory_limiter');
@@ -83,6 +102,46 @@ describe('otel-collector.yaml', () => {
     expect(logs.exporters).to.deep.equal(['otlp_http/victorialogs']);
   });
 
+  it("stores log streams by service.name and the deployment environment only, not by every resource attribute", () => {
+    expect(config.exporters['otlp_http/victorialogs']!.headers).to.deep.equal({ 'VL-Stream-Fields': 'service.name,deployment.environment.name' });
+  });
+
+  describe('the span_metrics connector (RED metrics)', () => {
+    const connector = config.connectors['span_metrics'] as SpanMetricsConnector;
+    const redSpans = pipelines['traces/red-metrics']!;
+
+    it('derives metrics from server spans only', () => {
+      const filters = redSpans.processors.filter((id) => typeOf(id) === 'filter');
+      expect(filters).to.have.length(1);
+      expect(config.processors[filters[0]!]!.trace_conditions).to.deep.equal(['span.kind != SPAN_KIND_SERVER']);
+    });
+
+    it('adds the bounded HTTP dimensions and never a session, a user or a raw path', () => {
+      const names = connector.dimensions.map(({ name }) => name);
+      expect(names).to.deep.equal(['http.request.method', 'http.route', 'http.response.status_code']);
+      expect(names).not.to.include.oneOf(['session.id', 'user.id', 'session.previous_id', 'url.path', 'url.full', 'client.address']);
+    });
+
+    it('caps the number of series and keys resources by service, so restarts do not add series', () => {
+      expect(connector.aggregation_cardinality_limit).to.be.a('number').and.to.be.above(0);
+      expect(connector.resource_metrics_key_attributes).to.deep.equal(['service.name', 'deployment.environment.name']);
+    });
+
+    it("keeps the default namespace and unit, the names Jaeger's Monitor tab queries", () => {
+      expect(connector.namespace).to.equal(undefined);
+      expect(connector.histogram?.unit).to.equal(undefined);
+    });
+
+    it('writes the metrics to VictoriaMetrics over OTLP/HTTP, with only the resource attributes that name a service', () => {
+      const metrics = pipelines['metrics/red-metrics']!;
+      expect(metrics.exporters).to.deep.equal(['otlp_http/victoriametrics']);
+      expect(config.exporters['otlp_http/victoriametrics']!.metrics_endpoint).to.equal(
+        '${env:VICTORIAMETRICS_URL:-http://victoriametrics:8428}/opentelemetry/v1/metrics',
+      );
+      expect(metrics.processors.some((id) => typeOf(id) === 'transform')).to.equal(true);
+    });
+  });
+
   it('uses no component removed from recent collectors (logging, jaeger exporters)', () => {
     expect(Object.keys(config.exporters).map(typeOf)).not.to.include.oneOf(['logging', 'jaeger']);
   });
@@ -96,7 +155,7 @@ describe('tools/stack/otelcol-builder.yaml', () => {
 
   for (const kind of KINDS) {
     it(`builds exactly the ${kind} otel-collector.yaml uses`, () => {
-      const used = [...new Set(Object.keys(config[kind]).map(typeOf))];
+      const used = [...new Set(Object.keys(config[kind] as object).map(typeOf))];
       const wanted = used.map((type) => MODULE_OF[kind][type] ?? `an unmapped ${kind} type: ${type}`);
       const built = modules(kind).map((gomod) => gomod.split(' ')[0]!.split('/').at(-1)!);
       expect(built.sort()).to.deep.equal(wanted.sort());
