@@ -3,6 +3,8 @@ import autocannon from 'autocannon';
 /** One load run against one variant. */
 export interface Sample {
   readonly requestsPerSecond: number;
+  /** Every request answered during the load. */
+  readonly requests: number;
   readonly p50: number;
   readonly p99: number;
   readonly errors: number;
@@ -34,6 +36,7 @@ export async function load(url: string, seconds: number, connections: number): P
   });
   return {
     requestsPerSecond: result.requests.average,
+    requests: result.requests.total,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.non2xx,

@@ -3,8 +3,10 @@
  * exporting variants export to. Shared by `run.ts` (throughput) and `profile.ts` (CPU profiles).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { collectorSinkConfig, readStackCollectorConfig, type CollectorSinkOptions } from './collector-sink-config.ts';
 import { freePorts } from '../../test/core/support/ports.ts';
 import { answersOk } from '../../test/core/support/probes.ts';
 import { waitFor } from '../../test/core/support/service-process.ts';
@@ -22,12 +24,16 @@ export interface Variant {
   readonly label: string;
   readonly command: readonly string[];
   readonly env: Readonly<Record<string, string>>;
-  /** Where it exports its telemetry, when it exports any: the light sink or the real collector. */
+  /** Where it exports its telemetry, when it exports any: the light sink or a real collector. */
   readonly sink?: SinkName;
 }
 
-/** The sinks of a benchmark (see {@link startDiscardSink} and {@link startCollectorSink}). */
-export type SinkName = 'light' | 'collector';
+/**
+ * The sinks of a benchmark (see {@link startDiscardSink} and {@link startCollectorSink}): the
+ * light one, the real collector with the stack's trace and log pipelines, and the same with
+ * the RED metrics pipelines too.
+ */
+export type SinkName = 'light' | 'collector' | 'collector-red-metrics';
 
 /** A running variant. Its stdout (the service's JSON log) goes to /dev/null, as in production. */
 export interface Running {
@@ -147,26 +153,41 @@ export function builtCollector(): string | undefined {
 }
 
 /**
- * The real OpenTelemetry Collector (`collector`, from {@link builtCollector}) as a sink:
- * OTLP/HTTP in, batched, counted by the debug exporter and dropped (tools/bench/collector-sink.yaml).
+ * The real OpenTelemetry Collector (`collector`, from {@link builtCollector}) as a sink, running
+ * the stack's otel-collector.yaml with OTLP/HTTP in on a free port and the debug exporter in
+ * place of Jaeger, VictoriaLogs and VictoriaMetrics (tools/bench/collector-sink-config.ts);
+ * with `redMetrics`, also the span_metrics connector's pipelines.
  */
-export async function startCollectorSink(collector: string): Promise<Sink> {
-  const { child, ports } = await startOnFreePorts(
-    'the collector sink',
-    2,
-    ([httpPort, healthPort]) =>
-      spawn(collector, ['--config', 'tools/bench/collector-sink.yaml'], {
-        cwd: root,
-        env: { BENCH_OTLP_HTTP_PORT: String(httpPort), BENCH_HEALTH_PORT: String(healthPort) },
-        stdio: 'ignore',
-      }),
-    ([, healthPort]) => `http://127.0.0.1:${healthPort}/`,
-    30_000,
-  );
-  return {
-    endpoint: `http://127.0.0.1:${ports[0]!}`,
-    kind: 'the real OpenTelemetry Collector (built from tools/stack/otelcol-builder.yaml), OTLP/HTTP in, debug exporter out',
-    cpuSeconds: () => cpuSecondsOf(child.pid!),
-    stop: () => stopChild(child),
-  };
+export async function startCollectorSink(collector: string, options: CollectorSinkOptions): Promise<Sink> {
+  const folder = mkdtempSync(`${tmpdir()}/bench-collector-`);
+  const config = `${folder}/config.yaml`;
+  // JSON is YAML: the collector reads it as it reads otel-collector.yaml.
+  writeFileSync(config, JSON.stringify(collectorSinkConfig(readStackCollectorConfig(root), options), null, 2));
+  const what = options.redMetrics ? 'the collector sink with RED metrics' : 'the collector sink';
+  try {
+    const { child, ports } = await startOnFreePorts(
+      what,
+      2,
+      ([httpPort, healthPort]) =>
+        spawn(collector, ['--config', config], {
+          cwd: root,
+          env: { BENCH_OTLP_HTTP_PORT: String(httpPort), BENCH_HEALTH_PORT: String(healthPort) },
+          stdio: 'ignore',
+        }),
+      ([, healthPort]) => `http://127.0.0.1:${healthPort}/`,
+      30_000,
+    );
+    return {
+      endpoint: `http://127.0.0.1:${ports[0]!}`,
+      kind: `the real OpenTelemetry Collector (built from tools/stack/otelcol-builder.yaml) running otel-collector.yaml's ${options.redMetrics ? 'trace, log and RED metrics' : 'trace and log'} pipelines, OTLP/HTTP in, the debug exporter out`,
+      cpuSeconds: () => cpuSecondsOf(child.pid!),
+      stop: async () => {
+        await stopChild(child);
+        rmSync(folder, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(folder, { recursive: true, force: true });
+    throw error;
+  }
 }

@@ -35,7 +35,7 @@ const collector = builtCollector();
 let collectorSink: Sink | undefined;
 const lines: string[] = [];
 try {
-  collectorSink = collector !== undefined && PROFILED.includes('service-log-export-collector') ? await startCollectorSink(collector) : undefined;
+  collectorSink = collector !== undefined && PROFILED.includes('service-log-export-collector') ? await startCollectorSink(collector, { redMetrics: false }) : undefined;
   const variants = benchVariants({ light: lightSink.endpoint, collector: collectorSink?.endpoint });
   const unknown = PROFILED.filter((id) => !variants.some((variant) => variant.id === id));
   if (unknown.length > 0) process.stderr.write(`bench: not profiled (no such variant, or the collector is not built): ${unknown.join(', ')}\n`);

@@ -4,9 +4,10 @@
  *
  * Every variant is its own process on loopback; autocannon loads one at a time from this
  * process, variants interleaved over several rounds, since these machines are noisy. The
- * exporting variants export to a light sink that discards; variant 13, the default service
- * exporting to the real OpenTelemetry Collector, runs beside them when the collector is built
- * (`bash tools/stack/build-collector.sh`), and is skipped with a line saying so when it is not.
+ * exporting variants export to a light sink that discards; variants 13 and 14, the default
+ * service exporting to the real OpenTelemetry Collector running the stack's pipelines (14 with
+ * the RED metrics connector too), run beside them when the collector is built
+ * (`bash tools/stack/build-collector.sh`), and are skipped with a line saying so when it is not.
  *
  *   npm run bench                      7 rounds of 5 s per variant
  *   npm run bench -- --smoke           1 round of 1 s (what CI runs, to keep the script working)
@@ -84,24 +85,29 @@ async function deliveryOf(url: string): Promise<TelemetryDelivery> {
   return { spans: body.telemetry.spans, logRecords: body.telemetry.logRecords };
 }
 
-/** The real collector as variant 13's sink, or why 13 is skipped. */
-async function startCollectorIfBuilt(): Promise<Sink | string> {
+/** The real collector as the sink of variant 13 (or 14, with `redMetrics`), or why it is skipped. */
+async function startCollectorIfBuilt(redMetrics: boolean): Promise<Sink | string> {
   const collector = builtCollector();
   if (collector === undefined) return 'the collector is not built (bash tools/stack/build-collector.sh builds it)';
   try {
-    return await startCollectorSink(collector);
+    return await startCollectorSink(collector, { redMetrics });
   } catch (error) {
     return `the collector did not start (${error instanceof Error ? error.message : String(error)})`;
   }
 }
 
 const lightSink = await startDiscardSink();
-const collectorOrWhyNot = await startCollectorIfBuilt();
+const collectorOrWhyNot = await startCollectorIfBuilt(false);
+const redMetricsCollectorOrWhyNot = await startCollectorIfBuilt(true);
 const collectorSink = typeof collectorOrWhyNot === 'string' ? undefined : collectorOrWhyNot;
-const COLLECTOR_SKIPPED = typeof collectorOrWhyNot === 'string' ? `13. as 12, exporting to the real OpenTelemetry Collector: skipped, ${collectorOrWhyNot}` : '';
-if (collectorSink === undefined) process.stderr.write(`bench: variant ${COLLECTOR_SKIPPED}\n`);
-const sinkKinds = { light: lightSink.kind, collector: collectorSink?.kind ?? null };
-const chosen = benchVariants({ light: lightSink.endpoint, collector: collectorSink?.endpoint });
+const redMetricsCollectorSink = typeof redMetricsCollectorOrWhyNot === 'string' ? undefined : redMetricsCollectorOrWhyNot;
+const COLLECTOR_SKIPPED = [
+  ...(typeof collectorOrWhyNot === 'string' ? [`13. as 12, exporting to the real OpenTelemetry Collector: skipped, ${collectorOrWhyNot}`] : []),
+  ...(typeof redMetricsCollectorOrWhyNot === 'string' ? [`14. as 13, the collector also deriving RED metrics: skipped, ${redMetricsCollectorOrWhyNot}`] : []),
+];
+for (const line of COLLECTOR_SKIPPED) process.stderr.write(`bench: variant ${line}\n`);
+const sinkKinds = { light: lightSink.kind, collector: collectorSink?.kind ?? null, collectorRedMetrics: redMetricsCollectorSink?.kind ?? null };
+const chosen = benchVariants({ light: lightSink.endpoint, collector: collectorSink?.endpoint, collectorRedMetrics: redMetricsCollectorSink?.endpoint });
 const processes = new Map<string, Running>();
 for (const variant of chosen) processes.set(variant.id, await startVariant(variant));
 
@@ -111,7 +117,9 @@ const IDLE_MEASURED = ['service-log-export', 'service'];
 const idleRssMiB = Object.fromEntries(IDLE_MEASURED.map((id) => [id, residentMiB(processes.get(id)!.pid, 'VmRSS')]));
 
 process.stderr.write(`bench: warming up ${chosen.length} variants\n`);
-for (const variant of chosen) await load(processes.get(variant.id)!.url, 1, connections);
+/** Requests each variant answered while warming up: its sink's CPU time covers them too. */
+const warmUpRequests = new Map<string, number>();
+for (const variant of chosen) warmUpRequests.set(variant.id, (await load(processes.get(variant.id)!.url, 1, connections)).requests);
 
 /** A round's load of one variant, with the CPU time its process spent per request answered. */
 type MeasuredSample = Sample & { readonly cpuMicrosPerRequest: number };
@@ -139,10 +147,15 @@ for (const variant of chosen.filter((candidate) => candidate.command === SERVICE
   delivery.set(variant.id, await deliveryOf(processes.get(variant.id)!.url));
 }
 const lightSinkReceived = (await (await fetch(`${lightSink.endpoint}/`)).json()) as { exports: Record<string, number>; bytes: number };
-const sinkCpuSeconds = { light: lightSink.cpuSeconds(), collector: collectorSink?.cpuSeconds() ?? null };
+const sinkCpuSeconds = {
+  light: lightSink.cpuSeconds(),
+  collector: collectorSink?.cpuSeconds() ?? null,
+  collectorRedMetrics: redMetricsCollectorSink?.cpuSeconds() ?? null,
+};
 for (const service of processes.values()) await service.stop();
 await lightSink.stop();
 await collectorSink?.stop();
+await redMetricsCollectorSink?.stop();
 
 process.stderr.write('bench: startup times\n');
 const startupDefault: number[] = [];
@@ -196,7 +209,26 @@ const costs = [
   ...(samples.has('service-log-export-collector')
     ? [{ cost: 'the real collector instead of the light sink (13 vs 12)', value: ratio('service-log-export-collector', 'service-log-export') }]
     : []),
+  ...(samples.has('service-log-export-collector') && samples.has('service-log-export-collector-red-metrics')
+    ? [{ cost: 'RED metrics derived in the collector (14 vs 13)', value: ratio('service-log-export-collector-red-metrics', 'service-log-export-collector') }]
+    : []),
 ];
+
+/**
+ * CPU time a collector sink spent per request of the one variant that exports to it (over the
+ * warm-up and every round): what the stack's collector costs a request, and what the RED
+ * metrics connector adds to it (14 against 13).
+ */
+const collectorCpuMicrosPerRequest = (cpuSeconds: number | null, id: string): number | null => {
+  const runs = samples.get(id);
+  if (cpuSeconds === null || runs === undefined) return null;
+  const requests = runs.reduce((sum, run) => sum + run.requests, 0) + (warmUpRequests.get(id) ?? 0);
+  return Math.round((cpuSeconds * 1e6 * 10) / requests) / 10;
+};
+const collectorCost = {
+  withoutRedMetrics: collectorCpuMicrosPerRequest(sinkCpuSeconds.collector, 'service-log-export-collector'),
+  withRedMetrics: collectorCpuMicrosPerRequest(sinkCpuSeconds.collectorRedMetrics, 'service-log-export-collector-red-metrics'),
+};
 
 const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version };
 const report = {
@@ -206,6 +238,7 @@ const report = {
   sinks: sinkKinds,
   lightSinkReceived,
   sinkCpuSeconds,
+  collectorCpuMicrosPerRequest: collectorCost,
   variants: summary.map((entry) => ({ ...entry, ratioToExpress: ratio(entry.id) })),
   startup: { defaultInstrumentationsMs: median(startupDefault), allInstrumentationsMs: median(startupAll), runs: { startupDefault, startupAll } },
   idleRssMiB,
@@ -220,7 +253,7 @@ writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 const lines = [
   `Machine: ${machine.cores} cores (${machine.cpu}), Node ${machine.node}; ${rounds} round(s) of ${durationSeconds} s per variant, ${connections} connections.`,
   'req/s, p50, p99: medians over rounds; ratios: medians of the per-round ratios (both measured in the same round); CPU µs a request: the variant process\'s user and system time (all threads) over a round\'s load, divided by the requests it answered, median over rounds.',
-  `Telemetry sinks: "light" (6 to 12) is ${sinkKinds.light}; "collector" (13) is ${sinkKinds.collector ?? 'not run'}.`,
+  `Telemetry sinks: "light" (6 to 12) is ${sinkKinds.light}; "collector" (13) is ${sinkKinds.collector ?? 'not run'}; "collector-red-metrics" (14) is ${sinkKinds.collectorRedMetrics ?? 'not run'}.`,
   '',
   '| variant | req/s | vs bare Express | CPU µs a request | p50 ms | p99 ms | peak RSS MiB | sink |',
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
@@ -228,7 +261,7 @@ const lines = [
     (entry) =>
       `| ${entry.label} | ${entry.requestsPerSecond} | ${ratio(entry.id).toFixed(3)} | ${entry.cpuMicrosPerRequest} | ${entry.p50Ms} | ${entry.p99Ms} | ${entry.peakRssMiB} | ${entry.sink ?? '-'} |`,
   ),
-  ...(collectorSink === undefined ? ['', COLLECTOR_SKIPPED] : []),
+  ...(COLLECTOR_SKIPPED.length > 0 ? ['', ...COLLECTOR_SKIPPED] : []),
   '',
   'Telemetry of the full services by the end of the load (their /readyz), exported / dropped (queue full) / failed:',
   '',
@@ -238,7 +271,12 @@ const lines = [
     .filter((entry) => entry.delivery !== null)
     .map((entry) => `| ${entry.label.split('.')[0]!} | ${describeDelivery(entry.delivery!.spans)} | ${describeDelivery(entry.delivery!.logRecords)} |`),
   '',
-  `CPU time the sinks used over the run: light sink ${sinkCpuSeconds.light.toFixed(1)} s (${Object.values(lightSinkReceived.exports).reduce((sum, count) => sum + count, 0)} exports, ${Math.round(lightSinkReceived.bytes / 1048576)} MiB)${sinkCpuSeconds.collector === null ? '' : `, collector ${sinkCpuSeconds.collector.toFixed(1)} s`}; ${rounds * durationSeconds} s of load per variant.`,
+  `CPU time the sinks used over the run: light sink ${sinkCpuSeconds.light.toFixed(1)} s (${Object.values(lightSinkReceived.exports).reduce((sum, count) => sum + count, 0)} exports, ${Math.round(lightSinkReceived.bytes / 1048576)} MiB)${sinkCpuSeconds.collector === null ? '' : `, collector ${sinkCpuSeconds.collector.toFixed(1)} s`}${sinkCpuSeconds.collectorRedMetrics === null ? '' : `, collector with RED metrics ${sinkCpuSeconds.collectorRedMetrics.toFixed(1)} s`}; ${rounds * durationSeconds} s of load per variant.`,
+  ...(collectorCost.withoutRedMetrics === null || collectorCost.withRedMetrics === null
+    ? []
+    : [
+        `Collector CPU a request (its CPU time over the requests of the one variant exporting to it): ${collectorCost.withoutRedMetrics} µs for the trace and log pipelines (13), ${collectorCost.withRedMetrics} µs with the RED metrics pipelines too (14).`,
+      ]),
   `Startup to the first 200 from /healthz: ${report.startup.defaultInstrumentationsMs} ms with the default instrumentations, ${report.startup.allInstrumentationsMs} ms with all of auto-instrumentations-node (median of ${startupRepeats}).`,
   `Idle, 1 s after start: ${idleRssMiB['service-log-export']} MiB resident for the default service (12), ${idleRssMiB['service']} MiB for 8 (no log records).`,
   '',

@@ -2,10 +2,12 @@ import { SERVICE, type Variant } from './processes.ts';
 
 const node = process.execPath;
 
-/** The OTLP endpoints of a run's sinks; `collector` only when the real collector is built. */
+/** The OTLP endpoints of a run's sinks; the collector ones only when the real collector is built. */
 export interface SinkEndpoints {
   readonly light: string;
   readonly collector?: string | undefined;
+  /** The real collector also deriving RED metrics (the span_metrics connector). */
+  readonly collectorRedMetrics?: string | undefined;
 }
 
 /**
@@ -14,8 +16,9 @@ export interface SinkEndpoints {
  * to the light sink, so that the receiver takes next to nothing from the machine they share:
  * traces only (OTEL_LOGS_EXPORTER=none), so that they compare with each other and with
  * earlier runs, except 12, which also exports every log line as a log record (what
- * `npm start` does by default). 13 is 12 exporting to the real OpenTelemetry Collector, listed
- * only when `sinks.collector` is given (the collector is built).
+ * `npm start` does by default). 13 is 12 exporting to the real OpenTelemetry Collector running
+ * the stack's trace and log pipelines, 14 the same with the RED metrics pipelines too (what
+ * the connector costs), each listed only when its sink is given (the collector is built).
  */
 export function benchVariants(sinks: SinkEndpoints): Variant[] {
   const withLogs = (endpoint: string): Record<string, string> => ({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: 'bench', LOG_LEVEL: 'info' });
@@ -60,6 +63,15 @@ export function benchVariants(sinks: SinkEndpoints): Variant[] {
       command: SERVICE,
       env: withLogs(sinks.collector),
       sink: 'collector',
+    });
+  }
+  if (sinks.collectorRedMetrics !== undefined) {
+    variants.push({
+      id: 'service-log-export-collector-red-metrics',
+      label: '14. as 13, the collector also deriving RED metrics (span_metrics connector)',
+      command: SERVICE,
+      env: withLogs(sinks.collectorRedMetrics),
+      sink: 'collector-red-metrics',
     });
   }
   return variants;

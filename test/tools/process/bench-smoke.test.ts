@@ -18,20 +18,21 @@ interface BenchReport {
     cpuMicrosPerRequest: number;
     peakRssMiB: number;
     errors: number;
-    sink: 'light' | 'collector' | null;
+    sink: 'light' | 'collector' | 'collector-red-metrics' | null;
     delivery: { spans: Delivery; logRecords: Delivery } | null;
   }[];
   startup: { defaultInstrumentationsMs: number; allInstrumentationsMs: number };
   idleRssMiB: Record<string, number>;
   goals: { goal: string; value: number; met: boolean }[];
   costs: { cost: string; value: number }[];
-  sinks: { light: string; collector: string | null };
+  sinks: { light: string; collector: string | null; collectorRedMetrics: string | null };
+  collectorCpuMicrosPerRequest: { withoutRedMetrics: number | null; withRedMetrics: number | null };
 }
 
 describe('npm run bench (smoke: one short round, no timing asserted)', function () {
   this.timeout(180_000);
 
-  it('runs every variant (13 only with the collector built) and writes the markdown table and the JSON report', async () => {
+  it('runs every variant (13 and 14 only with the collector built) and writes the markdown table and the JSON report', async () => {
     const output = mkdtempSync(`${tmpdir()}/bench-smoke-`);
     const { stdout } = await promisify(execFile)(process.execPath, ['tools/bench/run.ts', '--smoke', '--output', output], {
       cwd: new URL('../../../', import.meta.url),
@@ -41,16 +42,30 @@ describe('npm run bench (smoke: one short round, no timing asserted)', function 
     const [file] = readdirSync(output);
     const report = JSON.parse(readFileSync(`${output}/${file!}`, 'utf8')) as BenchReport;
     const withCollector = report.sinks.collector !== null;
-    expect(stdout.split('\n').filter((line) => /^\| \d+\. /.test(line))).to.have.length(withCollector ? 13 : 12);
-    if (!withCollector) expect(stdout).to.include('13. as 12, exporting to the real OpenTelemetry Collector: skipped');
+    expect(report.sinks.collectorRedMetrics !== null, 'both collector sinks or neither').to.equal(withCollector);
+    expect(stdout.split('\n').filter((line) => /^\| \d+\. /.test(line))).to.have.length(withCollector ? 14 : 12);
+    if (!withCollector) {
+      expect(stdout).to.include('13. as 12, exporting to the real OpenTelemetry Collector: skipped');
+      expect(stdout).to.include('14. as 13, the collector also deriving RED metrics: skipped');
+    }
     expect(report.variants.map((variant) => variant.id)).to.deep.equal([
       'raw-http', 'express', 'session-context', 'cls-rtracer', 'express-http-context', 'service-sdk-disabled', 'service-bridge-off', 'service', 'service-express-instrumented', 'service-session-sampled', 'express-otel-http', 'service-log-export',
-      ...(withCollector ? ['service-log-export-collector'] : []),
+      ...(withCollector ? ['service-log-export-collector', 'service-log-export-collector-red-metrics'] : []),
     ]);
     const variant = (id: string): BenchReport['variants'][number] => report.variants.find((candidate) => candidate.id === id)!;
     // 6 to 12 export to the light sink, 13 to the collector.
     expect(report.variants.filter((candidate) => candidate.sink === 'light')).to.have.length(7);
-    if (withCollector) expect(variant('service-log-export-collector').sink).to.equal('collector');
+    if (withCollector) {
+      expect(variant('service-log-export-collector').sink).to.equal('collector');
+      expect(variant('service-log-export-collector-red-metrics').sink).to.equal('collector-red-metrics');
+      // Each collector sink did work for the requests of the variant exporting to it.
+      expect(report.collectorCpuMicrosPerRequest.withoutRedMetrics).to.be.greaterThan(0);
+      expect(report.collectorCpuMicrosPerRequest.withRedMetrics).to.be.greaterThan(0);
+      for (const id of ['service-log-export-collector', 'service-log-export-collector-red-metrics']) {
+        expect(variant(id).delivery!.spans.failedExport, id).to.equal(0);
+        expect(variant(id).delivery!.spans.exported, id).to.be.greaterThan(0);
+      }
+    }
     // The light sink answers every export as a collector would: the exporters succeed.
     for (const id of ['service', 'service-log-export']) {
       expect(variant(id).delivery!.spans.exported, id).to.be.greaterThan(0);
@@ -72,7 +87,7 @@ describe('npm run bench (smoke: one short round, no timing asserted)', function 
     expect(report.idleRssMiB['service-log-export']).to.be.greaterThan(0);
     expect(report.idleRssMiB['service']).to.be.greaterThan(0);
     expect(report.goals).to.have.length(6);
-    expect(report.costs.map((cost) => cost.value)).to.have.length(withCollector ? 4 : 3).and.satisfy((values: number[]) => values.every((value) => value > 0));
+    expect(report.costs.map((cost) => cost.value)).to.have.length(withCollector ? 5 : 3).and.satisfy((values: number[]) => values.every((value) => value > 0));
     expect(report.sinks.light).to.be.a('string').and.not.equal('');
   });
 });

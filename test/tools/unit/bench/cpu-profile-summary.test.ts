@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { topSelfTimeFrames } from '../../../tools/bench/cpu-profile-summary.ts';
+import { topSelfTimeFrames } from '../../../../tools/bench/cpu-profile-summary.ts';
 
 /** A V8 profile as `node --cpu-prof` writes it: nodes, and samples with the time since the one before. */
 function profile(samples: [nodeId: number, deltaMicros: number][]): string {
