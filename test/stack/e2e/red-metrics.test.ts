@@ -197,7 +197,7 @@ describe('RED metrics: the collector derives them from server spans, VictoriaMet
       () => Date.now() > interval.endMs + VICTORIAMETRICS_LATENCY_OFFSET_MS,
       10_000,
     );
-    console.log(`      counted requests within ${windowMs} ms (between two flushes of the connector, every second)`);
+    console.log(`      the counted requests fall within ${windowMs} ms: the interval between the two flushes of the connector that bound them`);
   });
 
   after(async function () {
