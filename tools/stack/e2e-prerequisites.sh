@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# What the end-to-end tests need beyond npm: the collector, Jaeger and VictoriaLogs built from
-# the Go module proxy (cached outside the clone; no system change, no opt-in), Debian's
+# What the end-to-end tests need beyond npm: the collector, Jaeger, VictoriaLogs and
+# VictoriaMetrics built from the Go module proxy (cached outside the clone; no system change, no opt-in), Debian's
 # chromium for the browser tests, and a compose implementation to check docker-compose.yml.
 # Installs the Debian packages when they are missing only where the tests may change the
 # machine (CI=true, or SESSION_SERVICE_INSTALL=1; see lib.sh) and as root. Outside CI, what it
@@ -16,7 +16,7 @@ build() {
   if binary="$(bash "$here/$script" --if-built)"; then
     log "$name: $binary"
   elif command -v go >/dev/null || [[ "${CI:-}" == "true" ]]; then
-    log "$name: building with Go into $BIN_DIR (a first build of the three takes about 10 minutes; later runs reuse them)"
+    log "$name: building with Go into $BIN_DIR (a first build of the four takes about 10 minutes; later runs reuse them)"
     # Assigned first: a failed build must stop the script (set -e), not print an empty path.
     binary="$(bash "$here/$script")"
     log "$name: $binary"
@@ -41,5 +41,6 @@ tool() {
 build collector build-collector.sh
 build jaeger build-jaeger.sh
 build victorialogs build-victorialogs.sh
+build victoriametrics build-victoriametrics.sh
 tool chromium chromium
 tool docker-compose docker-compose

@@ -1,10 +1,11 @@
 import { expect } from 'chai';
-import { EXPORT_TO_COLLECTOR_ENV, startTelemetryBackends } from '../support/e2e-stack.ts';
+import { discardTelemetryBackends, EXPORT_TO_COLLECTOR_ENV, startTelemetryBackends } from '../support/e2e-stack.ts';
 import { searchTraces } from '../support/jaeger-query.ts';
 import { builtBinary, startCollector, type CollectorTargets, type Jaeger, type RunningProgram } from '../support/observability-stack.ts';
 import { singleRequestSessions } from '../support/single-request-sessions.ts';
 import { deliveryAtReadiness, lostByService } from '../support/telemetry-loss.ts';
 import type { VictoriaLogs } from '../support/victoria-logs.ts';
+import type { VictoriaMetrics } from '../support/victoria-metrics.ts';
 import { startCommand, startServiceProcess, waitFor, type ServiceProcess } from '../../core/support/service-process.ts';
 import { requirePrerequisites, skippedForPrerequisites } from '../support/require-prerequisites.ts';
 
@@ -23,6 +24,7 @@ describe('the real collector restarted mid-run', function () {
 
   let jaeger: Jaeger;
   let victoriaLogs: VictoriaLogs;
+  let victoriaMetrics: VictoriaMetrics;
   let targets: CollectorTargets;
   let collector: RunningProgram;
   let service: ServiceProcess;
@@ -30,16 +32,14 @@ describe('the real collector restarted mid-run', function () {
 
   before(async () => {
     // The service exports its log records too: the collector's logs pipeline needs its store.
-    ({ jaeger, victoriaLogs, collector, targets } = await startTelemetryBackends());
+    ({ jaeger, victoriaLogs, victoriaMetrics, collector, targets } = await startTelemetryBackends());
     service = await startServiceProcess({ ...EXPORT_TO_COLLECTOR_ENV, OTEL_SERVICE_NAME: 'restart-test' }, startCommand());
   });
 
   after(async function () {
     if (skippedForPrerequisites(this)) return;
     await service.stop('SIGKILL');
-    await collector.stop();
-    await victoriaLogs.discard();
-    await jaeger.stop();
+    await discardTelemetryBackends({ collector, victoriaLogs, jaeger, victoriaMetrics });
   });
 
   it('delivers every span sent after it is back, and delivers or counts every span sent during the outage', async () => {

@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import { logRecordsLostByCollector } from '../support/collector-metrics.ts';
-import { EXPORT_TO_COLLECTOR_ENV, startTelemetryBackends } from '../support/e2e-stack.ts';
+import { discardTelemetryBackends, EXPORT_TO_COLLECTOR_ENV, startTelemetryBackends } from '../support/e2e-stack.ts';
 import { exactly, queryLogsUntil } from '../support/logs-query.ts';
 import { builtBinary, type Jaeger, type RunningProgram } from '../support/observability-stack.ts';
 import { singleRequestSessions, type SingleRequestSession } from '../support/single-request-sessions.ts';
 import { deliveryAtReadiness, lostByService } from '../support/telemetry-loss.ts';
 import { queryLogs, startVictoriaLogs, type StoredLogRecord, type VictoriaLogs } from '../support/victoria-logs.ts';
+import type { VictoriaMetrics } from '../support/victoria-metrics.ts';
 import { startCommand, startServiceProcess, waitFor, type ServiceProcess } from '../../core/support/service-process.ts';
 import { requirePrerequisites, skippedForPrerequisites } from '../support/require-prerequisites.ts';
 
@@ -38,20 +39,19 @@ describe('the real log store (VictoriaLogs) restarted mid-run', function () {
 
   let jaeger: Jaeger;
   let victoriaLogs: VictoriaLogs;
+  let victoriaMetrics: VictoriaMetrics;
   let collector: RunningProgram;
   let service: ServiceProcess;
 
   before(async () => {
-    ({ jaeger, victoriaLogs, collector } = await startTelemetryBackends());
+    ({ jaeger, victoriaLogs, victoriaMetrics, collector } = await startTelemetryBackends());
     service = await startServiceProcess({ ...EXPORT_TO_COLLECTOR_ENV, OTEL_SERVICE_NAME: SERVICE_NAME }, startCommand());
   });
 
   after(async function () {
     if (skippedForPrerequisites(this)) return;
     await service.stop('SIGKILL');
-    await collector.stop();
-    await victoriaLogs.discard();
-    await jaeger.stop();
+    await discardTelemetryBackends({ collector, victoriaLogs, jaeger, victoriaMetrics });
   });
 
   it('stores every record sent after it is back, keeps those sent before, and delivers or counts every record sent during the outage', async () => {

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { startServiceProcess, startCommand, waitFor, type ServiceProcess } from '../../core/support/service-process.ts';
-import { driveSession, EXPORT_TO_COLLECTOR_ENV, startTelemetryBackends, type TelemetryBackends } from '../support/e2e-stack.ts';
+import { discardTelemetryBackends, driveSession, EXPORT_TO_COLLECTOR_ENV, startTelemetryBackends, type TelemetryBackends } from '../support/e2e-stack.ts';
 import { launchHeadlessChromium, type HeadlessChromium } from '../support/headless-chromium.ts';
 import { isEventRecord, queryLogs, type StoredLogRecord } from '../support/victoria-logs.ts';
 import { requirePrerequisites } from '../support/require-prerequisites.ts';
@@ -104,9 +104,7 @@ describe('the log store UI (VictoriaLogs web UI in headless Chromium)', function
   after(async () => {
     await chromium?.close();
     await api?.stop('SIGKILL');
-    await backends?.collector.stop();
-    await backends?.victoriaLogs.discard();
-    await backends?.jaeger.stop();
+    if (backends !== undefined) await discardTelemetryBackends(backends);
   });
 
   it('shows the log lines of the session searched for, and none of another session', async () => {

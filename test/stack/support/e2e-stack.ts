@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { generateOrdersProject } from './orders-service.ts';
 import { builtBinary, startCollector, startJaeger, type CollectorTargets, type Jaeger, type RunningProgram } from './observability-stack.ts';
 import { startVictoriaLogs, type VictoriaLogs } from './victoria-logs.ts';
+import { startVictoriaMetrics, type VictoriaMetrics } from './victoria-metrics.ts';
 import { startCommand, startServiceProcess, type ServiceProcess } from '../../core/support/service-process.ts';
 
 /** The whole system of the end-to-end tests, every part a real program on loopback. */
@@ -9,11 +10,14 @@ export interface E2eStack {
   readonly jaeger: Jaeger;
   /** The log store; `baseUrl` answers LogsQL. */
   readonly victoriaLogs: VictoriaLogs;
+  /** The metrics store the collector writes RED metrics to, and Jaeger's Monitor tab reads. */
+  readonly victoriaMetrics: VictoriaMetrics;
   readonly collector: RunningProgram;
   /** The edge service, named `api`, calling `orders` downstream. */
   readonly api: ServiceProcess;
   /** The internal service, named `orders`, trusting its caller's baggage. */
   readonly orders: ServiceProcess;
+  /** Kills the services and stops every program; every data directory is removed. */
   stop(): Promise<void>;
 }
 
@@ -27,25 +31,49 @@ export const EXPORT_TO_COLLECTOR_ENV: Readonly<Record<string, string>> = {
   OTEL_BLRP_SCHEDULE_DELAY: '200',
 };
 
-/** What the services export to: the collector, and the two stores behind it. */
+/** What the services export to: the collector, and the three stores behind it. */
 export interface TelemetryBackends {
   readonly jaeger: Jaeger;
   readonly victoriaLogs: VictoriaLogs;
+  readonly victoriaMetrics: VictoriaMetrics;
   readonly collector: RunningProgram;
   /** Where the collector sends (to start it again after a test stopped it). */
   readonly targets: CollectorTargets;
 }
 
 /**
- * Jaeger, VictoriaLogs and the collector with the repository's otel-collector.yaml in front of
- * them, each built from the Go module proxy on first use.
+ * VictoriaMetrics, Jaeger (on Badger, its Monitor tab reading VictoriaMetrics), VictoriaLogs
+ * and the collector with the repository's otel-collector.yaml in front of them, each built from
+ * the Go module proxy on first use.
  */
 export async function startTelemetryBackends(): Promise<TelemetryBackends> {
-  const jaeger = await startJaeger(builtBinary('build-jaeger.sh'));
+  const victoriaMetrics = await startVictoriaMetrics(builtBinary('build-victoriametrics.sh'));
+  const jaeger = await startJaeger(builtBinary('build-jaeger.sh'), { victoriaMetricsUrl: victoriaMetrics.baseUrl });
   const victoriaLogs = await startVictoriaLogs({ binary: builtBinary('build-victorialogs.sh') });
-  const targets: CollectorTargets = { jaegerOtlpEndpoint: jaeger.otlpGrpcEndpoint, victoriaLogsUrl: victoriaLogs.baseUrl };
+  const targets: CollectorTargets = {
+    jaegerOtlpEndpoint: jaeger.otlpGrpcEndpoint,
+    victoriaLogsUrl: victoriaLogs.baseUrl,
+    victoriaMetricsUrl: victoriaMetrics.baseUrl,
+  };
   const collector = await startCollector(builtBinary('build-collector.sh'), targets);
-  return { jaeger, victoriaLogs, collector, targets };
+  return { jaeger, victoriaLogs, victoriaMetrics, collector, targets };
+}
+
+/**
+ * Stops the collector first (what it still holds goes nowhere), then discards the stores:
+ * each stopped and its data directory removed. Takes the programs as they are now (a test may
+ * have started one again).
+ */
+export async function discardTelemetryBackends(backends: {
+  readonly collector: RunningProgram;
+  readonly victoriaLogs: VictoriaLogs;
+  readonly jaeger: Jaeger;
+  readonly victoriaMetrics: VictoriaMetrics;
+}): Promise<void> {
+  await backends.collector.stop();
+  await backends.victoriaLogs.discard();
+  await backends.jaeger.discard();
+  await backends.victoriaMetrics.discard();
 }
 
 /**
@@ -54,18 +82,16 @@ export async function startTelemetryBackends(): Promise<TelemetryBackends> {
  * `serviceEnv` (for example a sampler) on top for both.
  */
 export async function startE2eStack(serviceEnv: Readonly<Record<string, string>> = {}): Promise<E2eStack> {
-  const { jaeger, victoriaLogs, collector } = await startTelemetryBackends();
+  const { jaeger, victoriaLogs, victoriaMetrics, collector } = await startTelemetryBackends();
   const exportEnv = { ...EXPORT_TO_COLLECTOR_ENV, ...serviceEnv };
   // orders is its own service, generated from the template as docker compose builds it.
   const ordersProject = await generateOrdersProject();
   const orders = await startServiceProcess({ ...exportEnv, OTEL_SERVICE_NAME: 'orders', TRUST_INCOMING_BAGGAGE: 'true' }, ordersProject.command);
-  const api = await startServiceProcess(
-    { ...exportEnv, OTEL_SERVICE_NAME: 'api', DOWNSTREAM_URL: `${orders.url}/api/orders`, PROPAGATE_USER_ID: 'true' },
-    startCommand(),
-  );
+  const api = await startApi(orders, exportEnv);
   return {
     jaeger,
     victoriaLogs,
+    victoriaMetrics,
     collector,
     api,
     orders,
@@ -73,11 +99,17 @@ export async function startE2eStack(serviceEnv: Readonly<Record<string, string>>
       await api.stop('SIGKILL');
       await orders.stop('SIGKILL');
       ordersProject.remove();
-      await collector.stop();
-      await victoriaLogs.discard();
-      await jaeger.stop();
+      await discardTelemetryBackends({ collector, victoriaLogs, jaeger, victoriaMetrics });
     },
   };
+}
+
+/**
+ * Starts `api` (the demo, as `npm start` starts it) calling `orders` downstream and sending it
+ * user.id, with `env` (the export settings, {@link EXPORT_TO_COLLECTOR_ENV}, and any other).
+ */
+export function startApi(orders: ServiceProcess, env: Readonly<Record<string, string>>): Promise<ServiceProcess> {
+  return startServiceProcess({ ...env, OTEL_SERVICE_NAME: 'api', DOWNSTREAM_URL: `${orders.url}/api/orders`, PROPAGATE_USER_ID: 'true' }, startCommand());
 }
 
 /** The requests one session made, by trace id (from the x-trace-id response headers). */

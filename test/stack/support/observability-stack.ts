@@ -1,5 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePorts, isPortFree } from '../../core/support/ports.ts';
 import { answersOk } from '../../core/support/probes.ts';
@@ -21,7 +24,7 @@ export interface RunningProgram {
  * Path of a binary built by one of the tools/stack/build-*.sh scripts (Go module proxy, cached
  * outside the clone). The first run builds; progress goes to this process's stderr.
  */
-export function builtBinary(script: 'build-collector.sh' | 'build-jaeger.sh' | 'build-victorialogs.sh'): string {
+export function builtBinary(script: 'build-collector.sh' | 'build-jaeger.sh' | 'build-victorialogs.sh' | 'build-victoriametrics.sh'): string {
   return execFileSync('bash', [`tools/stack/${script}`], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] })
     .toString('utf8')
     .trim();
@@ -74,41 +77,102 @@ export async function waitUntilAnswering(urls: readonly string[], program: Start
   );
 }
 
-/** Jaeger (memory storage) with its query API on a free loopback port. */
+/** Jaeger on Badger, with its query API on a free loopback port and its data in a folder of its own. */
 export interface Jaeger extends RunningProgram {
   readonly queryUrl: string;
   readonly otlpGrpcEndpoint: string;
+  /** JAEGER_DATA_DIR: Badger's keys and values, kept across {@link Jaeger.start}; removed by {@link Jaeger.discard}. */
+  readonly dataDir: string;
+  /**
+   * Starts it again (stopping it first when it runs), on the same ports and the same data
+   * directory, and resolves once it answers: the collector keeps sending to the same endpoint.
+   */
+  start(): Promise<void>;
+  /** Stops it (when running) and removes its data directory. */
+  discard(): Promise<void>;
+}
+
+/** What Jaeger is given beside its ports and data directory. */
+export interface JaegerOptions {
+  /** VictoriaMetrics' base URL, which the Monitor tab's metric backend queries (VICTORIAMETRICS_URL). */
+  readonly victoriaMetricsUrl: string;
 }
 
 /** Attempts at starting Jaeger: its ports are chosen ahead, and another process may take one first. */
 const JAEGER_START_ATTEMPTS = 3;
 
 /**
- * Starts the Jaeger built from the Go module proxy with test/stack/e2e/jaeger.yaml, on free ports,
- * and resolves once both its health endpoint and its query API (what the tests use) answer.
- * A port taken by another process between choosing and binding makes Jaeger exit with
- * "address already in use": then it is started again on new ports.
+ * Starts the Jaeger built from the Go module proxy with the repository's jaeger.yaml, unchanged
+ * (Badger on disk, the Monitor tab reading VictoriaMetrics), on free loopback ports, with its
+ * data in a new temporary directory, and resolves once both its health endpoint and its query
+ * API (what the tests use) answer. A port taken by another process between choosing and
+ * binding makes Jaeger exit with "address already in use": then it is started again on new
+ * ports. Jaeger's query traces itself by default, exporting over OTLP to localhost:4317, which
+ * is the collector's: its sampler is set to `always_off`, so that no `jaeger` service shows up
+ * among the tests' traces.
  */
-export async function startJaeger(binary: string): Promise<Jaeger> {
-  for (let attempt = 1; ; attempt++) {
-    const [query, queryGrpc, health, otlpGrpc] = (await freePorts(4)) as [number, number, number, number];
-    const env = {
-      JAEGER_QUERY_PORT: String(query),
-      JAEGER_QUERY_GRPC_PORT: String(queryGrpc),
-      JAEGER_HEALTH_PORT: String(health),
-      JAEGER_OTLP_GRPC_PORT: String(otlpGrpc),
-    };
-    const program = startProgram(binary, ['--config', 'test/stack/e2e/jaeger.yaml'], env);
-    const queryUrl = `http://127.0.0.1:${query}`;
+export async function startJaeger(binary: string, options: JaegerOptions): Promise<Jaeger> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'jaeger-badger-'));
+  const envFor = (ports: readonly [number, number, number, number]): Record<string, string> => ({
+    JAEGER_LISTEN_HOST: '127.0.0.1',
+    JAEGER_QUERY_PORT: String(ports[0]),
+    JAEGER_QUERY_GRPC_PORT: String(ports[1]),
+    JAEGER_HEALTH_PORT: String(ports[2]),
+    JAEGER_OTLP_GRPC_PORT: String(ports[3]),
+    JAEGER_DATA_DIR: dataDir,
+    JAEGER_UI_CONFIG: 'jaeger-ui.json',
+    VICTORIAMETRICS_URL: options.victoriaMetricsUrl,
+    JAEGER_LOG_LEVEL: 'warn',
+    // Read by the OpenTelemetry Go SDK of Jaeger's own tracer (OTEL_TRACES_EXPORTER is not).
+    OTEL_TRACES_SAMPLER: 'always_off',
+  });
+  const launch = async (ports: readonly [number, number, number, number]): Promise<StartedProgram> => {
+    const program = startProgram(binary, ['--config', 'jaeger.yaml'], envFor(ports));
     try {
-      await waitUntilAnswering([`http://127.0.0.1:${health}/status`, `${queryUrl}/api/services`], program, 'Jaeger');
+      await waitUntilAnswering([`http://127.0.0.1:${ports[2]}/status`, `http://127.0.0.1:${ports[0]}/api/services`], program, 'Jaeger');
     } catch (error) {
       await program.stop();
-      if (attempt < JAEGER_START_ATTEMPTS && /address already in use/i.test(program.output())) continue;
       throw error;
     }
-    return { ...program, queryUrl, otlpGrpcEndpoint: `127.0.0.1:${otlpGrpc}` };
+    return program;
+  };
+
+  let ports: [number, number, number, number] | undefined;
+  let current: StartedProgram | undefined;
+  for (let attempt = 1; current === undefined; attempt++) {
+    const chosen = (await freePorts(4)) as [number, number, number, number];
+    try {
+      current = await launch(chosen);
+      ports = chosen;
+    } catch (error) {
+      if (attempt < JAEGER_START_ATTEMPTS && error instanceof Error && /address already in use/i.test(error.message)) continue;
+      await rm(dataDir, { recursive: true, force: true });
+      throw error;
+    }
   }
+  const fixedPorts = ports as [number, number, number, number];
+  let running: StartedProgram = current;
+  // The output of the runs before the current one, for failure messages.
+  let earlierOutput = '';
+  return {
+    get child() {
+      return running.child;
+    },
+    output: () => (earlierOutput + running.output()).slice(-20_000),
+    stop: () => running.stop(),
+    start: async () => {
+      await running.stop();
+      earlierOutput = `${earlierOutput}${running.output()}\n--- Jaeger started again on the same data ---\n`;
+      running = await launch(fixedPorts);
+    },
+    discard: async () => {
+      await running.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+    queryUrl: `http://127.0.0.1:${fixedPorts[0]}`,
+    otlpGrpcEndpoint: `127.0.0.1:${fixedPorts[3]}`,
+    dataDir,
+  };
 }
 
 /** Where the collector sends what it receives: the variables otel-collector.yaml reads. */
@@ -117,12 +181,21 @@ export interface CollectorTargets {
   readonly jaegerOtlpEndpoint: string;
   /** VictoriaLogs' base URL, `http://host:port` (VICTORIALOGS_URL). */
   readonly victoriaLogsUrl: string;
+  /** VictoriaMetrics' base URL, `http://host:port` (VICTORIAMETRICS_URL), where the RED metrics go. */
+  readonly victoriaMetricsUrl: string;
 }
 
 /**
+ * How often the collector's span_metrics connector sends its counters in the tests
+ * (SPAN_METRICS_FLUSH_INTERVAL; otel-collector.yaml's default is 15 s): metrics arrive within
+ * about a second.
+ */
+export const TEST_SPAN_METRICS_FLUSH_INTERVAL = '1s';
+
+/**
  * Starts the collector built from tools/stack/otelcol-builder.yaml with the repository's own
- * otel-collector.yaml, unchanged; only JAEGER_OTLP_ENDPOINT and VICTORIALOGS_URL point it at
- * `targets`.
+ * otel-collector.yaml, unchanged; JAEGER_OTLP_ENDPOINT, VICTORIALOGS_URL and VICTORIAMETRICS_URL
+ * point it at `targets`, and SPAN_METRICS_FLUSH_INTERVAL is {@link TEST_SPAN_METRICS_FLUSH_INTERVAL}.
  */
 export async function startCollector(binary: string, targets: CollectorTargets): Promise<RunningProgram> {
   for (const [name, port] of Object.entries(COLLECTOR_PORTS)) {
@@ -133,6 +206,8 @@ export async function startCollector(binary: string, targets: CollectorTargets):
   const program = startProgram(binary, ['--config', 'otel-collector.yaml'], {
     JAEGER_OTLP_ENDPOINT: targets.jaegerOtlpEndpoint,
     VICTORIALOGS_URL: targets.victoriaLogsUrl,
+    VICTORIAMETRICS_URL: targets.victoriaMetricsUrl,
+    SPAN_METRICS_FLUSH_INTERVAL: TEST_SPAN_METRICS_FLUSH_INTERVAL,
   });
   try {
     await waitUntilAnswering([`http://127.0.0.1:${COLLECTOR_PORTS.health}/`], program, 'the collector');

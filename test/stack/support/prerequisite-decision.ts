@@ -11,7 +11,7 @@ export type Prerequisite = 'stack-programs' | 'chromium' | 'docker-compose' | 'd
 /** How each prerequisite is named to the user, and how they get it themselves. */
 const DESCRIBED: Readonly<Record<Prerequisite, { readonly name: string; readonly yourself: string }>> = {
   'stack-programs': {
-    name: 'the collector, Jaeger and VictoriaLogs built with Go',
+    name: 'the collector, Jaeger, VictoriaLogs and VictoriaMetrics built with Go',
     yourself: 'install Go (https://go.dev/dl), then bash tools/stack/e2e-prerequisites.sh builds them',
   },
   chromium: { name: "Debian's chromium", yourself: 'apt-get install chromium' },

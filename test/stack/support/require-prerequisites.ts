@@ -25,7 +25,8 @@ function scriptSucceeds(script: string, ...args: string[]): boolean {
 
 /** How each prerequisite is found already there. */
 const IS_PRESENT: Readonly<Record<Prerequisite, () => boolean>> = {
-  'stack-programs': () => ['build-collector.sh', 'build-jaeger.sh', 'build-victorialogs.sh'].every((script) => scriptSucceeds(script, '--if-built')),
+  'stack-programs': () =>
+    ['build-collector.sh', 'build-jaeger.sh', 'build-victorialogs.sh', 'build-victoriametrics.sh'].every((script) => scriptSucceeds(script, '--if-built')),
   chromium: () => onPath('chromium'),
   'docker-compose': () => onPath('docker-compose'),
   'docker-engine': () => onPath('docker') && spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 30_000 }).status === 0,

@@ -96,3 +96,29 @@ export async function queryLogs(baseUrl: string, query: string): Promise<StoredL
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as StoredLogRecord);
 }
+
+/**
+ * `GET /select/logsql/<endpoint>?query=…` for the endpoints that answer `{"values":[{"value",
+ * "hits"}]}`: the values, sorted.
+ */
+async function valuesWithHits(baseUrl: string, endpoint: string, query: string): Promise<string[]> {
+  const url = new URL(`/select/logsql/${endpoint}`, baseUrl);
+  url.searchParams.set('query', query);
+  const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`VictoriaLogs answered ${response.status} to ${url.href}: ${text}`);
+  return (JSON.parse(text) as { values: { value: string }[] }).values.map(({ value }) => value).sort();
+}
+
+/**
+ * `GET /select/logsql/streams?query=…`: the streams of the records matching the LogsQL
+ * `query`, each as VictoriaLogs writes it (`{service.name="api"}`; fields sorted by name), sorted.
+ */
+export function queryStreams(baseUrl: string, query: string): Promise<string[]> {
+  return valuesWithHits(baseUrl, 'streams', query);
+}
+
+/** `GET /select/logsql/stream_field_names?query=…`: the names of the fields that make the streams of the matching records, sorted. */
+export function queryStreamFieldNames(baseUrl: string, query: string): Promise<string[]> {
+  return valuesWithHits(baseUrl, 'stream_field_names', query);
+}

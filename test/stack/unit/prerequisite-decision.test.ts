@@ -60,11 +60,11 @@ describe('decidePrerequisites', () => {
     const inCi = decidePrerequisites('test:e2e session-traces', ['stack-programs'], { ...situation, env: { CI: 'true' } });
     expect(inCi).to.deep.equal({
       action: 'fail',
-      reason: 'test:e2e session-traces needs the collector, Jaeger and VictoriaLogs built with Go: install Go (https://go.dev/dl), then bash tools/stack/e2e-prerequisites.sh builds them',
+      reason: 'test:e2e session-traces needs the collector, Jaeger, VictoriaLogs and VictoriaMetrics built with Go: install Go (https://go.dev/dl), then bash tools/stack/e2e-prerequisites.sh builds them',
     });
     const optedIn = decidePrerequisites('test:e2e session-traces', ['stack-programs'], { ...situation, env: { SESSION_SERVICE_INSTALL: '1' } });
     expect(optedIn.action).to.equal('skip');
-    expect(optedIn).to.have.property('reason').that.matches(/^test:e2e session-traces skipped: needs the collector, Jaeger and VictoriaLogs built with Go; install Go/);
+    expect(optedIn).to.have.property('reason').that.matches(/^test:e2e session-traces skipped: needs the collector, Jaeger, VictoriaLogs and VictoriaMetrics built with Go; install Go/);
   });
 
   it('never skips in CI', () => {
