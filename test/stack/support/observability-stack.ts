@@ -107,9 +107,8 @@ const JAEGER_START_ATTEMPTS = 3;
  * data in a new temporary directory, and resolves once both its health endpoint and its query
  * API (what the tests use) answer. A port taken by another process between choosing and
  * binding makes Jaeger exit with "address already in use": then it is started again on new
- * ports. Jaeger's query traces itself by default, exporting over OTLP to localhost:4317, which
- * is the collector's: its sampler is set to `always_off`, so that no `jaeger` service shows up
- * among the tests' traces.
+ * ports. (jaeger.yaml turns off the tracing of Jaeger's own queries, which would otherwise
+ * reach the collector on localhost:4317 as a service `jaeger`.)
  */
 export async function startJaeger(binary: string, options: JaegerOptions): Promise<Jaeger> {
   const dataDir = await mkdtemp(join(tmpdir(), 'jaeger-badger-'));
@@ -123,8 +122,6 @@ export async function startJaeger(binary: string, options: JaegerOptions): Promi
     JAEGER_UI_CONFIG: 'jaeger-ui.json',
     VICTORIAMETRICS_URL: options.victoriaMetricsUrl,
     JAEGER_LOG_LEVEL: 'warn',
-    // Read by the OpenTelemetry Go SDK of Jaeger's own tracer (OTEL_TRACES_EXPORTER is not).
-    OTEL_TRACES_SAMPLER: 'always_off',
   });
   const launch = async (ports: readonly [number, number, number, number]): Promise<StartedProgram> => {
     const program = startProgram(binary, ['--config', 'jaeger.yaml'], envFor(ports));

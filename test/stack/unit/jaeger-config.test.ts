@@ -22,6 +22,7 @@ interface JaegerConfig {
   service: { extensions: string[]; pipelines: Record<string, { receivers: string[]; exporters: string[] }> };
   extensions: {
     jaeger_query: {
+      enable_tracing?: boolean;
       storage: { traces: string; metrics?: string };
       http: { endpoint: string };
       grpc: { endpoint: string };
@@ -96,6 +97,11 @@ describe('jaeger.yaml', () => {
         normalize_duration: true,
       });
     });
+  });
+
+  it("does not trace its own queries, which would land among the services' traces as a service `jaeger`", () => {
+    // Jaeger 2.13 defaults enable_tracing to true and exports to localhost:4317.
+    expect(query.enable_tracing).to.equal(false);
   });
 
   it('takes every host and port from the environment with the compose defaults, so the tests can move them', () => {
