@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { isValidSessionId, isValidUserId, USER_ID_RULE } from '../../src/core/index.ts';
 import { parseDuration } from './duration.ts';
-import { EndpointUrlError, parseEndpointUrl } from './endpoint-url.ts';
+import { EndpointUrlError, parseEndpointUrl } from './http/index.ts';
 
 /** What the command was asked for, validated. */
 export interface LookupOptions {

@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import type { ServerResponse } from 'node:http';
-import type { LookupReport } from '../../../../tools/session-traces/format-output.ts';
-import type { JaegerTrace } from '../../../../tools/session-traces/jaeger-answer.ts';
+import type { LookupReport } from '../../../../tools/session-traces/report/lookup-report.ts';
+import type { JaegerTrace } from '../../../../tools/session-traces/jaeger/jaeger-answer.ts';
 import { EXIT, runLookup } from '../../../../tools/session-traces/run-lookup.ts';
-import type { TraceSummary } from '../../../../tools/session-traces/trace-summary.ts';
+import type { TraceSummary } from '../../../../tools/session-traces/jaeger/trace-summary.ts';
 import { waitFor } from '../../../core/support/service-process.ts';
-import { capturedIo, CONTROL_CHARACTER, hasOwnColours, withoutOwnColours } from './captured-io.ts';
-import { answerJson, jaegerApi, startFakeJaeger, type FakeHandler, type FakeJaeger } from './fake-jaeger.ts';
-import { downstreamTrace, failedTrace } from './fixtures.ts';
+import { capturedIo, CONTROL_CHARACTER, hasOwnColours, withoutOwnColours } from '../../support/session-traces/captured-io.ts';
+import { answerJson, jaegerApi, startFakeJaeger, type FakeHandler, type FakeJaeger } from '../../support/session-traces/fake-jaeger.ts';
+import { downstreamTrace, failedTrace } from '../../support/session-traces/fixtures.ts';
 
 const SESSION = 'session-0001';
 const MiB = 1024 * 1024;
