@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import yoctoSpinner from 'yocto-spinner';
-import { findTraces, JaegerClient, JaegerError, nextSessionsIn, previousSessionIn } from './jaeger/index.ts';
+import { findTraces, JaegerClient, JaegerError, nextSessionsIn, previousSessionIn, summarizeSession } from './jaeger/index.ts';
 import { MAX_CHAIN_LENGTH, parseLookupArgs, USAGE, UsageError, type LookupOptions } from './lookup-args.ts';
 import {
   formatChainJson,
@@ -114,6 +114,8 @@ export async function runLookup(argv: readonly string[], io: LookupIo): Promise<
         servicesSearched: result.services,
         jaegerUrl: jaeger.baseUrl.href,
         searchUrl: entryService === undefined ? null : jaeger.searchUrl(entryService, tags),
+        // Not while following: new traces keep coming, and what is printed is each trace as it arrives.
+        ...(options.follow ? {} : { summary: summarizeSession(result.requests) }),
         traces: result.traces,
         ...(successors === undefined || sessionId === undefined
           ? {}

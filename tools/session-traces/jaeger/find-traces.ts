@@ -1,5 +1,6 @@
 import type { JaegerTrace } from './jaeger-answer.ts';
 import type { JaegerClient } from './jaeger-client.ts';
+import { requestsOf, type TraceRequests } from './served-requests.ts';
 import { linkSpansOf, type LinkSpan } from './session-links.ts';
 import { summarizeTrace, type TraceSummary } from './trace-summary.ts';
 
@@ -25,12 +26,15 @@ export interface TraceQueryResult {
    * more.
    */
   readonly links: readonly LinkSpan[];
+  /** What the session summary reads of each trace in `traces` (its server spans and time), in the same order. */
+  readonly requests: readonly TraceRequests[];
 }
 
-/** What is kept of a trace found: its summary and its link spans, not its spans. */
+/** What is kept of a trace found: its summary, its link spans and its served requests, not its spans. */
 interface FoundTrace {
   readonly summary: TraceSummary;
   readonly links: readonly LinkSpan[];
+  readonly requests: TraceRequests;
 }
 
 /**
@@ -49,7 +53,7 @@ export async function findTraces(jaeger: JaegerClient, query: TraceQuery, signal
     // A trace crossing services comes back from each; keep the most complete copy.
     const known = byId.get(trace.traceID);
     if (known === undefined || trace.spans.length > known.summary.spanCount) {
-      byId.set(trace.traceID, { summary: summarizeTrace(trace, (id) => jaeger.traceUrl(id)), links: linkSpansOf(trace) });
+      byId.set(trace.traceID, { summary: summarizeTrace(trace, (id) => jaeger.traceUrl(id)), links: linkSpansOf(trace), requests: requestsOf(trace) });
     }
   };
   // Aborted on the first failure, so that the searches still waiting for their turn are not sent.
@@ -67,9 +71,6 @@ export async function findTraces(jaeger: JaegerClient, query: TraceQuery, signal
     throw error;
   }
   const found = [...byId.values()];
-  const traces = found
-    .map((trace) => trace.summary)
-    .sort((a, b) => a.startTime.localeCompare(b.startTime))
-    .slice(-query.limit);
-  return { services, traces, links: found.flatMap((trace) => trace.links) };
+  const kept = [...found].sort((a, b) => a.summary.startTime.localeCompare(b.summary.startTime)).slice(-query.limit);
+  return { services, traces: kept.map((trace) => trace.summary), links: found.flatMap((trace) => trace.links), requests: kept.map((trace) => trace.requests) };
 }

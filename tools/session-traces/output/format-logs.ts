@@ -1,7 +1,9 @@
 import type { LookupReport, ReportedTrace } from '../report/index.ts';
 import { stripControlCharacters as clean } from '../text/index.ts';
 import type { LogLine } from '../victorialogs/index.ts';
-import { cleanStrings, formatFollowLine, paint, type Output } from './format-output.ts';
+import { cleanStrings, formatFollowLine } from './format-output.ts';
+import { formatSummary } from './format-summary.ts';
+import { paint, type Output } from './paint.ts';
 
 /** Levels printed in red on a colour terminal. */
 const ALARMING = /^(?:err|fatal|crit|alert|emerg)/i;
@@ -44,10 +46,11 @@ export function formatUnlistedLogs(lines: readonly LogLine[], output: Output): s
 
 /**
  * The `--logs` report: each trace as one line with its log lines under it, then the lines in
- * no listed trace, then the Jaeger search link for the whole session.
+ * no listed trace, then the session's summary (when the report has one), then the Jaeger
+ * search link for the whole session.
  */
 export function formatLogsReport(report: LookupReport, output: Output): string {
-  const sections = [report.traces.map((trace) => formatTraceWithLogs(trace, output)).join(''), formatUnlistedLogs(report.logs ?? [], output)];
+  const sections = [report.traces.map((trace) => formatTraceWithLogs(trace, output)).join(''), formatUnlistedLogs(report.logs ?? [], output), formatSummary(report, output)];
   if (report.searchUrl !== null) sections.push(`All of them: ${paint('cyan', clean(report.searchUrl), output)}\n`);
   return sections.filter((section) => section !== '').join('\n');
 }

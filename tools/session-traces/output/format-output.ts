@@ -1,23 +1,14 @@
-import { styleText } from 'node:util';
 import Table from 'cli-table3';
 import type { TraceSummary } from '../jaeger/index.ts';
 import type { ChainReport, LookupReport, ReportedTrace } from '../report/index.ts';
 import { stripControlCharacters } from '../text/index.ts';
-
-/** Where text goes; colours only when it is a terminal and NO_COLOR is unset. */
-export interface Output {
-  readonly stream: NodeJS.WriteStream;
-}
+import { formatSummary } from './format-summary.ts';
+import { paint, type Output } from './paint.ts';
 
 const HEAD = ['START (UTC)', 'DURATION', 'ENTRY', 'OPERATION', 'STATUS', 'SPANS', 'SERVICES', 'ERROR', 'USER.ID'];
 
 /** Shorthand: every value from Jaeger goes through it before it is printed, coloured or not. */
 const clean = stripControlCharacters;
-
-/** Colours `text` when the stream is a colour terminal (styleText checks TTY and NO_COLOR). */
-export function paint(format: Parameters<typeof styleText>[0], text: string, output: Output): string {
-  return styleText(format, text, { stream: output.stream });
-}
 
 /** One table row of a trace; Jaeger's values are cleaned before the colours are added. */
 function row(trace: TraceSummary, output: Output): string[] {
@@ -34,12 +25,13 @@ function row(trace: TraceSummary, output: Output): string[] {
   ];
 }
 
-/** The traces as a table, then a UI link per trace and one for the whole search. */
+/** The traces as a table, then the session's summary (when the report has one), then a UI link per trace and one for the whole search. */
 export function formatReport(report: LookupReport, output: Output): string {
   const table = new Table({ head: HEAD.map((title) => paint('bold', title, output)), style: { head: [], border: [], compact: true } });
   for (const trace of report.traces) table.push(row(trace, output));
   const links = report.traces.map((trace) => `  ${clean(trace.traceId)}  ${paint('cyan', clean(trace.url), output)}`);
-  const lines = [table.toString(), '', 'Traces in Jaeger:', ...links];
+  const summary = formatSummary(report, output);
+  const lines = [table.toString(), ...(summary === '' ? [] : ['', summary.trimEnd()]), '', 'Traces in Jaeger:', ...links];
   if (report.searchUrl !== null) lines.push('', `All of them: ${paint('cyan', clean(report.searchUrl), output)}`);
   return `${lines.join('\n')}\n`;
 }

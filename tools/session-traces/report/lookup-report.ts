@@ -1,4 +1,4 @@
-import type { TraceSummary } from '../jaeger/index.ts';
+import type { SessionSummary, TraceSummary } from '../jaeger/index.ts';
 import type { LogLine } from '../victorialogs/index.ts';
 
 /** A trace as reported; with `--logs`, with the lines logged in it, oldest first (`null` when the logs are missing). */
@@ -23,6 +23,11 @@ export interface LookupReport {
   readonly logsMissing?: string | null;
   /** `--logs`: true when the store gave as many lines as asked for, so older lines were left out. */
   readonly logsTruncated?: boolean;
+  /**
+   * What the traces add up to (requests, errors, durations per route, services, first and
+   * last time); `null` when there are no traces. Absent with `--follow`, whose traces keep coming.
+   */
+  readonly summary?: SessionSummary | null;
   readonly traces: readonly ReportedTrace[];
   /** A session lookup: the session it replaced (`null`: none found); absent with `--user`. */
   readonly previousSessionId?: string | null;

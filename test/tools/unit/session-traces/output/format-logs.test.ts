@@ -67,7 +67,7 @@ describe('a forged session.id field (its name followed by a zero-width space)', 
 });
 
 describe('formatLogsReport', () => {
-  it('prints each trace as one line with its lines under it, then the unlisted lines, then the search link', () => {
+  it('prints each trace as one line with its lines under it, then the unlisted lines, then the summary, then the search link', () => {
     const lines = formatLogsReport(report, piped).split('\n');
     expect(lines[0]).to.match(/^2026-11-27 10:00:00\.000 {2}12\.3 ms {2}api {2}GET \/api\/downstream .* http:\/\/jaeger:16686\/trace\/trace-a$/);
     expect(lines.slice(1, 3)).to.deep.equal([
@@ -82,6 +82,19 @@ describe('formatLogsReport', () => {
       '  2026-11-27 10:01:30.500 api warn sampled out http.method=POST http.route=/api/downstream http.status_code=200 duration_ms=12.1 trace=00ff',
       '  2026-11-27 10:02:00.000 api info cache warmed',
       '',
+      'Summary (2 traces)',
+      '  requests  2 from outside; served: api 2, orders 1',
+      '  errors    1 from outside; served with an error: api 1',
+      '  services  api, orders',
+      '  time      2026-11-27 10:00:00.000 to 2026-11-27 10:01:00.002 (UTC)',
+      '┌─────────┬─────────────────────┬─────────────────┬──────────┬────────┬─────────┬─────────┐',
+      '│ SERVICE │ OPERATION           │ ROUTE           │ REQUESTS │ ERRORS │ P50     │ P99     │',
+      '├─────────┼─────────────────────┼─────────────────┼──────────┼────────┼─────────┼─────────┤',
+      '│ api     │ GET /api/downstream │ /api/downstream │ 1        │ 0      │ 12.3 ms │ 12.3 ms │',
+      '│ api     │ POST /api/login     │ /api/login      │ 1        │ 1      │ 2 ms    │ 2 ms    │',
+      '│ orders  │ GET /api/session    │ /api/session    │ 1        │ 0      │ 3 ms    │ 3 ms    │',
+      '└─────────┴─────────────────────┴─────────────────┴──────────┴────────┴─────────┴─────────┘',
+      '',
       `All of them: ${base.searchUrl!}`,
       '',
     ]);
@@ -90,15 +103,18 @@ describe('formatLogsReport', () => {
   it('prints the traces alone when the logs are missing', () => {
     const missing = withLogs(base, { lines: null, truncated: false, missing: 'VictoriaLogs at http://logs:9428 did not answer (ECONNREFUSED).' }, 'http://logs:9428/');
     const printed = formatLogsReport(missing, piped);
-    expect(printed.split('\n').filter((line) => line.startsWith('  '))).to.deep.equal([]);
+    const [traces] = printed.split('\n\n');
+    expect(traces!.split('\n').filter((line) => line.startsWith('  '))).to.deep.equal([]);
+    expect(printed).to.include('Summary (2 traces)');
     expect(printed).to.include('/trace/trace-a').and.include('/trace/trace-b').and.not.include('no listed trace');
   });
 
   it('prints the unlisted lines alone when no trace was found', () => {
-    const none = withLogs({ ...base, traces: [], searchUrl: null }, { lines: read(sessionLines()), truncated: false, missing: null }, 'http://logs:9428/');
+    const none = withLogs({ ...base, traces: [], searchUrl: null, summary: null }, { lines: read(sessionLines()), truncated: false, missing: null }, 'http://logs:9428/');
     const printed = formatLogsReport(none, piped);
     expect(printed.split('\n')[0]).to.equal('Log lines in no listed trace:');
     expect(printed.split('\n').filter((line) => line.startsWith('  '))).to.have.length(5);
+    expect(printed).not.to.include('Summary');
   });
 });
 
@@ -113,7 +129,7 @@ describe('formatJson with --logs', () => {
   const parsed = JSON.parse(formatJson(report)) as Record<string, unknown>;
 
   it('adds the store, the logs state and a logs array to the report and to each trace, in the documented order', () => {
-    expect(Object.keys(parsed)).to.deep.equal(['tags', 'since', 'servicesSearched', 'jaegerUrl', 'searchUrl', 'victoriaLogsUrl', 'logsMissing', 'logsTruncated', 'traces', 'logs']);
+    expect(Object.keys(parsed)).to.deep.equal(['tags', 'since', 'servicesSearched', 'jaegerUrl', 'searchUrl', 'summary', 'victoriaLogsUrl', 'logsMissing', 'logsTruncated', 'traces', 'logs']);
     const [first] = parsed['traces'] as Record<string, unknown>[];
     expect(Object.keys(first!).at(-1)).to.equal('logs');
     expect(parsed).to.deep.include({ victoriaLogsUrl: 'http://logs:9428/', logsMissing: null, logsTruncated: false });

@@ -13,7 +13,7 @@ describe('formatReport', () => {
   const text = formatReport(report, { stream: piped() });
 
   it('prints one row per trace with start, duration, entry, operation, status, spans, services, error and user', () => {
-    const rows = text.split('\n').filter((line) => !line.includes('trace') && /\d{4}-\d{2}-\d{2}/.test(line));
+    const rows = text.split('\n').filter((line) => /^│ \d{4}-\d{2}-\d{2}/.test(line));
     expect(rows).to.have.length(2);
     for (const cell of ['2026-11-27 10:00:00.000', '12.3 ms', 'api', 'GET /api/downstream', '200', '3', 'api,orders', 'hash-of-use']) {
       expect(rows[0]).to.include(cell);
@@ -34,7 +34,7 @@ describe('formatReport', () => {
 describe('formatJson', () => {
   it('prints the documented, stable shape', () => {
     const parsed = JSON.parse(formatJson(report)) as Record<string, unknown>;
-    expect(Object.keys(parsed)).to.deep.equal(['tags', 'since', 'servicesSearched', 'jaegerUrl', 'searchUrl', 'traces']);
+    expect(Object.keys(parsed)).to.deep.equal(['tags', 'since', 'servicesSearched', 'jaegerUrl', 'searchUrl', 'summary', 'traces']);
     const [first] = parsed['traces'] as Record<string, unknown>[];
     expect(Object.keys(first!)).to.deep.equal([
       'traceId', 'startTime', 'durationMs', 'entryService', 'operation', 'httpStatus', 'spanCount', 'services', 'error', 'userId', 'url',
