@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { isValidSessionId, isValidUserId, USER_ID_RULE } from '../../src/core/index.ts';
 import { parseDuration } from './duration.ts';
-import { EndpointUrlError, parseEndpointUrl } from './endpoint-url.ts';
+import { EndpointUrlError, parseEndpointUrl } from './http/index.ts';
 
 /** What the command was asked for, validated. */
 export interface LookupOptions {
@@ -49,6 +49,8 @@ export const USAGE = `Usage: session-traces <sessionId> [options]
 Shows every trace of a session (or a user) across all services, from Jaeger; with --logs,
 each with its log lines, from VictoriaLogs. A session that replaced another (a login, or the
 browser after its idle timeout) or was replaced is shown with its previous and next session.
+After the traces, a summary: requests from outside and per service, errors (5xx or aborted),
+p50 and p99 duration per route, the services, the first and last time (not with --follow).
 
 Options:
   --since <duration>   how far back to search: 90s, 30m, 24h, 7d (default 24h)

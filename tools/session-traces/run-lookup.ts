@@ -1,27 +1,24 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import yoctoSpinner from 'yocto-spinner';
-import { findLogs, LOG_LINE_LIMIT, withLogs } from './find-logs.ts';
-import { findTraces } from './find-traces.ts';
-import { FollowedSession } from './followed-session.ts';
-import { formatJsonLogLine, formatLogsReport, formatTraceWithLogs, formatUnlistedLogs } from './format-logs.ts';
-import { JaegerClient } from './jaeger-client.ts';
-import { JaegerError } from './jaeger-errors.ts';
+import { findTraces, JaegerClient, JaegerError, nextSessionsIn, previousSessionIn, summarizeSession } from './jaeger/index.ts';
+import { MAX_CHAIN_LENGTH, parseLookupArgs, USAGE, UsageError, type LookupOptions } from './lookup-args.ts';
 import {
   formatChainJson,
   formatFollowLine,
   formatJson,
   formatJsonLine,
+  formatJsonLogLine,
+  formatLogsReport,
   formatReport,
   formatSessionLinks,
+  formatTraceWithLogs,
+  formatUnlistedLogs,
   paint,
-  type ChainReport,
-  type LookupReport,
-} from './format-output.ts';
-import { MAX_CHAIN_LENGTH, parseLookupArgs, USAGE, UsageError, type LookupOptions } from './lookup-args.ts';
-import { nextSessionsIn, previousSessionIn } from './session-links.ts';
-import { stripControlCharacters } from './strip-control-characters.ts';
+} from './output/index.ts';
+import { FollowedSession, withLogs, type ChainReport, type LookupReport } from './report/index.ts';
+import { stripControlCharacters } from './text/index.ts';
 import { hashUserId } from './user-id-hash.ts';
-import { VictoriaLogsClient } from './victorialogs-client.ts';
+import { findLogs, LOG_LINE_LIMIT, VictoriaLogsClient } from './victorialogs/index.ts';
 
 /** Exit codes of the command (docs/session-lookup.md). */
 export const EXIT = { FOUND: 0, NONE: 1, FAILED: 2 } as const;
@@ -117,6 +114,8 @@ export async function runLookup(argv: readonly string[], io: LookupIo): Promise<
         servicesSearched: result.services,
         jaegerUrl: jaeger.baseUrl.href,
         searchUrl: entryService === undefined ? null : jaeger.searchUrl(entryService, tags),
+        // Not while following: new traces keep coming, and what is printed is each trace as it arrives.
+        ...(options.follow ? {} : { summary: summarizeSession(result.requests) }),
         traces: result.traces,
         ...(successors === undefined || sessionId === undefined
           ? {}

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { LookupReport } from '../../../tools/session-traces/format-output.ts';
+import type { LookupReport } from '../../../tools/session-traces/index.ts';
 import { runTraceCommand } from '../../tools/support/cli-process.ts';
 import { driveSession, startE2eStack, type DrivenSession, type E2eStack } from '../support/e2e-stack.ts';
 import { exactly, queryLogsUntil } from '../support/logs-query.ts';

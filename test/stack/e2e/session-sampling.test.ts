@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { isSessionSampled } from '../../../src/core/index.ts';
-import type { LookupReport } from '../../../tools/session-traces/format-output.ts';
+import type { LookupReport } from '../../../tools/session-traces/index.ts';
 import { runTraceCommand } from '../../tools/support/cli-process.ts';
 import { waitFor } from '../../core/support/service-process.ts';
 import { driveSession, startE2eStack, type DrivenSession, type E2eStack } from '../support/e2e-stack.ts';

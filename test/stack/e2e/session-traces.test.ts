@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { LookupReport } from '../../../tools/session-traces/format-output.ts';
+import type { LookupReport } from '../../../tools/session-traces/index.ts';
 import { runTraceCommand, startTraceCommand } from '../../tools/support/cli-process.ts';
 import { driveSession, startE2eStack, type DrivenSession, type E2eStack } from '../support/e2e-stack.ts';
 import { waitFor } from '../../core/support/service-process.ts';
@@ -17,11 +17,15 @@ describe('session-traces against the real Jaeger and collector', function () {
   let first: DrivenSession;
   let second: DrivenSession;
   let env: Record<string, string>;
+  /** Epoch milliseconds before the first request of the sessions, and once Jaeger held them all. */
+  let drivenFrom: number;
+  let drivenUntil: number;
 
   before(async () => {
     stack = await startE2eStack();
     env = { JAEGER_URL: stack.jaeger.queryUrl };
     const run = Date.now().toString(36);
+    drivenFrom = Date.now();
     first = await driveSession(stack.api, `cli-${run}-first`, `ada-${run}@example.com`);
     second = await driveSession(stack.api, `cli-${run}-second`);
     // Three batching hops: wait until Jaeger has every trace of both sessions.
@@ -30,6 +34,7 @@ describe('session-traces against the real Jaeger and collector', function () {
       const count = (result: typeof a): number => (result!.code === 0 ? (JSON.parse(result!.stdout) as LookupReport).traces.length : 0);
       return count(a) === first.traceIds.length && count(b) === second.traceIds.length;
     }, 60_000);
+    drivenUntil = Date.now();
   });
 
   after(async function () {
@@ -86,6 +91,54 @@ describe('session-traces against the real Jaeger and collector', function () {
     const result = await runTraceCommand(['bad=id'], { JAEGER_URL: 'http://127.0.0.1:9' });
     expect(result.code).to.equal(2);
     expect(result.stderr).to.include('Not a valid session id').and.not.include('did not answer');
+  });
+
+  // Before --follow, which adds a request to the first session.
+  it('sums up a driven session from its spans: requests per service, no error, api and orders, its routes and time', async () => {
+    const result = await runTraceCommand([first.sessionId, '--json'], env);
+    expect(result.code, result.stderr).to.equal(0);
+    const report = JSON.parse(result.stdout) as LookupReport;
+    const summary = report.summary!;
+    // A login, a read and a downstream call: three requests from outside, all served by api;
+    // the downstream call is one more request, served by orders.
+    expect(summary).to.deep.include({ traces: 3, edgeRequests: 3, edgeErrors: 0, requests: 4, errors: 0, services: ['api', 'orders'] });
+    expect(summary.byService).to.deep.equal([
+      { service: 'api', requests: 3, errors: 0 },
+      { service: 'orders', requests: 1, errors: 0 },
+    ]);
+    expect(summary.routes.map((route) => `${route.service} ${route.operation} ${route.httpRoute ?? '-'} ${route.requests} ${route.errors}`)).to.deep.equal([
+      'api GET /api/downstream /api/downstream 1 0',
+      'api GET /api/session /api/session 1 0',
+      'api POST /api/login /api/login 1 0',
+      'orders GET /api/orders /api/orders 1 0',
+    ]);
+    for (const route of summary.routes) expect(route.p99Ms, `${route.operation} p99 = its one duration`).to.equal(route.p50Ms).and.be.above(0);
+    const downstream = report.traces.find((trace) => trace.traceId === first.downstreamTraceId)!;
+    const downstreamRoute = summary.routes.find((route) => route.operation === 'GET /api/downstream')!;
+    expect(downstreamRoute.p50Ms, 'the entry span is the trace row').to.be.at.most(downstream.durationMs + 0.1);
+    // The first span is the login's; the last ends within the time the test drove and waited.
+    expect(summary.firstStart).to.equal(report.traces[0]!.startTime);
+    expect(Date.parse(summary.firstStart)).to.be.at.least(drivenFrom);
+    expect(Date.parse(summary.lastEnd)).to.be.at.least(Date.parse(summary.firstStart)).and.at.most(drivenUntil);
+
+    const text = await runTraceCommand([first.sessionId], env);
+    expect(text.stdout).to.include('Summary (3 traces)\n  requests  3 from outside; served: api 3, orders 1\n  errors    0\n  services  api, orders\n');
+  });
+
+  it('counts the one error of a session whose request failed (GET /api/fail, 500)', async () => {
+    const sessionId = `cli-${Date.now().toString(36)}-fail`;
+    const failed = await fetch(`${stack.api.url}/api/fail`, { headers: { 'x-session-id': sessionId } });
+    expect(failed.status).to.equal(500);
+    const traceId = failed.headers.get('x-trace-id')!;
+    let report: LookupReport | undefined;
+    await waitFor('the failed request in Jaeger', async () => {
+      const result = await runTraceCommand([sessionId, '--json'], env);
+      report = result.code === 0 ? (JSON.parse(result.stdout) as LookupReport) : undefined;
+      return report?.traces.some((trace) => trace.traceId === traceId) === true;
+    }, 60_000);
+    expect(report!.summary).to.deep.include({ traces: 1, edgeRequests: 1, edgeErrors: 1, requests: 1, errors: 1, services: ['api'] });
+    expect(report!.summary!.routes).to.have.length(1);
+    expect(report!.summary!.routes[0]).to.deep.include({ service: 'api', operation: 'GET /api/fail', httpRoute: '/api/fail', requests: 1, errors: 1 });
   });
 
   it('prints new traces of the session as they arrive with --follow, until Ctrl-C', async () => {

@@ -3,11 +3,9 @@ import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { expect } from 'chai';
-import { groupLogs } from '../../../tools/session-traces/group-logs.ts';
-import { hashUserId } from '../../../tools/session-traces/user-id-hash.ts';
-import { VictoriaLogsClient } from '../../../tools/session-traces/victorialogs-client.ts';
+import { groupLogs, hashUserId, VictoriaLogsClient } from '../../../tools/session-traces/index.ts';
 import { waitFor } from '../../core/support/service-process.ts';
-import { OBSERVED_LINE } from '../../tools/unit/session-traces/log-fixtures.ts';
+import { OBSERVED_LINE } from '../../tools/support/session-traces/log-fixtures.ts';
 import { startVictoriaLogs, type VictoriaLogs } from '../support/victoria-logs.ts';
 import { requirePrerequisites } from '../support/require-prerequisites.ts';
 

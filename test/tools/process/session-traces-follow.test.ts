@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { startTraceCommand, type CommandResult } from '../support/cli-process.ts';
 import { waitFor } from '../../core/support/service-process.ts';
-import { answerJson, startFakeJaeger, type FakeJaeger } from '../unit/session-traces/fake-jaeger.ts';
-import { downstreamTrace } from '../unit/session-traces/fixtures.ts';
+import { answerJson, startFakeJaeger, type FakeJaeger } from '../support/session-traces/fake-jaeger.ts';
+import { downstreamTrace } from '../support/session-traces/fixtures.ts';
 
 describe('session-traces --follow', function () {
   this.timeout(30_000);

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { npmScriptCommand } from '../../core/support/service-process.ts';
 import { startCommand, type CommandResult } from '../support/cli-process.ts';
-import { startCountingJaeger, type CountingJaeger } from '../unit/session-traces/counting-jaeger.ts';
-import { startFakeJaeger, type FakeJaeger } from '../unit/session-traces/fake-jaeger.ts';
+import { startCountingJaeger, type CountingJaeger } from '../support/session-traces/counting-jaeger.ts';
+import { startFakeJaeger, type FakeJaeger } from '../support/session-traces/fake-jaeger.ts';
 
 /** Runs `command` (from the project's folder) with at most `openFiles` open files (`ulimit -n`) and `env` besides PATH. */
 async function runWithOpenFileLimit(openFiles: number, command: readonly string[], env: Record<string, string>): Promise<CommandResult> {

@@ -1,14 +1,14 @@
 import { expect } from 'chai';
-import { LOG_LINE_LIMIT } from '../../../../tools/session-traces/find-logs.ts';
-import type { LookupReport } from '../../../../tools/session-traces/format-output.ts';
+import { LOG_LINE_LIMIT } from '../../../../tools/session-traces/victorialogs/find-logs.ts';
+import type { LookupReport } from '../../../../tools/session-traces/report/lookup-report.ts';
 import { EXIT, runLookup } from '../../../../tools/session-traces/run-lookup.ts';
 import { hashUserId } from '../../../../tools/session-traces/user-id-hash.ts';
 import { waitFor } from '../../../core/support/service-process.ts';
-import { capturedIo } from './captured-io.ts';
-import { jaegerApi } from './fake-jaeger.ts';
-import { startFakeServer, type FakeServer } from './fake-server.ts';
-import { downstreamTrace, failedTrace } from './fixtures.ts';
-import { OBSERVED_LINE, sessionLines, storedLine, victoriaLogsApi } from './log-fixtures.ts';
+import { capturedIo } from '../../support/session-traces/captured-io.ts';
+import { jaegerApi } from '../../support/session-traces/fake-jaeger.ts';
+import { startFakeServer, type FakeServer } from '../../support/session-traces/fake-server.ts';
+import { downstreamTrace, failedTrace } from '../../support/session-traces/fixtures.ts';
+import { OBSERVED_LINE, sessionLines, storedLine, victoriaLogsApi } from '../../support/session-traces/log-fixtures.ts';
 
 const SESSION = 'session-0001';
 

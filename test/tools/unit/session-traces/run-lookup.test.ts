@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import type { ServerResponse } from 'node:http';
-import type { LookupReport } from '../../../../tools/session-traces/format-output.ts';
-import type { JaegerTrace } from '../../../../tools/session-traces/jaeger-answer.ts';
+import type { LookupReport } from '../../../../tools/session-traces/report/lookup-report.ts';
+import type { JaegerTrace } from '../../../../tools/session-traces/jaeger/jaeger-answer.ts';
 import { EXIT, runLookup } from '../../../../tools/session-traces/run-lookup.ts';
-import type { TraceSummary } from '../../../../tools/session-traces/trace-summary.ts';
+import type { TraceSummary } from '../../../../tools/session-traces/jaeger/trace-summary.ts';
 import { waitFor } from '../../../core/support/service-process.ts';
-import { capturedIo, CONTROL_CHARACTER, hasOwnColours, withoutOwnColours } from './captured-io.ts';
-import { answerJson, jaegerApi, startFakeJaeger, type FakeHandler, type FakeJaeger } from './fake-jaeger.ts';
-import { downstreamTrace, failedTrace } from './fixtures.ts';
+import { capturedIo, CONTROL_CHARACTER, hasOwnColours, withoutOwnColours } from '../../support/session-traces/captured-io.ts';
+import { answerJson, jaegerApi, startFakeJaeger, type FakeHandler, type FakeJaeger } from '../../support/session-traces/fake-jaeger.ts';
+import { downstreamTrace, failedTrace } from '../../support/session-traces/fixtures.ts';
 
 const SESSION = 'session-0001';
 const MiB = 1024 * 1024;
@@ -253,6 +253,63 @@ describe('runLookup', () => {
     const traces = lines.map((line) => JSON.parse(line) as TraceSummary);
     for (const trace of traces) expect(Object.keys(trace)).to.deep.equal(TRACE_KEYS);
     expect(traces.map((trace) => trace.traceId)).to.deep.equal(['trace-a', 'trace-b']);
+  });
+
+  describe('the session summary', () => {
+    /** The session's traces for a search by session.id, none for the search of the sessions that replaced it. */
+    const sessionTraces =
+      (traces: () => JaegerTrace[]) =>
+      (url: URL): JaegerTrace[] =>
+        url.searchParams.get('tags')?.includes('session.previous_id') === true ? [] : traces();
+
+    it('sums up the traces found in --json, a trace that every service answered with counted once', async () => {
+      jaeger = await startFakeJaeger(jaegerApi(['api', 'orders'], sessionTraces(() => [downstreamTrace(), failedTrace()])));
+      const run = capturedIo({ JAEGER_URL: jaeger.url });
+      expect(await runLookup([SESSION, '--json'], run.io), run.stderr()).to.equal(EXIT.FOUND);
+      const { summary } = JSON.parse(run.stdout()) as LookupReport;
+      expect(summary).to.deep.include({ traces: 2, edgeRequests: 2, edgeErrors: 1, requests: 3, errors: 1, services: ['api', 'orders'] });
+      expect(summary?.byService).to.deep.equal([
+        { service: 'api', requests: 2, errors: 1 },
+        { service: 'orders', requests: 1, errors: 0 },
+      ]);
+    });
+
+    it('sums up only the traces listed when --limit leaves older ones out', async () => {
+      jaeger = await startFakeJaeger(jaegerApi(['api'], sessionTraces(() => [downstreamTrace(), failedTrace()])));
+      const run = capturedIo({ JAEGER_URL: jaeger.url });
+      expect(await runLookup([SESSION, '--json', '--limit', '1'], run.io), run.stderr()).to.equal(EXIT.FOUND);
+      const report = JSON.parse(run.stdout()) as LookupReport;
+      expect(report.traces.map((trace) => trace.traceId)).to.deep.equal(['trace-b']);
+      expect(report.summary).to.deep.include({ traces: 1, requests: 1, errors: 1, services: ['api'], firstStart: report.traces[0]!.startTime });
+    });
+
+    it('prints the summary after the table in text', async () => {
+      jaeger = await startFakeJaeger(jaegerApi(['api'], sessionTraces(() => [downstreamTrace(), failedTrace()])));
+      const run = capturedIo({ JAEGER_URL: jaeger.url });
+      expect(await runLookup([SESSION], run.io), run.stderr()).to.equal(EXIT.FOUND);
+      expect(run.stdout()).to.include('┘\n\nSummary (2 traces)\n  requests  2 from outside; served: api 2, orders 1\n');
+    });
+
+    it('gives a null summary in --json and prints none in text, exit 1, when the session has no traces', async () => {
+      jaeger = await startFakeJaeger(jaegerApi(['api'], () => []));
+      const json = capturedIo({ JAEGER_URL: jaeger.url });
+      expect(await runLookup([SESSION, '--json'], json.io)).to.equal(EXIT.NONE);
+      expect((JSON.parse(json.stdout()) as LookupReport).summary).to.equal(null);
+      const text = capturedIo({ JAEGER_URL: jaeger.url });
+      expect(await runLookup([SESSION], text.io)).to.equal(EXIT.NONE);
+      expect(text.stdout()).to.equal('');
+      expect(text.stderr()).to.include(`no traces of session ${SESSION}`);
+    });
+
+    it('prints no summary with --follow, whose traces keep coming', async () => {
+      jaeger = await startFakeJaeger(jaegerApi(['api'], () => [downstreamTrace()]));
+      const run = capturedIo({ JAEGER_URL: jaeger.url }, { followIntervalMs: 10 });
+      const done = runLookup([SESSION, '--follow'], run.io);
+      await waitFor('the first table', () => run.stdout().includes('Traces in Jaeger:'), 10_000);
+      run.interrupt();
+      expect(await done).to.equal(EXIT.FOUND);
+      expect(run.stdout()).to.include('/trace/trace-a').and.not.include('Summary');
+    });
   });
 
   it('returns 1 with nothing printed when Ctrl-C comes during the first search of --follow', async () => {

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
-import type { ChainReport, LookupReport } from '../../../../tools/session-traces/format-output.ts';
-import type { JaegerTrace } from '../../../../tools/session-traces/jaeger-answer.ts';
+import type { ChainReport, LookupReport } from '../../../../tools/session-traces/report/lookup-report.ts';
+import type { JaegerTrace } from '../../../../tools/session-traces/jaeger/jaeger-answer.ts';
 import { MAX_CHAIN_LENGTH } from '../../../../tools/session-traces/lookup-args.ts';
 import { EXIT, runLookup } from '../../../../tools/session-traces/run-lookup.ts';
-import { linkSpansOf, nextSessionsIn, previousSessionIn } from '../../../../tools/session-traces/session-links.ts';
-import { capturedIo } from './captured-io.ts';
-import { jaegerApi, startFakeJaeger, type FakeJaeger } from './fake-jaeger.ts';
-import { span } from './fixtures.ts';
+import { linkSpansOf, nextSessionsIn, previousSessionIn } from '../../../../tools/session-traces/jaeger/session-links.ts';
+import { capturedIo } from '../../support/session-traces/captured-io.ts';
+import { jaegerApi, startFakeJaeger, type FakeJaeger } from '../../support/session-traces/fake-jaeger.ts';
+import { span } from '../../support/session-traces/fixtures.ts';
 
 const START = Date.UTC(2026, 11, 3, 10, 0, 0) * 1000;
 
