@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import type { LookupReport } from '../../../tools/session-traces/format-output.ts';
+import type { LookupReport } from '../../../tools/session-traces/index.ts';
 import { runTraceCommand } from '../../tools/support/cli-process.ts';
 import { driveSession, startE2eStack, type DrivenSession, type E2eStack } from '../support/e2e-stack.ts';
 import { searchTraces, servicesOf, type JaegerTrace } from '../support/jaeger-query.ts';
