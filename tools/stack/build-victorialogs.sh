@@ -7,20 +7,4 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/lib.sh"
 
-VERSION=v1.52.1
-binary="$BIN_DIR/victoria-logs-$VERSION"
-if [[ -x "$binary" ]]; then
-  echo "$binary"
-  exit 0
-fi
-# --if-built: only report a cached binary, never build (exit 3 when there is none).
-[[ "${1:-}" == "--if-built" ]] && exit 3
-require_go
-
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-log "building victoria-logs $VERSION (first time: about two minutes)"
-GOBIN="$work" go install -trimpath "github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@$VERSION"
-mv "$work/victoria-logs" "$binary"
-log "victoria-logs ready: $binary"
-echo "$binary"
+go_install_cached victoria-logs github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs v1.52.1 "about two minutes" "${1:-}"

@@ -7,20 +7,4 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/lib.sh"
 
-VERSION=v1.151.0
-binary="$BIN_DIR/victoria-metrics-$VERSION"
-if [[ -x "$binary" ]]; then
-  echo "$binary"
-  exit 0
-fi
-# --if-built: only report a cached binary, never build (exit 3 when there is none).
-[[ "${1:-}" == "--if-built" ]] && exit 3
-require_go
-
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-log "building victoria-metrics $VERSION (first time: about a minute)"
-GOBIN="$work" go install -trimpath "github.com/VictoriaMetrics/VictoriaMetrics/app/victoria-metrics@$VERSION"
-mv "$work/victoria-metrics" "$binary"
-log "victoria-metrics ready: $binary"
-echo "$binary"
+go_install_cached victoria-metrics github.com/VictoriaMetrics/VictoriaMetrics/app/victoria-metrics v1.151.0 "about a minute" "${1:-}"

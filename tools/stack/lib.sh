@@ -22,3 +22,29 @@ system_changes_allowed() {
 
 # Exit code of a script that refused to change the machine (not allowed): the suites skip.
 NOT_ALLOWED=3
+
+# go_install_cached NAME MODULE_PACKAGE VERSION WHAT [--if-built]: prints the path of the binary
+# NAME that `go install MODULE_PACKAGE@VERSION` builds, cached as $BIN_DIR/NAME-VERSION; builds
+# it first when there is none (WHAT says how long, in the log). For modules without replace
+# directives. With --if-built, only reports a cached binary (exit 3 when there is none).
+go_install_cached() {
+  local name="$1" package="$2" version="$3" what="$4" mode="${5:-}"
+  local binary="$BIN_DIR/$name-$version"
+  if [[ -x "$binary" ]]; then
+    echo "$binary"
+    return 0
+  fi
+  [[ "$mode" == "--if-built" ]] && exit 3
+  require_go
+  local work
+  work="$(mktemp -d)"
+  log "building $name $version (first time: $what)"
+  if ! GOBIN="$work" go install -trimpath "$package@$version"; then
+    rm -rf "$work"
+    exit 1
+  fi
+  mv "$work/$name" "$binary"
+  rm -rf "$work"
+  log "$name ready: $binary"
+  echo "$binary"
+}
