@@ -11,7 +11,7 @@ import { isBuiltin } from 'node:module';
 export const SERVICE_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** The other services of the generated docker-compose.yml: a service of the same name would replace one. */
-export const RESERVED_SERVICE_NAMES: readonly string[] = ['otel-collector', 'jaeger', 'victorialogs', 'victorialogs-probe'];
+export const RESERVED_SERVICE_NAMES: readonly string[] = ['otel-collector', 'jaeger', 'victorialogs', 'victorialogs-probe', 'victoriametrics'];
 
 /** The rule, as the usage text and error messages state it. */
 export const SERVICE_NAME_RULE =

@@ -41,7 +41,7 @@ export interface ServicePlan {
 export const COPIED_FOLDERS: readonly string[] = ['src/core', 'test/core', 'tools/session-traces', 'tools/update-core'];
 
 /** Files of this repository copied unchanged. */
-export const COPIED_FILES: readonly string[] = ['.mocharc.json', 'Dockerfile', 'eslint.service.js', 'jaeger-ui.json', 'otel-collector.yaml'];
+export const COPIED_FILES: readonly string[] = ['.mocharc.json', 'Dockerfile', 'eslint.service.js', 'jaeger-ui.json', 'jaeger.yaml', 'otel-collector.yaml'];
 
 /** The new project's own files, relative to the repository. */
 export const TEMPLATE_FOLDER = 'tools/create-service/template';

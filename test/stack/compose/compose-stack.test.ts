@@ -4,7 +4,10 @@ import { ComposeProject, runScript } from '../support/compose-project.ts';
 import { driveSession, type DrivenSession } from '../support/e2e-stack.ts';
 import { shownSessionOnceStarted } from '../support/demo-page.ts';
 import { launchHeadlessChromium } from '../support/headless-chromium.ts';
-import { servicesOf, tagOf } from '../support/jaeger-query.ts';
+import { searchTraces, servicesOf, tagOf, type JaegerTrace } from '../support/jaeger-query.ts';
+import { operationMetrics, type OperationMetricsQuery } from '../support/jaeger-metrics.ts';
+import { countedWindow, flushesOf, type CountedWindow, type SpanMetricsFlush } from '../support/span-metric-flushes.ts';
+import { runTraceCommand } from '../../tools/support/cli-process.ts';
 import { isPortFree } from '../../core/support/ports.ts';
 import { answersOk } from '../../core/support/probes.ts';
 import { waitFor, type ServiceProcess } from '../../core/support/service-process.ts';
@@ -17,12 +20,48 @@ import {
 } from '../support/session-checks.ts';
 import { expectSessionLogs } from '../support/session-log-checks.ts';
 import { exactly } from '../support/logs-query.ts';
-import { queryLogs, type StoredLogRecord } from '../support/victoria-logs.ts';
+import { queryLogs, queryStreams, streamFields, type StoredLogRecord } from '../support/victoria-logs.ts';
+import { exportSeries, queryMetrics } from '../support/victoria-metrics.ts';
 import { requirePrerequisites, skippedForPrerequisites } from '../support/require-prerequisites.ts';
 
 const API_URL = 'http://127.0.0.1:3000';
 const JAEGER_URL = 'http://127.0.0.1:16686';
 const STORE_URL = 'http://127.0.0.1:9428';
+const METRICS_URL = 'http://127.0.0.1:8428';
+
+/**
+ * How long a request takes at most to show in the RED metrics here: the service's span batch
+ * (the SDK's default 5 s, which the compose file keeps), one flush interval of the collector's
+ * span_metrics (its default 15 s, which the compose file keeps), and 10 s for the batch
+ * processor, VictoriaMetrics' ingestion and a loaded machine.
+ */
+const RED_METRICS_DEADLINE_MS = 5_000 + 15_000 + 10_000;
+
+/**
+ * The same for the first request of an operation (a new series): the connector sends a new
+ * series as 0 at its first flush and its count from the next (so that a rate over the series
+ * sees the first requests), one flush interval later.
+ */
+const NEW_SERIES_DEADLINE_MS = RED_METRICS_DEADLINE_MS + 15_000;
+
+/**
+ * The RED metrics of api's server spans: the calls counted, by span name, in each flush stored,
+ * up to 2 s ago. VictoriaMetrics answers a query whose time is within its -search.latencyOffset
+ * (1 s) of now as if asked that much earlier: a flush read here is older than that by the time
+ * Jaeger is asked about it.
+ */
+async function apiFlushes(): Promise<SpanMetricsFlush[]> {
+  const untilMs = Date.now() - 2000;
+  const raw = await exportSeries(METRICS_URL, 'traces_span_metrics_calls_total{service_name="api",span_kind="SPAN_KIND_SERVER"}');
+  return flushesOf(raw).filter((flush) => flush.timestampMs <= untilMs);
+}
+
+/** One request to api in session `sessionId`; returns its status. */
+async function request(path: string, sessionId: string): Promise<number> {
+  const response = await fetch(`${API_URL}${path}`, { headers: { 'x-session-id': sessionId } });
+  await response.arrayBuffer();
+  return response.status;
+}
 
 /**
  * The UI configuration Jaeger injected into the page it serves for any UI route: its query
@@ -57,15 +96,15 @@ describe('docker compose up: the unmodified docker-compose.yml, every container 
     runScript('compose/docker-engine.sh', 'start');
     runScript('compose/build-stand-in-images.sh');
     compose.run(['down', '-v', '--remove-orphans'], { quiet: true });
-    for (const port of [3000, 16686, 9428]) {
+    for (const port of [3000, 16686, 9428, 8428]) {
       if (!(await isPortFree(port))) throw new Error(`Port ${port}, published by docker-compose.yml, is in use`);
     }
     console.log('      docker-compose up --build -d');
     compose.run(['up', '--build', '-d']);
     // victorialogs-probe runs the store's healthcheck (the store's image can run none).
-    const withHealthcheck = ['api', 'orders', 'jaeger', 'victorialogs-probe'];
+    const withHealthcheck = ['api', 'orders', 'jaeger', 'victorialogs-probe', 'victoriametrics'];
     await waitFor(
-      'api, orders, Jaeger and the log store (its probe) to report healthy',
+      'api, orders, Jaeger, the log store (its probe) and the metrics store to report healthy',
       () => withHealthcheck.every((service) => compose.health(service) === 'healthy'),
       120_000,
       () => withHealthcheck.map((service) => `${service}: ${compose.health(service)}`).join(', '),
@@ -85,15 +124,20 @@ describe('docker compose up: the unmodified docker-compose.yml, every container 
     }
   });
 
-  it('starts every container and publishes the service, the Jaeger query API and the log store on the host', async () => {
+  it('starts every container and publishes the service, the Jaeger query API, the log store and the metrics store on the host', async () => {
     const running = compose.run(['ps', '--services', '--filter', 'status=running'], { quiet: true }).trim().split('\n').sort();
-    expect(running).to.deep.equal(['api', 'jaeger', 'orders', 'otel-collector', 'victorialogs', 'victorialogs-probe']);
+    expect(running).to.deep.equal(['api', 'jaeger', 'orders', 'otel-collector', 'victorialogs', 'victorialogs-probe', 'victoriametrics']);
     // Healthy through its probe, and answering where the file publishes it.
     expect(compose.health('victorialogs-probe')).to.equal('healthy');
     expect(await answersOk(`${API_URL}/readyz`)).to.equal(true);
     expect(await answersOk(`${JAEGER_URL}/api/services`)).to.equal(true);
     expect(await answersOk(`${STORE_URL}/health`)).to.equal(true);
     expect(await answersOk(`${STORE_URL}/select/vmui/`)).to.equal(true);
+    // Healthy through the healthcheck that runs inside its own image, and its UI on loopback.
+    expect(compose.health('victoriametrics')).to.equal('healthy');
+    const ui = await fetch(`${METRICS_URL}/vmui/`);
+    expect(ui.status).to.equal(200);
+    expect(await ui.text()).to.include('<title>vmui</title>');
   });
 
   it("serves Jaeger's UI with the repository jaeger-ui.json, links to the log store included", async () => {
@@ -149,6 +193,145 @@ describe('docker compose up: the unmodified docker-compose.yml, every container 
       expect(chromium.pageErrors()).to.deep.equal([]);
     } finally {
       await chromium.close();
+    }
+  });
+
+  it("shows each operation's rate, errors and latency in the Monitor tab's API, the rates in proportion to the requests sent, and VictoriaMetrics counts them exactly", async () => {
+    const sessionId = `compose-${run}-red-metrics`;
+    const failing = 'GET /api/fail';
+    // By the span name of api's server span. GET /api/fail (500 on purpose) is requested by no
+    // other test; the other two are, so what this test sent is told apart from what they sent
+    // by the window it is counted in.
+    const routes = [
+      { spanName: 'GET /api/session', path: '/api/session', status: 200, count: 4 },
+      { spanName: 'GET /api/downstream', path: '/api/downstream', status: 200, count: 2 },
+      { spanName: failing, path: '/api/fail', status: 500, count: 3 },
+    ];
+    const sent = new Map(routes.map((route) => [route.spanName, route.count]));
+    const shown = (flushes: readonly SpanMetricsFlush[]): string =>
+      `the flushes stored: ${flushes.map((flush) => `${new Date(flush.timestampMs).toISOString()} ${JSON.stringify(Object.fromEntries(flush.calls))}`).join('; ') || 'none'}`;
+
+    // One request of each, the failing one last. api exports its spans in the order they end, one
+    // export at a time, and the collector counts an export before it answers it: the flush that
+    // counts this GET /api/fail counts every request api served before it (the earlier tests'),
+    // and every series the requests below add to.
+    for (const route of routes) expect(await request(route.path, sessionId), route.path).to.equal(route.status);
+    let flushes: SpanMetricsFlush[] = [];
+    await waitFor(
+      `VictoriaMetrics to store a flush counting the first ${failing}`,
+      async () => {
+        flushes = await apiFlushes();
+        return flushes.some((flush) => flush.calls.get(failing) === 1);
+      },
+      NEW_SERIES_DEADLINE_MS,
+      () => shown(flushes),
+    );
+    const baseline = flushes.find((flush) => flush.calls.get(failing) === 1)!;
+
+    for (const route of routes) {
+      for (let i = 0; i < route.count; i++) expect(await request(route.path, sessionId), route.path).to.equal(route.status);
+    }
+    let window: CountedWindow | undefined;
+    await waitFor(
+      `VictoriaMetrics to store a flush counting ${JSON.stringify(Object.fromEntries(sent))} more calls than the one at ${new Date(baseline.timestampMs).toISOString()}`,
+      async () => {
+        flushes = await apiFlushes();
+        window = countedWindow(flushes, baseline, sent);
+        return window !== undefined;
+      },
+      RED_METRICS_DEADLINE_MS,
+      () => shown(flushes),
+    );
+    const { before, after } = window!;
+    // Over (before, after]: each rate (and increase) is taken from the point of `before` to the
+    // point of `after`, the same two points for every series, so the rates are in the exact
+    // proportion of the requests sent in between.
+    const ratePerMs = after.timestampMs - before.timestampMs - 500;
+    const query: OperationMetricsQuery = { service: 'api', atMs: after.timestampMs, ratePerMs };
+
+    const calls = await operationMetrics(JAEGER_URL, 'calls', query);
+    const perRequest = (calls.get(failing) ?? Number.NaN) / sent.get(failing)!;
+    expect(perRequest, `the call rate of ${failing}, per request; all: ${JSON.stringify(Object.fromEntries(calls))}`).to.be.greaterThan(0);
+    for (const { spanName, count } of routes) {
+      expect((calls.get(spanName) ?? Number.NaN) / count, `${spanName}: call rate per request`).to.be.closeTo(perRequest, perRequest * 1e-9);
+    }
+    const errors = await operationMetrics(JAEGER_URL, 'errors', query);
+    expect(errors.get(failing), `the error rate (errors / calls) of ${failing}`).to.equal(1);
+    for (const spanName of ['GET /api/session', 'GET /api/downstream']) expect(errors.get(spanName) ?? 0, `${spanName}: error rate`).to.equal(0);
+    const latencies = await operationMetrics(JAEGER_URL, 'latencies', { ...query, quantile: 0.95 });
+    for (const { spanName } of routes) {
+      expect(latencies.get(spanName), `${spanName}: 95th percentile latency (ms); all: ${JSON.stringify(Object.fromEntries(latencies))}`).to.be.greaterThan(0).and.to.be.finite;
+    }
+
+    // The same window in PromQL on VictoriaMetrics itself: the calls added are the requests sent.
+    const increases = await queryMetrics(
+      METRICS_URL,
+      `sum by (span_name) (increase(traces_span_metrics_calls_total{service_name="api",span_kind="SPAN_KIND_SERVER"}[${ratePerMs}ms]))`,
+      after.timestampMs,
+    );
+    const counted = new Map(increases.map((series) => [series.labels['span_name'] ?? '', series.value]));
+    for (const { spanName, count } of routes) expect(counted.get(spanName), `${spanName}: calls counted in the window`).to.equal(count);
+  });
+
+  it("keeps Jaeger's traces through a restart (while VictoriaMetrics is down), a recreated container and a removed one, and `npm run trace` finds them", async () => {
+    const session = await driveSession(api, `compose-${run}-jaeger-restart`);
+    // Every span of the session stored first (expectSessionTags waits for all of them).
+    await expectSessionTags(JAEGER_URL, session, startedAt);
+    const spanKeys = (traces: readonly JaegerTrace[]): string[] => traces.flatMap((trace) => trace.spans.map((span) => `${trace.traceID}/${span.spanID}`)).sort();
+    const stored = spanKeys(await searchTraces(JAEGER_URL, 'api', { 'session.id': session.sessionId }, startedAt));
+    expect(stored).to.have.length(session.traceIds.length + 2);
+
+    const expectKept = async (after: string): Promise<void> => {
+      await waitFor(`Jaeger's query API to answer after ${after}`, () => answersOk(`${JAEGER_URL}/api/services`), 60_000);
+      const traces = await searchUntil(JAEGER_URL, 'api', { 'session.id': session.sessionId }, startedAt, `the session's ${stored.length} spans after ${after}`, (found) =>
+        spanKeys(found).length >= stored.length,
+      );
+      expect(spanKeys(traces), `the session's spans after ${after}`).to.deep.equal(stored);
+    };
+
+    // Jaeger needs VictoriaMetrics only to answer the Monitor tab: it starts, and serves the
+    // traces, without it.
+    compose.run(['stop', 'victoriametrics'], { quiet: true });
+    compose.run(['restart', 'jaeger'], { quiet: true });
+    await expectKept('a restart while VictoriaMetrics is stopped');
+    compose.run(['start', 'victoriametrics'], { quiet: true });
+    await waitFor('VictoriaMetrics to answer after it was started again', () => answersOk(`${METRICS_URL}/health`), 60_000);
+
+    const restarted = compose.containerId('jaeger');
+    compose.run(['up', '-d', '--force-recreate', '--no-deps', 'jaeger'], { quiet: true });
+    expect(compose.containerId('jaeger'), 'the container after --force-recreate').not.to.equal(restarted);
+    await expectKept('a recreated container');
+    // Stopped right after the queries above, Jaeger exits on SIGTERM, Badger closed, rather than
+    // being killed when Docker's 10 s run out (its query service, tracing itself, once kept
+    // retrying an export to its own closed receiver at shutdown).
+    compose.run(['stop', 'jaeger'], { quiet: true });
+    expect(compose.exitCode('jaeger'), 'exit code of the stopped jaeger container').to.equal(0);
+    // Removed and created again, as `docker compose down` then `up` do: what survives is only in
+    // the named volume.
+    compose.run(['rm', '--force', 'jaeger'], { quiet: true });
+    compose.run(['up', '-d', '--no-deps', 'jaeger'], { quiet: true });
+    await expectKept('its container was removed and created again');
+
+    const lookup = await runTraceCommand([session.sessionId], { JAEGER_URL });
+    expect(lookup.code, lookup.stderr).to.equal(0);
+    for (const traceId of session.traceIds) expect(lookup.stdout).to.include(`/trace/${traceId}`);
+  });
+
+  it('keeps the log streams when api is restarted and recreated: the same streams before and after, each by service.name only', async () => {
+    // The records of the running api and orders stored first.
+    await expectSessionLogs(STORE_URL, await driveSession(api, `compose-${run}-streams-before`));
+    const before = await queryStreams(STORE_URL, '*');
+    expect(before).to.include.members(['{service.name="api"}', '{service.name="orders"}']);
+    for (const step of [['restart', 'api'], ['up', '-d', '--force-recreate', '--no-deps', 'api']]) {
+      compose.run(step, { quiet: true });
+      await waitFor(`api to answer after \`${step.join(' ')}\``, () => answersOk(`${API_URL}/readyz`), 60_000);
+      // Records of the new api process stored. A recreated container has a new host.name, which
+      // would start a stream of its own if every resource attribute were a stream field (a
+      // restarted one keeps host.name and process.pid 1: only the field check below sees that).
+      await expectSessionLogs(STORE_URL, await driveSession(api, `compose-${run}-streams-after-${step[0]!}`));
+      const after = await queryStreams(STORE_URL, '*');
+      expect(after, `the streams after \`${step.join(' ')}\``).to.deep.equal(before);
+      for (const stream of after) expect(streamFields(stream), stream).to.deep.equal(['service.name']);
     }
   });
 

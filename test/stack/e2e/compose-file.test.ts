@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { readCoreConfig } from '../../../src/core/index.ts';
 import { parseComposeDuration } from '../support/compose-duration.ts';
 import { requirePrerequisites } from '../support/require-prerequisites.ts';
+import { VICTORIAMETRICS_FLAGS } from '../support/victoria-metrics.ts';
 
 const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -16,7 +17,7 @@ interface ComposeService {
   ports?: ({ published: number | string; target: number } | string)[];
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
-  healthcheck?: { test: string[] };
+  healthcheck?: { test: string[]; interval?: string; timeout?: string; retries?: number };
   volumes?: (string | { source: string; target: string; read_only?: boolean })[];
   command?: string[];
   stop_grace_period?: string;
@@ -51,11 +52,12 @@ describe('docker-compose.yml, as a real compose implementation reads it', () => 
     expect(source).not.to.have.property('version');
   });
 
-  it('runs api, orders, the collector, Jaeger, VictoriaLogs and its probe on pinned images', () => {
-    expect(Object.keys(services).sort()).to.deep.equal(['api', 'jaeger', 'orders', 'otel-collector', 'victorialogs', 'victorialogs-probe']);
+  it('runs api, orders, the collector, Jaeger, VictoriaLogs and its probe, and VictoriaMetrics on pinned images', () => {
+    expect(Object.keys(services).sort()).to.deep.equal(['api', 'jaeger', 'orders', 'otel-collector', 'victorialogs', 'victorialogs-probe', 'victoriametrics']);
     expect(services['otel-collector']!.image).to.equal('otel/opentelemetry-collector-contrib:0.161.0');
     expect(services['jaeger']!.image).to.equal('jaegertracing/jaeger:2.13.0');
     expect(services['victorialogs']!.image).to.equal('victoriametrics/victoria-logs:v1.52.1');
+    expect(services['victoriametrics']!.image).to.equal('victoriametrics/victoria-metrics:v1.151.0');
     for (const service of Object.values(services)) expect(service.image).to.match(/:[0-9A-Za-z.-]+$/).and.not.match(/:latest$/);
   });
 
@@ -67,13 +69,16 @@ describe('docker-compose.yml, as a real compose implementation reads it', () => 
     expect(services['api']!.image).to.not.equal(services['orders']!.image);
   });
 
-  it('publishes only the ports a user needs: 3000 (api), 16686 (Jaeger UI and API) and 9428 (VictoriaLogs UI and API)', () => {
+  it('publishes only the ports a user needs: 3000 (api), 16686 (Jaeger UI and API), 9428 (VictoriaLogs UI and API) and 8428 (VictoriaMetrics UI and API)', () => {
     expect(published('api')).to.deep.equal([3000]);
     expect(published('jaeger')).to.deep.equal([16686]);
     expect(published('victorialogs')).to.deep.equal([9428]);
-    // The trace and log stores hold session ids: reachable from this machine only.
+    expect(published('victoriametrics')).to.deep.equal([8428]);
+    // The trace and log stores hold session ids, the metrics store what the services serve:
+    // reachable from this machine only.
     expect(hostIps('jaeger')).to.deep.equal(['127.0.0.1']);
     expect(hostIps('victorialogs')).to.deep.equal(['127.0.0.1']);
+    expect(hostIps('victoriametrics')).to.deep.equal(['127.0.0.1']);
     expect(published('orders')).to.deep.equal([]);
     expect(published('otel-collector')).to.deep.equal([]);
     expect(published('victorialogs-probe')).to.deep.equal([]);
@@ -105,11 +110,22 @@ describe('docker-compose.yml, as a real compose implementation reads it', () => 
     expect(services['otel-collector']!.depends_on).to.deep.equal({
       jaeger: { condition: 'service_healthy' },
       'victorialogs-probe': { condition: 'service_healthy' },
+      victoriametrics: { condition: 'service_healthy' },
     });
+    // Jaeger stores and serves traces without the metrics store (its Monitor tab asks it at each
+    // query): it waits for nothing.
+    expect(services['jaeger']!.depends_on).to.equal(undefined);
     expect(services['victorialogs-probe']!.depends_on).to.deep.equal({ victorialogs: { condition: 'service_started' } });
     expect(services['victorialogs-probe']!.healthcheck!.test.join(' ')).to.include('http://victorialogs:9428/health');
     expect(services['victorialogs']!.healthcheck).to.equal(undefined);
     expect(services['jaeger']!.healthcheck!.test.join(' ')).to.include('13133/status');
+    // VictoriaMetrics' image is Alpine-based: the healthcheck runs busybox's wget inside it.
+    expect(services['victoriametrics']!.healthcheck).to.deep.include({
+      test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8428/health'],
+      interval: '5s',
+      timeout: '3s',
+      retries: 10,
+    });
   });
 
   it('gives api and orders a stop grace period longer than their shutdown budget when compose stops them', () => {
@@ -125,7 +141,11 @@ describe('docker-compose.yml, as a real compose implementation reads it', () => 
   it('mounts the repository otel-collector.yaml where the official collector image reads its config', () => {
     const [volume] = services['otel-collector']!.volumes!;
     expect(volumeText(volume!)).to.match(/otel-collector\.yaml:\/etc\/otelcol-contrib\/config\.yaml/);
-    expect(services['otel-collector']!.environment).to.include({ JAEGER_OTLP_ENDPOINT: 'jaeger:4317', VICTORIALOGS_URL: 'http://victorialogs:9428' });
+    expect(services['otel-collector']!.environment).to.deep.equal({
+      JAEGER_OTLP_ENDPOINT: 'jaeger:4317',
+      VICTORIALOGS_URL: 'http://victorialogs:9428',
+      VICTORIAMETRICS_URL: 'http://victoriametrics:8428',
+    });
   });
 
   it('keeps the log store in a named volume at the data path it is told, so logs survive a restart', () => {
@@ -135,10 +155,28 @@ describe('docker-compose.yml, as a real compose implementation reads it', () => 
     expect(normalized.volumes).to.have.property('victorialogs-data');
   });
 
+  it('keeps the metrics store in a named volume, 30 days, with the flags the end-to-end tests run it with', () => {
+    const store = services['victoriametrics']!;
+    expect(store.command).to.deep.equal(['-storageDataPath=/victoria-metrics-data', ...VICTORIAMETRICS_FLAGS]);
+    expect(store.command).to.include('-retentionPeriod=30d');
+    expect(store.volumes!.map(volumeText)).to.deep.equal(['victoriametrics-data:/victoria-metrics-data:rw']);
+    expect(normalized.volumes).to.have.property('victoriametrics-data');
+  });
+
+  it("runs Jaeger on the repository jaeger.yaml, its traces in Badger in a named volume on the image's /tmp", () => {
+    const jaeger = services['jaeger']!;
+    expect(jaeger.command).to.deep.equal(['--config', '/etc/jaeger/config.yaml']);
+    expect(jaeger.volumes!.map(volumeText)).to.deep.equal([
+      `${projectRoot}jaeger.yaml:/etc/jaeger/config.yaml:ro`,
+      `${projectRoot}jaeger-ui.json:/etc/jaeger/ui.json:ro`,
+      'jaeger-data:/tmp:rw',
+    ]);
+    expect(normalized.volumes).to.have.property('jaeger-data');
+  });
+
   it("gives Jaeger's UI the repository jaeger-ui.json, whose links lead from a trace and a session.id to VictoriaLogs' UI", () => {
     const jaeger = services['jaeger']!;
-    expect(jaeger.volumes!.map(volumeText)).to.deep.equal([`${projectRoot}jaeger-ui.json:/etc/jaeger/ui.json:ro`]);
-    expect(jaeger.command).to.deep.equal(['--set', 'extensions.jaeger_query.ui.config_file=/etc/jaeger/ui.json']);
+    expect(jaeger.volumes!.map(volumeText)).to.include(`${projectRoot}jaeger-ui.json:/etc/jaeger/ui.json:ro`);
     const uiConfig = JSON.parse(readFileSync(`${projectRoot}jaeger-ui.json`, 'utf8')) as { linkPatterns: { type: string; key?: string; url: string }[] };
     const byType = new Map(uiConfig.linkPatterns.map((pattern) => [pattern.type, pattern]));
     expect(byType.get('traces')!.url).to.match(/^http:\/\/localhost:9428\/select\/vmui\/#\/\?query=trace_id%3A%3D%22#\{traceID\}%22/);

@@ -118,6 +118,11 @@ export function queryStreams(baseUrl: string, query: string): Promise<string[]> 
   return valuesWithHits(baseUrl, 'streams', query);
 }
 
+/** The fields of a stream id such as `{service.name="api",deployment.environment.name="prod"}`, in order. */
+export function streamFields(stream: string): string[] {
+  return [...stream.matchAll(/([^{},="]+)="(?:[^"\\]|\\.)*"/g)].map((match) => match[1]!);
+}
+
 /** `GET /select/logsql/stream_field_names?query=…`: the names of the fields that make the streams of the matching records, sorted. */
 export function queryStreamFieldNames(baseUrl: string, query: string): Promise<string[]> {
   return valuesWithHits(baseUrl, 'stream_field_names', query);

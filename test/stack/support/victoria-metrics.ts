@@ -86,6 +86,8 @@ export async function queryMetrics(baseUrl: string, query: string, atMs?: number
   const url = new URL('/api/v1/query', baseUrl);
   url.searchParams.set('query', query);
   if (atMs !== undefined) url.searchParams.set('time', (atMs / 1000).toFixed(3));
+  // No answer from VictoriaMetrics' rollup cache: a test asks again as samples arrive.
+  url.searchParams.set('nocache', '1');
   const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
   const text = await response.text();
   if (!response.ok) throw new Error(`VictoriaMetrics answered ${response.status} to ${url.href}: ${text}`);

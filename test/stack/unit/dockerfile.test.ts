@@ -75,6 +75,7 @@ describe('.dockerignore', () => {
       '!.mocharc.json',
       '!eslint.service.js',
       '!otel-collector.yaml',
+      '!jaeger.yaml',
       '!jaeger-ui.json',
     ]);
   });

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# No container registry is reachable here, so the five images docker-compose.yml names are
+# No container registry is reachable here, so the six images docker-compose.yml names are
 # built locally, under the same names and tags, from the same programs:
 #   node:24-slim                                  Debian bookworm (debootstrap) + Node 24 and npm from the npm registry
 #   otel/opentelemetry-collector-contrib:0.161.0  FROM scratch + the collector built by tools/stack/build-collector.sh
 #   jaegertracing/jaeger:2.13.0                   FROM scratch + Jaeger built by tools/stack/build-jaeger.sh (+ busybox wget for its healthcheck)
 #   victoriametrics/victoria-logs:v1.52.1         FROM scratch + VictoriaLogs built by tools/stack/build-victorialogs.sh
+#   victoriametrics/victoria-metrics:v1.151.0     FROM scratch + VictoriaMetrics built by tools/stack/build-victoriametrics.sh (+ busybox wget for its healthcheck)
 #   busybox:1.37.0                                FROM scratch + Debian's static busybox as sh, sleep and wget (the store's probe)
 # Each image carries a label with a hash of its inputs; an image whose inputs did not change
 # is not rebuilt. Needs a running engine (docker-engine.sh start) and root for debootstrap.
@@ -96,7 +97,7 @@ build_image otel/opentelemetry-collector-contrib:0.161.0 "$collector_key" "$work
 
 # --- jaegertracing/jaeger:2.13.0 ------------------------------------------------------------
 jaeger="$(bash "$here/../build-jaeger.sh")"
-mkdir -p "$work/jaeger/bin" "$work/jaeger/tmp"
+mkdir -p "$work/jaeger/rootfs/bin" "$work/jaeger/rootfs/tmp"
 cp "$jaeger" "$work/jaeger/jaeger-linux"
 busybox_deb_dir="$work/busybox"
 mkdir -p "$busybox_deb_dir"
@@ -104,22 +105,24 @@ mkdir -p "$busybox_deb_dir"
 (cd "$busybox_deb_dir" && apt-get download busybox-static >/dev/null 2>&1 || { system_changes_allowed && apt-get update -qq && apt-get download busybox-static; } >&2)
 dpkg-deb -x "$busybox_deb_dir"/busybox-static_*.deb "$busybox_deb_dir/root"
 # busybox picks its applet from the name it is called by.
-cp "$busybox_deb_dir/root/bin/busybox" "$work/jaeger/bin/wget"
-chmod 1777 "$work/jaeger/tmp"
+cp "$busybox_deb_dir/root/bin/busybox" "$work/jaeger/rootfs/bin/wget"
+# As Alpine's, the official image's base: user 10001 writes Badger's files under /tmp.
+chmod 1777 "$work/jaeger/rootfs/tmp"
 cat >"$work/jaeger/Dockerfile" <<'DOCKERFILE'
-# As the official image: /cmd/jaeger/jaeger-linux, JAEGER_LISTEN_HOST=0.0.0.0, user 10001;
-# plus a static wget for the compose healthcheck.
+# As the official image: /cmd/jaeger/jaeger-linux, JAEGER_LISTEN_HOST=0.0.0.0, /tmp a volume of
+# mode 1777, user 10001; plus a static wget for the compose healthcheck. The folders come in by
+# copying rootfs/ onto /: COPY keeps the mode of what it copies, not of the folder it copies
+# into (`COPY tmp /tmp` would leave /tmp at 755, which user 10001 cannot write to).
 FROM scratch
 COPY jaeger-linux /cmd/jaeger/jaeger-linux
-COPY bin/wget /bin/wget
-COPY tmp /tmp
+COPY rootfs/ /
 ENV JAEGER_LISTEN_HOST=0.0.0.0
 USER 10001
 EXPOSE 4317 4318 13133 16686
 VOLUME ["/tmp"]
 ENTRYPOINT ["/cmd/jaeger/jaeger-linux"]
 DOCKERFILE
-jaeger_key="$(cat "$0" "$work/jaeger/jaeger-linux" "$work/jaeger/bin/wget" | sha256sum | cut -c1-16)"
+jaeger_key="$(cat "$0" "$work/jaeger/jaeger-linux" "$work/jaeger/rootfs/bin/wget" | sha256sum | cut -c1-16)"
 build_image jaegertracing/jaeger:2.13.0 "$jaeger_key" "$work/jaeger"
 
 # --- victoriametrics/victoria-logs:v1.52.1 -----------------------------------------------------
@@ -139,6 +142,24 @@ ENTRYPOINT ["/victoria-logs-prod"]
 DOCKERFILE
 victorialogs_key="$(cat "$0" "$work/victorialogs/victoria-logs-prod" | sha256sum | cut -c1-16)"
 build_image victoriametrics/victoria-logs:v1.52.1 "$victorialogs_key" "$work/victorialogs"
+
+# --- victoriametrics/victoria-metrics:v1.151.0 ----------------------------------------------
+victoriametrics="$(bash "$here/../build-victoriametrics.sh")"
+mkdir -p "$work/victoriametrics/bin"
+cp "$victoriametrics" "$work/victoriametrics/victoria-metrics-prod"
+cp "$busybox_deb_dir/root/bin/busybox" "$work/victoriametrics/bin/wget"
+cat >"$work/victoriametrics/Dockerfile" <<'DOCKERFILE'
+# As the official image (app/victoria-metrics/multiarch/Dockerfile of v1.151.0 on Alpine, which
+# runs as root from /): binary /victoria-metrics-prod as the entrypoint, port 8428; Alpine's
+# busybox wget, which the compose healthcheck runs, is a static busybox here.
+FROM scratch
+COPY victoria-metrics-prod /victoria-metrics-prod
+COPY bin/wget /bin/wget
+EXPOSE 8428
+ENTRYPOINT ["/victoria-metrics-prod"]
+DOCKERFILE
+victoriametrics_key="$(cat "$0" "$work/victoriametrics/victoria-metrics-prod" "$work/victoriametrics/bin/wget" | sha256sum | cut -c1-16)"
+build_image victoriametrics/victoria-metrics:v1.151.0 "$victoriametrics_key" "$work/victoriametrics"
 
 # --- busybox:1.37.0 ---------------------------------------------------------------------------
 # The store's probe needs sleep and wget, as the official image has them in /bin. Debian's

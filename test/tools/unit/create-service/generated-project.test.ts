@@ -40,6 +40,7 @@ interface Lockfile {
 }
 interface ComposeFile {
   services: Record<string, Record<string, unknown>>;
+  volumes?: Record<string, unknown>;
 }
 
 /** The packages named by the import specifiers (static, dynamic, re-exports) of a source file. */
@@ -202,7 +203,7 @@ describe('the project create-service generates', function () {
     expect([...files.keys()].filter((path) => !allowed.some((pattern) => pattern.test(path)))).to.deep.equal([]);
     const topLevel = [...files.keys()].filter((path) => !path.includes('/')).sort();
     expect(topLevel).to.deep.equal(
-      ['.dockerignore', '.gitignore', '.mocharc.json', 'Dockerfile', 'README.md', 'docker-compose.yml', 'eslint.config.js', 'eslint.service.js', 'jaeger-ui.json', 'otel-collector.yaml', 'package-lock.json', 'package.json', 'template.json', 'tsconfig.json'].sort(),
+      ['.dockerignore', '.gitignore', '.mocharc.json', 'Dockerfile', 'README.md', 'docker-compose.yml', 'eslint.config.js', 'eslint.service.js', 'jaeger-ui.json', 'jaeger.yaml', 'otel-collector.yaml', 'package-lock.json', 'package.json', 'template.json', 'tsconfig.json'].sort(),
     );
   });
 
@@ -302,7 +303,10 @@ describe('the project create-service generates', function () {
     expect(service).to.deep.include({ build: '.', image: `${SERVICE}:local`, stop_grace_period: '15s', ports: ['3000:3000'] });
     expect(service['environment']).to.deep.equal({ OTEL_SERVICE_NAME: SERVICE, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318' });
     for (const name of RESERVED_SERVICE_NAMES) expect(compose.services[name], name).to.deep.equal(rootCompose.services[name]);
+    // The named volumes those services keep their data in.
+    expect(compose.volumes).to.deep.equal(rootCompose.volumes);
     expect(read('otel-collector.yaml')).to.equal(readRoot('otel-collector.yaml'));
+    expect(read('jaeger.yaml')).to.equal(readRoot('jaeger.yaml'));
   });
 
   it("runs the steps of this repository's .ci/run, and is executable", () => {

@@ -37,6 +37,7 @@ describe('serviceNameProblem', () => {
     ['the name of a Node.js built-in module (npm refuses it)', 'http', /built-in module/],
     ["the collector's service in docker-compose.yml", 'otel-collector', /docker-compose\.yml already has a service of that name/],
     ["Jaeger's service in docker-compose.yml", 'jaeger', /docker-compose\.yml already has a service of that name/],
+    ["VictoriaMetrics' service in docker-compose.yml", 'victoriametrics', /docker-compose\.yml already has a service of that name/],
   ];
   for (const [description, name, rule] of refused) {
     it(`refuses ${description}, quoting the name and stating the rule`, () => {
