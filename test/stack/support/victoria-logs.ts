@@ -1,8 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort } from '../../core/support/ports.ts';
-import { builtBinary, startProgram, waitUntilAnswering, type RunningProgram } from './observability-stack.ts';
+import { builtBinary } from './observability-stack.ts';
+import { startVictoriaProgram, type VictoriaProgram } from './victoria-program.ts';
 
 export interface VictoriaLogsOptions {
   /** Its HTTP port on 127.0.0.1. Default: a free one, chosen again if another process takes it first. */
@@ -16,23 +13,17 @@ export interface VictoriaLogsOptions {
   readonly binary?: string;
 }
 
-/** A running VictoriaLogs: one HTTP port on loopback for ingestion, queries and its web UI. */
-export interface VictoriaLogs extends RunningProgram {
-  /** `http://127.0.0.1:<port>`: `/health`, `/select/logsql/query`, the UI at `/select/vmui/`. */
-  readonly baseUrl: string;
-  readonly port: number;
-  readonly storageDataPath: string;
+/**
+ * A running VictoriaLogs: one HTTP port on loopback for ingestion, queries and its web UI
+ * (`baseUrl`: `/health`, `/select/logsql/query`, the UI at `/select/vmui/`).
+ */
+export interface VictoriaLogs extends VictoriaProgram {
   /**
    * OTLP/HTTP logs endpoint. Protobuf only: VictoriaLogs v1.52.1 answers OTLP/JSON
    * (`content-type: application/json`) with 400 "json encoding isn't supported".
    */
   readonly otlpLogsUrl: string;
-  /** Stops it (like `stop()`) and deletes its data directory. */
-  discard(): Promise<void>;
 }
-
-/** Attempts at starting on a free port: the port is chosen ahead, and another process may take it first. */
-const START_ATTEMPTS = 3;
 
 /**
  * Starts VictoriaLogs on 127.0.0.1 and resolves once `/health` answers 2xx. Without `port`, a
@@ -41,34 +32,8 @@ const START_ATTEMPTS = 3;
  * characters) is kept for failure messages.
  */
 export async function startVictoriaLogs(options: VictoriaLogsOptions = {}): Promise<VictoriaLogs> {
-  const binary = options.binary ?? builtBinary('build-victorialogs.sh');
-  const storageDataPath = options.storageDataPath ?? (await mkdtemp(join(tmpdir(), 'victoria-logs-')));
-  for (let attempt = 1; ; attempt++) {
-    const port = options.port ?? (await freePort());
-    const baseUrl = `http://127.0.0.1:${port}`;
-    const program = startProgram(binary, [`-storageDataPath=${storageDataPath}`, `-httpListenAddr=127.0.0.1:${port}`], {});
-    try {
-      await waitUntilAnswering([`${baseUrl}/health`], program, 'VictoriaLogs');
-    } catch (error) {
-      await program.stop();
-      if (options.port === undefined && attempt < START_ATTEMPTS && /address already in use/i.test(program.output())) continue;
-      if (options.storageDataPath === undefined) await rm(storageDataPath, { recursive: true, force: true });
-      throw error;
-    }
-    return {
-      child: program.child,
-      output: () => program.output(),
-      stop: () => program.stop(),
-      discard: async () => {
-        await program.stop();
-        await rm(storageDataPath, { recursive: true, force: true });
-      },
-      baseUrl,
-      port,
-      storageDataPath,
-      otlpLogsUrl: `${baseUrl}/insert/opentelemetry/v1/logs`,
-    };
-  }
+  const store = await startVictoriaProgram({ ...options, what: 'VictoriaLogs', binary: options.binary ?? builtBinary('build-victorialogs.sh') });
+  return { ...store, otlpLogsUrl: `${store.baseUrl}/insert/opentelemetry/v1/logs` };
 }
 
 /** A log record as VictoriaLogs' query API returns it: every field a string (`_msg`, `_time`, `session.id`, …). */

@@ -1,8 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort } from '../../core/support/ports.ts';
-import { builtBinary, startProgram, waitUntilAnswering, type RunningProgram } from './observability-stack.ts';
+import { builtBinary } from './observability-stack.ts';
+import { startVictoriaProgram, type VictoriaProgram } from './victoria-program.ts';
 
 /**
  * VictoriaMetrics' `-search.latencyOffset`, in milliseconds: it evaluates no query at a time
@@ -26,48 +23,19 @@ export const VICTORIAMETRICS_FLAGS: readonly string[] = [
   '-retentionPeriod=30d',
 ];
 
-/** A running VictoriaMetrics: one HTTP port on loopback for OTLP ingestion, the Prometheus query API and its UI (`/vmui`). */
-export interface VictoriaMetrics extends RunningProgram {
-  /** `http://127.0.0.1:<port>`: `/health`, `/api/v1/query`, `/opentelemetry/v1/metrics`. */
-  readonly baseUrl: string;
-  /** Stops it (like `stop()`) and deletes its data directory. */
-  discard(): Promise<void>;
-}
-
-/** Attempts at starting on a free port: the port is chosen ahead, and another process may take it first. */
-const START_ATTEMPTS = 3;
+/**
+ * A running VictoriaMetrics: one HTTP port on loopback for OTLP ingestion, the Prometheus query
+ * API and its UI (`baseUrl`: `/health`, `/api/v1/query`, `/opentelemetry/v1/metrics`, `/vmui`).
+ */
+export type VictoriaMetrics = VictoriaProgram;
 
 /**
  * Starts VictoriaMetrics (tools/stack/build-victoriametrics.sh; the first run builds it) on a
  * free port of 127.0.0.1 with {@link VICTORIAMETRICS_FLAGS} and a new temporary data
- * directory, and resolves once `/health` answers 2xx. A port taken by another process between
- * choosing and binding makes it exit with "address already in use": then a new one is chosen.
+ * directory, and resolves once `/health` answers 2xx.
  */
-export async function startVictoriaMetrics(binary: string = builtBinary('build-victoriametrics.sh')): Promise<VictoriaMetrics> {
-  const storageDataPath = await mkdtemp(join(tmpdir(), 'victoria-metrics-'));
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    const baseUrl = `http://127.0.0.1:${port}`;
-    const program = startProgram(binary, [`-storageDataPath=${storageDataPath}`, `-httpListenAddr=127.0.0.1:${port}`, ...VICTORIAMETRICS_FLAGS], {});
-    try {
-      await waitUntilAnswering([`${baseUrl}/health`], program, 'VictoriaMetrics');
-    } catch (error) {
-      await program.stop();
-      if (attempt < START_ATTEMPTS && /address already in use/i.test(program.output())) continue;
-      await rm(storageDataPath, { recursive: true, force: true });
-      throw error;
-    }
-    return {
-      child: program.child,
-      output: () => program.output(),
-      stop: () => program.stop(),
-      discard: async () => {
-        await program.stop();
-        await rm(storageDataPath, { recursive: true, force: true });
-      },
-      baseUrl,
-    };
-  }
+export function startVictoriaMetrics(binary: string = builtBinary('build-victoriametrics.sh')): Promise<VictoriaMetrics> {
+  return startVictoriaProgram({ what: 'VictoriaMetrics', binary, flags: VICTORIAMETRICS_FLAGS });
 }
 
 /** One series of an instant query's answer: its labels and its value at the query's time. */
