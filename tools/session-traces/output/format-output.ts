@@ -4,6 +4,7 @@ import type { ChainReport, LookupReport, ReportedTrace } from '../report/index.t
 import { stripControlCharacters } from '../text/index.ts';
 import { formatSummary } from './format-summary.ts';
 import { paint, type Output } from './paint.ts';
+import { asTableTime } from './table-time.ts';
 
 const HEAD = ['START (UTC)', 'DURATION', 'ENTRY', 'OPERATION', 'STATUS', 'SPANS', 'SERVICES', 'ERROR', 'USER.ID'];
 
@@ -13,7 +14,7 @@ const clean = stripControlCharacters;
 /** One table row of a trace; Jaeger's values are cleaned before the colours are added. */
 function row(trace: TraceSummary, output: Output): string[] {
   return [
-    trace.startTime.replace('T', ' ').replace('Z', ''),
+    asTableTime(trace.startTime),
     `${trace.durationMs} ms`,
     clean(trace.entryService),
     clean(trace.operation),

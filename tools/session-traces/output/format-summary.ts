@@ -3,22 +3,24 @@ import type { SessionSummary } from '../jaeger/index.ts';
 import type { LookupReport } from '../report/index.ts';
 import { stripControlCharacters as clean } from '../text/index.ts';
 import { paint, type Output } from './paint.ts';
+import { asTableTime } from './table-time.ts';
 
 const HEAD = ['SERVICE', 'OPERATION', 'ROUTE', 'REQUESTS', 'ERRORS', 'P50', 'P99'];
 
-/** An ISO 8601 time as the trace table prints it: UTC, to the millisecond, without `T` and `Z`. */
-const asTableTime = (iso: string): string => iso.replace('T', ' ').replace('Z', '');
+type ServiceEntry = SessionSummary['byService'][number];
 
-/** `api 3, orders 1`: a count per service, names cleaned. */
-function perService(summary: SessionSummary, count: (entry: SessionSummary['byService'][number]) => number): string {
-  return summary.byService.map((entry) => `${clean(entry.service)} ${count(entry)}`).join(', ');
+/** `api 3, orders 1`: a count per service of `entries`, names cleaned. */
+function perService(entries: readonly ServiceEntry[], count: (entry: ServiceEntry) => number): string {
+  return entries.map((entry) => `${clean(entry.service)} ${count(entry)}`).join(', ');
 }
 
 /** The errors line: `0`, or how many of the requests from outside failed and which services answered with one. */
 function errorsLine(summary: SessionSummary, output: Output): string {
   if (summary.errors === 0) return '0';
-  const failed = summary.byService.filter((entry) => entry.errors > 0);
-  const served = failed.map((entry) => `${clean(entry.service)} ${entry.errors}`).join(', ');
+  const served = perService(
+    summary.byService.filter((entry) => entry.errors > 0),
+    (entry) => entry.errors,
+  );
   return `${paint('red', String(summary.edgeErrors), output)} from outside; served with an error: ${served}`;
 }
 
@@ -33,7 +35,7 @@ export function formatSummary(report: LookupReport, output: Output): string {
   const summary = report.summary;
   if (summary === undefined || summary === null) return '';
   const traces = `${summary.traces} ${summary.traces === 1 ? 'trace' : 'traces'}`;
-  const served = summary.byService.length === 0 ? '' : `; served: ${perService(summary, (entry) => entry.requests)}`;
+  const served = summary.byService.length === 0 ? '' : `; served: ${perService(summary.byService, (entry) => entry.requests)}`;
   const lines = [
     paint('bold', `Summary (${traces})`, output),
     `  requests  ${summary.edgeRequests} from outside${served}`,
