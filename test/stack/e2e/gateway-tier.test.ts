@@ -17,6 +17,8 @@ const THRESHOLD = Math.floor(RATIO * 2 ** 32).toString(16).padStart(8, '0');
 const SESSIONS = 300;
 const ERROR_SESSIONS = 20;
 const REQUESTS = 3;
+/** Sessions that make one more request after decision_wait has passed on their first ones. */
+const LONG_SESSIONS = 40;
 const GATEWAYS = ['gateway-1', 'gateway-2'];
 const RUN = randomUUID().slice(0, 8);
 const SERVICES = [`gw-api-${RUN}`, `gw-orders-${RUN}`];
@@ -24,7 +26,7 @@ const SERVICES = [`gw-api-${RUN}`, `gw-orders-${RUN}`];
 interface SentSession {
   readonly id: string;
   readonly kept: boolean;
-  /** The trace ids of its requests, and which one failed (or -1). */
+  /** The trace ids of its requests (a long session's last one sent after decision_wait), and which one failed (or -1). */
   readonly traceIds: string[];
   readonly errorAt: number;
 }
@@ -95,14 +97,17 @@ describe(`the gateway tier: one agent, ${GATEWAYS.length} gateways, tail samplin
     programs.push(agent);
     await waitUntilAnswering([`http://127.0.0.1:${health}/`], agent, 'the agent');
 
-    const providers = SERVICES.map(
-      (service) =>
-        new TracerProvider({
-          resource: resourceFromAttributes({ 'service.name': service }),
-          spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `http://127.0.0.1:${http}/v1/traces` }) })],
-        }),
-    );
-    const [api, orders] = providers.map((provider) => provider.getTracer('gateway-tier-test')) as [Tracer, Tracer];
+    const newProviders = (): TracerProvider[] =>
+      SERVICES.map(
+        (service) =>
+          new TracerProvider({
+            resource: resourceFromAttributes({ 'service.name': service }),
+            spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `http://127.0.0.1:${http}/v1/traces` }) })],
+          }),
+      );
+    const tracers = (providers: TracerProvider[]): [Tracer, Tracer] => providers.map((provider) => provider.getTracer('gateway-tier-test')) as [Tracer, Tracer];
+    const providers = newProviders();
+    const [api, orders] = tracers(providers);
     // Error sessions are taken among those the rule drops, so that only the error policy keeps them.
     let errors = 0;
     for (let i = 0; i < SESSIONS; i++) {
@@ -124,6 +129,23 @@ describe(`the gateway tier: one agent, ${GATEWAYS.length} gateways, tail samplin
           stored.set(found.traceID, found);
         }
         return [...expected].every((id) => stored.get(id)?.spans.length === 3);
+      },
+      180_000,
+      () => `${stored.size} traces so far`,
+    );
+
+    // Sessions longer than decision_wait: the first LONG_SESSIONS sessions make one more
+    // request now that their first traces have been decided (the kept ones are stored above).
+    const later = newProviders();
+    const [laterApi, laterOrders] = tracers(later);
+    for (const session of sessions.slice(0, LONG_SESSIONS)) session.traceIds.push(request(laterApi, laterOrders, session.id, false));
+    await Promise.all(later.map((provider) => provider.shutdown()));
+    const expectedLater = sessions.slice(0, LONG_SESSIONS).filter((s) => s.kept).map((s) => s.traceIds.at(-1)!);
+    await waitFor(
+      `the ${expectedLater.length} later traces of kept long sessions in Jaeger`,
+      async () => {
+        for (const found of await searchTraces(jaeger.queryUrl, SERVICES[0]!, {}, Date.now() - 30 * 60_000)) stored.set(found.traceID, found);
+        return expectedLater.every((id) => stored.get(id)?.spans.length === 3);
       },
       180_000,
       () => `${stored.size} traces so far`,
@@ -150,7 +172,7 @@ describe(`the gateway tier: one agent, ${GATEWAYS.length} gateways, tail samplin
     expect([...used].sort()).to.deep.equal(GATEWAYS);
   });
 
-  it('stores every trace of the sessions the rule keeps, each whole, and of the others only the failed requests', () => {
+  it('stores every trace of the sessions the rule keeps, each whole, also those sent after decision_wait, and of the others only the failed requests', () => {
     const want = sessions.flatMap((s) => (s.kept ? s.traceIds : s.errorAt >= 0 ? [s.traceIds[s.errorAt]!] : [])).sort();
     expect([...stored.keys()].sort()).to.deep.equal(want);
     for (const found of stored.values()) expect(found.spans, found.traceID).to.have.length(3);
