@@ -19,6 +19,8 @@ const ERROR_SESSIONS = 20;
 const REQUESTS = 3;
 /** Sessions that make one more request after decision_wait has passed on their first ones. */
 const LONG_SESSIONS = 40;
+/** Requests made outside any session, half of them failing: routed by trace id, kept when failed. */
+const WITHOUT_SESSION = 40;
 const GATEWAYS = ['gateway-1', 'gateway-2'];
 const RUN = randomUUID().slice(0, 8);
 const SERVICES = [`gw-api-${RUN}`, `gw-orders-${RUN}`];
@@ -35,13 +37,14 @@ interface SentSession {
 type TraceWithProcessTags = JaegerTrace & { processes: Record<string, { serviceName: string; tags?: { key: string; value: unknown }[] }> };
 
 /** One request of a session: a server span in the api, its client span, and the orders service's server span. */
-function request(api: Tracer, orders: Tracer, sessionId: string, fails: boolean): string {
-  const server = api.startSpan('GET /checkout', { kind: SpanKind.SERVER, attributes: { 'session.id': sessionId } });
+function request(api: Tracer, orders: Tracer, sessionId: string | undefined, fails: boolean): string {
+  const attributes = sessionId === undefined ? {} : { 'session.id': sessionId };
+  const server = api.startSpan('GET /checkout', { kind: SpanKind.SERVER, attributes });
   const inServer = trace.setSpan(context.active(), server);
-  const client = api.startSpan('GET orders', { kind: SpanKind.CLIENT, attributes: { 'session.id': sessionId } }, inServer);
+  const client = api.startSpan('GET orders', { kind: SpanKind.CLIENT, attributes }, inServer);
   const downstream = orders.startSpan(
     'GET /orders',
-    { kind: SpanKind.SERVER, attributes: { 'session.id': sessionId } },
+    { kind: SpanKind.SERVER, attributes },
     trace.setSpan(context.active(), client),
   );
   if (fails) downstream.setStatus({ code: SpanStatusCode.ERROR, message: 'test failure' });
@@ -61,6 +64,9 @@ describe(`the gateway tier: one agent, ${GATEWAYS.length} gateways, tail samplin
   let jaeger: Jaeger;
   const programs: StartedProgram[] = [];
   const sessions: SentSession[] = [];
+  /** Trace ids of the requests outside sessions, failed and not. */
+  const failedWithoutSession: string[] = [];
+  const okWithoutSession: string[] = [];
   const stored = new Map<string, TraceWithProcessTags>();
 
   before(async () => {
@@ -119,9 +125,10 @@ describe(`the gateway tier: one agent, ${GATEWAYS.length} gateways, tail samplin
       sessions.push({ id, kept, traceIds, errorAt });
     }
     expect(errors, 'error sessions among the dropped ones').to.equal(ERROR_SESSIONS);
+    for (let i = 0; i < WITHOUT_SESSION; i++) (i % 2 === 0 ? failedWithoutSession : okWithoutSession).push(request(api, orders, undefined, i % 2 === 0));
     await Promise.all(providers.map((provider) => provider.shutdown()));
 
-    const expected = new Set(sessions.flatMap((s) => (s.kept ? s.traceIds : s.errorAt >= 0 ? [s.traceIds[s.errorAt]!] : [])));
+    const expected = new Set([...sessions.flatMap((s) => (s.kept ? s.traceIds : s.errorAt >= 0 ? [s.traceIds[s.errorAt]!] : [])), ...failedWithoutSession]);
     await waitFor(
       `the ${expected.size} kept traces in Jaeger`,
       async () => {
@@ -172,9 +179,16 @@ describe(`the gateway tier: one agent, ${GATEWAYS.length} gateways, tail samplin
     expect([...used].sort()).to.deep.equal(GATEWAYS);
   });
 
-  it('stores every trace of the sessions the rule keeps, each whole, also those sent after decision_wait, and of the others only the failed requests', () => {
-    const want = sessions.flatMap((s) => (s.kept ? s.traceIds : s.errorAt >= 0 ? [s.traceIds[s.errorAt]!] : [])).sort();
+  it('stores every trace of the sessions the rule keeps, each whole, also those sent after decision_wait, and of the others, and outside sessions, only the failed requests', () => {
+    const want = [...sessions.flatMap((s) => (s.kept ? s.traceIds : s.errorAt >= 0 ? [s.traceIds[s.errorAt]!] : [])), ...failedWithoutSession].sort();
     expect([...stored.keys()].sort()).to.deep.equal(want);
     for (const found of stored.values()) expect(found.spans, found.traceID).to.have.length(3);
+  });
+
+  it('routes requests outside sessions by trace id, over every gateway, not all to one', () => {
+    // 20 failed traces on one gateway by chance: 2 in 2^20.
+    const used = new Set(failedWithoutSession.flatMap((id) => gatewaysOf(stored.get(id)!)));
+    expect([...used].sort()).to.deep.equal(GATEWAYS);
+    expect(okWithoutSession.filter((id) => stored.has(id))).to.deep.equal([]);
   });
 });
