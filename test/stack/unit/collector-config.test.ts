@@ -39,8 +39,9 @@ const MODULE_OF: Record<ComponentKind, Record<string, string>> = {
     attributes: 'attributesprocessor',
     filter: 'filterprocessor',
     transform: 'transformprocessor',
+    tail_sampling: 'tailsamplingprocessor',
   },
-  exporters: { otlp_grpc: 'otlpexporter', otlp_http: 'otlphttpexporter', debug: 'debugexporter' },
+  exporters: { otlp_grpc: 'otlpexporter', otlp_http: 'otlphttpexporter', debug: 'debugexporter', load_balancing: 'loadbalancingexporter' },
   extensions: { health_check: 'healthcheckextension' },
   connectors: { span_metrics: 'spanmetricsconnector' },
 };
@@ -148,14 +149,16 @@ describe('otel-collector.yaml', () => {
 });
 
 describe('tools/stack/otelcol-builder.yaml', () => {
-  const config = read('otel-collector.yaml') as CollectorConfig;
+  /** One binary runs every collector role: the single collector, the agent and the gateways. */
+  const CONFIGS = ['otel-collector.yaml', 'otel-agent.yaml', 'otel-gateway.yaml'];
+  const configs = CONFIGS.map((path) => read(path) as Partial<Record<ComponentKind, object>>);
   const manifest = read('tools/stack/otelcol-builder.yaml') as BuilderManifest;
   const modules = (kind: string): string[] =>
     ((manifest[kind] ?? []) as { gomod: string }[]).map(({ gomod }) => gomod);
 
   for (const kind of KINDS) {
-    it(`builds exactly the ${kind} otel-collector.yaml uses`, () => {
-      const used = [...new Set(Object.keys(config[kind] as object).map(typeOf))];
+    it(`builds exactly the ${kind} the collector configurations use`, () => {
+      const used = [...new Set(configs.flatMap((config) => Object.keys(config[kind] ?? {}).map(typeOf)))];
       const wanted = used.map((type) => MODULE_OF[kind][type] ?? `an unmapped ${kind} type: ${type}`);
       const built = modules(kind).map((gomod) => gomod.split(' ')[0]!.split('/').at(-1)!);
       expect(built.sort()).to.deep.equal(wanted.sort());
