@@ -3,7 +3,8 @@
 // apiVersion or field is a problem. Prints one line per problem; exits 1 when there is any,
 // 2 on a usage or build error.
 //
-// Usage: deploy-check KUSTOMIZATION_DIR
+// Usage: deploy-check [--print] KUSTOMIZATION_DIR
+// With --print, the built YAML (as `kustomize build` prints it) goes to stdout first.
 package main
 
 import (
@@ -38,11 +39,16 @@ var known = map[string]reflect.Type{
 }
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: deploy-check KUSTOMIZATION_DIR")
+	args := os.Args[1:]
+	print := len(args) == 2 && args[0] == "--print"
+	if print {
+		args = args[1:]
+	}
+	if len(args) != 1 {
+		fmt.Fprintln(os.Stderr, "usage: deploy-check [--print] KUSTOMIZATION_DIR")
 		os.Exit(2)
 	}
-	problems, err := check(os.Args[1])
+	problems, err := check(args[0], print)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "deploy-check: %v\n", err)
 		os.Exit(2)
@@ -56,11 +62,19 @@ func main() {
 }
 
 // check builds dir and returns one line per object that does not decode strictly.
-func check(dir string) ([]string, error) {
+// With print, the built YAML goes to stdout first.
+func check(dir string, print bool) ([]string, error) {
 	kustomizer := krusty.MakeKustomizer(krusty.MakeDefaultOptions())
 	resources, err := kustomizer.Run(filesys.MakeFsOnDisk(), dir)
 	if err != nil {
 		return nil, fmt.Errorf("kustomize build %s: %w", dir, err)
+	}
+	if print {
+		built, err := resources.AsYaml()
+		if err != nil {
+			return nil, fmt.Errorf("printing %s: %w", dir, err)
+		}
+		fmt.Print(string(built))
 	}
 	var problems []string
 	for _, resource := range resources.Resources() {
