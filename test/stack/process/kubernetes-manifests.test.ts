@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import { parse, parseAllDocuments } from 'yaml';
 import { requirePrerequisites, skippedForPrerequisites } from '../support/require-prerequisites.ts';
 
 const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -19,6 +20,36 @@ interface CheckResult {
 function deployCheck(binary: string, dir: string): CheckResult {
   const result = spawnSync(binary, [dir], { encoding: 'utf8' });
   return { code: result.status, lines: result.stdout.split('\n').filter((line) => line !== ''), stderr: result.stderr };
+}
+
+/** A built object, as far as these tests read it. */
+interface BuiltObject {
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string };
+  readonly [field: string]: unknown;
+}
+
+/** The objects `deploy-check --print` builds from the kustomization folder `dir`. */
+function builtObjects(binary: string, dir: string): BuiltObject[] {
+  const output = execFileSync(binary, ['--print', dir], { encoding: 'utf8' });
+  return parseAllDocuments(output).map((document) => document.toJS() as BuiltObject);
+}
+
+/** The one built object of `kind` whose name starts with `name`. */
+function find(objects: BuiltObject[], kind: string, name: string): BuiltObject {
+  const found = objects.filter((object) => object.kind === kind && object.metadata.name.startsWith(name));
+  expect(found.map((object) => `${object.kind} ${object.metadata.name}`), `${kind} ${name}`).to.have.length(1);
+  return found[0] as BuiltObject;
+}
+
+/** A value inside `object` at `path` (each step a key or an index), undefined where there is none. */
+function at(object: unknown, ...path: (string | number)[]): unknown {
+  let value: unknown = object;
+  for (const step of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string | number, unknown>)[step];
+  }
+  return value;
 }
 
 describe('the Kubernetes manifests, built with kustomize and decoded into the Kubernetes API types', function () {
@@ -58,6 +89,30 @@ describe('the Kubernetes manifests, built with kustomize and decoded into the Ku
   it('finds no problem in the base alone', function () {
     const result = deployCheck(binary, join(projectRoot, 'deploy/kubernetes/base'));
     expect({ code: result.code, lines: result.lines, stderr: result.stderr }).to.deep.equal({ code: 0, lines: [], stderr: '' });
+  });
+
+  it('lets the agents find the gateways: the k8s resolver names the headless Service, whose EndpointSlices their ServiceAccount may list and watch', function () {
+    const objects = builtObjects(binary, join(projectRoot, 'deploy/kubernetes/overlays/stack'));
+    const gateways = find(objects, 'Service', 'otel-gateway');
+    expect(at(gateways, 'spec', 'clusterIP')).to.equal('None');
+    const agentConfig = parse(at(find(objects, 'ConfigMap', 'otel-agent-config'), 'data', 'config.yaml') as string) as unknown;
+    const resolver = at(agentConfig, 'exporters', 'load_balancing', 'resolver', 'k8s');
+    expect(resolver).to.deep.equal({ service: `otel-gateway.${gateways.metadata.namespace ?? ''}`, ports: [at(gateways, 'spec', 'ports', 0, 'port')] });
+    const agent = find(objects, 'DaemonSet', 'otel-agent');
+    const account = at(agent, 'spec', 'template', 'spec', 'serviceAccountName');
+    const binding = find(objects, 'RoleBinding', 'otel-agent');
+    expect(at(binding, 'subjects')).to.deep.equal([{ kind: 'ServiceAccount', name: account, namespace: agent.metadata.namespace }]);
+    const role = find(objects, 'Role', at(binding, 'roleRef', 'name') as string);
+    expect(at(role, 'rules')).to.deep.include({ apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] });
+  });
+
+  it('gives the api service its probes, requests and a PodDisruptionBudget over its pods', function () {
+    const objects = builtObjects(binary, join(projectRoot, 'deploy/kubernetes/overlays/stack'));
+    const api = find(objects, 'Deployment', 'api');
+    const container = at(api, 'spec', 'template', 'spec', 'containers', 0);
+    expect([at(container, 'readinessProbe', 'httpGet', 'path'), at(container, 'livenessProbe', 'httpGet', 'path')]).to.deep.equal(['/readyz', '/healthz']);
+    expect(at(container, 'resources', 'requests')).to.have.keys('cpu', 'memory');
+    expect(at(find(objects, 'PodDisruptionBudget', 'api'), 'spec', 'selector', 'matchLabels')).to.deep.equal(at(api, 'spec', 'selector', 'matchLabels'));
   });
 
   it('fails on a field the Deployment type does not have, in one line naming the object and the field', function () {
