@@ -6,13 +6,17 @@
 export const OPT_IN_VARIABLE = 'SESSION_SERVICE_INSTALL';
 
 /** What a stack suite can need beyond npm. */
-export type Prerequisite = 'stack-programs' | 'chromium' | 'docker-compose' | 'docker-engine' | 'debootstrap';
+export type Prerequisite = 'stack-programs' | 'deploy-check' | 'chromium' | 'docker-compose' | 'docker-engine' | 'debootstrap';
 
 /** How each prerequisite is named to the user, and how they get it themselves. */
 const DESCRIBED: Readonly<Record<Prerequisite, { readonly name: string; readonly yourself: string }>> = {
   'stack-programs': {
     name: 'the collector, Jaeger, VictoriaLogs and VictoriaMetrics built with Go',
     yourself: 'install Go (https://go.dev/dl), then bash tools/stack/e2e-prerequisites.sh builds them',
+  },
+  'deploy-check': {
+    name: 'Go, to build the Kubernetes manifest checker tools/deploy-check',
+    yourself: 'install Go (https://go.dev/dl); bash tools/stack/build-deploy-check.sh builds it',
   },
   chromium: { name: "Debian's chromium", yourself: 'apt-get install chromium' },
   'docker-compose': { name: 'docker-compose', yourself: 'apt-get install docker-compose' },

@@ -27,6 +27,7 @@ function scriptSucceeds(script: string, ...args: string[]): boolean {
 const IS_PRESENT: Readonly<Record<Prerequisite, () => boolean>> = {
   'stack-programs': () =>
     ['build-collector.sh', 'build-jaeger.sh', 'build-victorialogs.sh', 'build-victoriametrics.sh'].every((script) => scriptSucceeds(script, '--if-built')),
+  'deploy-check': () => onPath('go') || scriptSucceeds('build-deploy-check.sh', '--if-built'),
   chromium: () => onPath('chromium'),
   'docker-compose': () => onPath('docker-compose'),
   'docker-engine': () => onPath('docker') && spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 30_000 }).status === 0,
