@@ -23,7 +23,8 @@ const RECORDS_PER_SERVICE = 3;
 /** Sends the same records to `url` as the service does (the logs SDK's OTLP exporter, protobuf), with the collector's stream header. */
 async function sendRecords(url: string, service: string, offset: number): Promise<void> {
   const provider = new LoggerProvider({
-    resource: resourceFromAttributes({ 'service.name': service }),
+    // process.pid is not a stream field: without the header it would be part of the stream.
+    resource: resourceFromAttributes({ 'service.name': service, 'process.pid': 4242 }),
     processors: [new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url, headers: { 'VL-Stream-Fields': STREAM_FIELDS } }) })],
   });
   const logger = provider.getLogger('@opentelemetry/winston-transport', '0.34.0');
@@ -81,7 +82,10 @@ describe('VictoriaLogs v1.52.1 as a cluster (two storage nodes, an insert node, 
 
   it('keeps the VL-Stream-Fields header through the insert node: one stream per service', async () => {
     const records = await queryLogs(cluster!.selectNode.baseUrl, '*');
-    for (const record of records) expect(record['_stream'], record['_msg']).to.equal(`{service.name="${record['service.name']}"}`);
+    for (const record of records) {
+      expect(record['process.pid'], record['_msg']).to.equal('4242');
+      expect(record['_stream'], record['_msg']).to.equal(`{service.name="${record['service.name']}"}`);
+    }
     const streamsOf = (list: typeof records): string[] => [...new Set(list.map((record) => record['_stream'] ?? ''))].sort();
     expect(streamsOf(records)).to.deep.equal(streamsOf(await queryLogs(single!.baseUrl, '*')));
   });
