@@ -79,10 +79,14 @@ export async function discardTelemetryBackends(backends: {
 /**
  * The telemetry backends ({@link startTelemetryBackends}), then `orders` and `api` started as
  * `npm start` starts them, exporting spans and log records to the collector every 200 ms, with
- * `serviceEnv` (for example a sampler) on top for both.
+ * `serviceEnv` (for example a sampler) on top for both. `startBackends` starts other backends
+ * (a test's own); `stop()` discards the ones it returns.
  */
-export async function startE2eStack(serviceEnv: Readonly<Record<string, string>> = {}): Promise<E2eStack> {
-  const { jaeger, victoriaLogs, victoriaMetrics, collector } = await startTelemetryBackends();
+export async function startE2eStack(
+  serviceEnv: Readonly<Record<string, string>> = {},
+  startBackends: () => Promise<TelemetryBackends> = startTelemetryBackends,
+): Promise<E2eStack> {
+  const { jaeger, victoriaLogs, victoriaMetrics, collector } = await startBackends();
   const exportEnv = { ...EXPORT_TO_COLLECTOR_ENV, ...serviceEnv };
   // orders is its own service, generated from the template as docker compose builds it.
   const ordersProject = await generateOrdersProject();

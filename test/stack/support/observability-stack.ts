@@ -190,18 +190,25 @@ export interface CollectorTargets {
  */
 export const TEST_SPAN_METRICS_FLUSH_INTERVAL = '2s';
 
+/** More for the collector: configuration files merged over otel-collector.yaml (lists are replaced, not merged), and the variables they read. */
+export interface CollectorExtras {
+  readonly configs?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 /**
  * Starts the collector built from tools/stack/otelcol-builder.yaml with the repository's own
  * otel-collector.yaml, unchanged; JAEGER_OTLP_ENDPOINT, VICTORIALOGS_URL and VICTORIAMETRICS_URL
  * point it at `targets`, and SPAN_METRICS_FLUSH_INTERVAL is {@link TEST_SPAN_METRICS_FLUSH_INTERVAL}.
  */
-export async function startCollector(binary: string, targets: CollectorTargets): Promise<RunningProgram> {
+export async function startCollector(binary: string, targets: CollectorTargets, extra: CollectorExtras = {}): Promise<RunningProgram> {
   for (const [name, port] of Object.entries(COLLECTOR_PORTS)) {
     if (!(await isPortFree(port))) {
       throw new Error(`Port ${port} (collector ${name}, fixed by otel-collector.yaml) is in use; stop what holds it`);
     }
   }
-  const program = startProgram(binary, ['--config', 'otel-collector.yaml'], {
+  const program = startProgram(binary, ['--config', 'otel-collector.yaml', ...(extra.configs ?? []).flatMap((file) => ['--config', file])], {
+    ...extra.env,
     JAEGER_OTLP_ENDPOINT: targets.jaegerOtlpEndpoint,
     VICTORIALOGS_URL: targets.victoriaLogsUrl,
     VICTORIAMETRICS_URL: targets.victoriaMetricsUrl,
