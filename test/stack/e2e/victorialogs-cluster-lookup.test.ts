@@ -72,18 +72,26 @@ describe('the lookup with --logs against a VictoriaLogs cluster and a single nod
     stack = await startE2eStack({}, startBackends);
     const run = Date.now().toString(36);
     sessions = [await driveSession(stack.api, `vlc-${run}-first`, `ada-${run}@example.com`), await driveSession(stack.api, `vlc-${run}-second`)];
-    // Wait until both stores hold the same number of each session's lines, and Jaeger every trace.
+    // Every line api and orders wrote for a session on stdout is also exported as a log record, and
+    // a session a login started has one record more, api's session.start event (no stdout line):
+    // wait until each store holds exactly those, and Jaeger every trace.
     const single = stack.victoriaLogs.baseUrl;
     const select = cluster!.selectNode.baseUrl;
-    await waitFor('every trace in Jaeger and the same lines in both log stores', async () => {
+    let seen = '';
+    await waitFor('every trace in Jaeger and every line the services wrote in both log stores', async () => {
       for (const session of sessions) {
-        const result = await runTraceCommand([session.sessionId, '--logs', '--json'], { JAEGER_URL: stack!.jaeger.queryUrl, VICTORIALOGS_URL: single });
-        if (result.code !== 0 || (JSON.parse(result.stdout) as LookupReport).traces.length !== session.traceIds.length) return false;
-        const clusterResult = await runTraceCommand([session.sessionId, '--logs', '--json'], { JAEGER_URL: stack!.jaeger.queryUrl, VICTORIALOGS_URL: select });
-        if (clusterResult.code !== 0 || printedLines(clusterResult.stdout) !== printedLines(result.stdout) || printedLines(result.stdout) === 0) return false;
+        const lines = [...stack!.api.logLines(), ...stack!.orders.logLines()].filter((line) => line['session.id'] === session.sessionId).length;
+        const written = lines + (session.replacedSessionId === undefined ? 0 : 1);
+        seen = `${session.sessionId}: ${lines} lines written${session.replacedSessionId === undefined ? '' : ' and a session.start event'}`;
+        for (const store of [single, select]) {
+          const result = await runTraceCommand([session.sessionId, '--logs', '--json'], { JAEGER_URL: stack!.jaeger.queryUrl, VICTORIALOGS_URL: store });
+          if (result.code !== 0 || (JSON.parse(result.stdout) as LookupReport).traces.length !== session.traceIds.length) return false;
+          seen += `, ${printedLines(result.stdout)} in ${store === single ? 'the single node' : 'the cluster'}`;
+          if (written === 0 || printedLines(result.stdout) !== written) return false;
+        }
       }
       return true;
-    }, 120_000);
+    }, 120_000, () => seen);
   });
 
   after(async function () {
