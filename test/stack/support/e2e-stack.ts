@@ -44,15 +44,16 @@ export interface TelemetryBackends {
 /**
  * VictoriaMetrics, Jaeger (on Badger, its Monitor tab reading VictoriaMetrics), VictoriaLogs
  * and the collector with the repository's otel-collector.yaml in front of them, each built from
- * the Go module proxy on first use.
+ * the Go module proxy on first use. `victoriaLogsUrl` sends the collector's logs to another log
+ * store instead (a cluster's insert node); the single node is started all the same.
  */
-export async function startTelemetryBackends(): Promise<TelemetryBackends> {
+export async function startTelemetryBackends(options: { readonly victoriaLogsUrl?: string } = {}): Promise<TelemetryBackends> {
   const victoriaMetrics = await startVictoriaMetrics(builtBinary('build-victoriametrics.sh'));
   const jaeger = await startJaeger(builtBinary('build-jaeger.sh'), { victoriaMetricsUrl: victoriaMetrics.baseUrl });
   const victoriaLogs = await startVictoriaLogs({ binary: builtBinary('build-victorialogs.sh') });
   const targets: CollectorTargets = {
     jaegerOtlpEndpoint: jaeger.otlpGrpcEndpoint,
-    victoriaLogsUrl: victoriaLogs.baseUrl,
+    victoriaLogsUrl: options.victoriaLogsUrl ?? victoriaLogs.baseUrl,
     victoriaMetricsUrl: victoriaMetrics.baseUrl,
   };
   const collector = await startCollector(builtBinary('build-collector.sh'), targets);
