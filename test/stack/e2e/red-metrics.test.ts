@@ -5,6 +5,7 @@ import { operationMetrics, type JaegerMetricKind, type OperationMetricsQuery } f
 import { tagOf } from '../support/jaeger-query.ts';
 import { RED_METRICS_QUERIES, RED_METRICS_QUERY_WINDOW } from '../support/red-metrics-queries.ts';
 import { searchUntil } from '../support/session-checks.ts';
+import { countedWindow, flushesOf, type SpanMetricsFlush } from '../support/span-metric-flushes.ts';
 import { exportSeries, queryMetrics, seriesOf, VICTORIAMETRICS_LATENCY_OFFSET_MS, type RawSeries } from '../support/victoria-metrics.ts';
 import { waitFor, type ServiceProcess } from '../../core/support/service-process.ts';
 import { requirePrerequisites, skippedForPrerequisites } from '../support/require-prerequisites.ts';
@@ -100,32 +101,24 @@ async function countedCalls(baseUrl: string): Promise<Counts> {
 const sameCounts = (actual: Counts, expected: Counts): boolean =>
   JSON.stringify(Object.entries(actual).sort()) === JSON.stringify(Object.entries(expected).sort());
 
-/** The value of `series` at exactly `atMs`, or undefined when it has no sample then. */
-function valueAt(series: RawSeries, atMs: number): number | undefined {
-  const index = series.timestamps.indexOf(atMs);
-  return index === -1 ? undefined : series.values[index];
-}
+/** The counts of `flush` equal `expected`, key for key. */
+const flushHolds = (flush: SpanMetricsFlush, expected: Counts): boolean => sameCounts(Object.fromEntries(flush.calls), expected);
 
 /**
  * The interval the counted requests fall in, from the calls counters' raw samples: it starts
- * at the last flush at which every series still held its warm-up count and ends at the first
- * flush at which every series held its final count. The connector stamps all series of one
- * flush with one time, so both are samples of every series (once VictoriaMetrics shows them:
- * undefined until then); a rate over exactly this interval is the counted requests divided by
- * its length.
+ * at the last flush that still held the warm-up counts and ends at the first flush that held
+ * the final counts (countedWindow). The connector stamps all series of one flush with one time,
+ * so both are samples of every series (once VictoriaMetrics shows them: undefined until then);
+ * a rate over exactly this interval is the counted requests divided by its length.
+ * @throws {Error} when a flush counts calls the test did not make.
  */
 function countedInterval(raw: readonly RawSeries[]): { startMs: number; endMs: number } | undefined {
-  const keys = raw.map((series) => keyOf(series.labels)).sort();
-  if (JSON.stringify(keys) !== JSON.stringify(Object.keys(FINAL).sort())) return undefined;
-  const lastWarm = raw.map((series) => Math.max(...series.timestamps.filter((_, i) => series.values[i] === WARM_UP[keyOf(series.labels)])));
-  const firstFinal = raw.map((series) => Math.min(...series.timestamps.filter((_, i) => series.values[i] === FINAL[keyOf(series.labels)])));
-  const startMs = Math.min(...lastWarm);
-  const endMs = Math.max(...firstFinal);
-  const complete = raw.every((series) => {
-    const key = keyOf(series.labels);
-    return valueAt(series, startMs) === WARM_UP[key] && valueAt(series, endMs) === FINAL[key];
-  });
-  return complete ? { startMs, endMs } : undefined;
+  const flushes = flushesOf(raw, keyOf);
+  const baseline = flushes.find((flush) => flushHolds(flush, WARM_UP));
+  if (baseline === undefined) return undefined;
+  const window = countedWindow(flushes, baseline, new Map(Object.entries(perService(COUNTS))));
+  if (window === undefined || !flushHolds(window.after, FINAL)) return undefined;
+  return { startMs: window.before.timestampMs, endMs: window.after.timestampMs };
 }
 
 /** Replaces the `[5m]` windows of a documented query with `windowMs`. */

@@ -9,19 +9,23 @@ export interface SpanMetricsFlush {
   /** `collector_instance_id`: a restarted collector starts new series from zero. */
   readonly instance: string;
   readonly timestampMs: number;
-  /** Calls counted since the collector started, summed by span name. */
+  /** Calls counted since the collector started, summed by span name (or the key `flushesOf` was given). */
   readonly calls: ReadonlyMap<string, number>;
 }
 
+/** The span name of a series: what flushes sum calls by unless told otherwise. */
+const spanNameOf = (labels: Readonly<Record<string, string>>): string => labels['span_name'] ?? '';
+
 /**
  * The flushes in the raw samples of `traces_span_metrics_calls_total` (as `exportSeries`
- * answers them), oldest first.
+ * answers them), oldest first, their calls summed by `keyOf` of each series' labels (by
+ * default the span name; e.g. service and span name when several services are read).
  */
-export function flushesOf(series: readonly RawSeries[]): SpanMetricsFlush[] {
+export function flushesOf(series: readonly RawSeries[], keyOf: (labels: Readonly<Record<string, string>>) => string = spanNameOf): SpanMetricsFlush[] {
   const byKey = new Map<string, { instance: string; timestampMs: number; calls: Map<string, number> }>();
   for (const { labels, values, timestamps } of series) {
     const instance = labels['collector_instance_id'] ?? '';
-    const spanName = labels['span_name'] ?? '';
+    const spanName = keyOf(labels);
     timestamps.forEach((timestampMs, i) => {
       const key = `${instance} ${timestampMs}`;
       const flush = byKey.get(key) ?? { instance, timestampMs, calls: new Map<string, number>() };

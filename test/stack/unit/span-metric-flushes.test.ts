@@ -26,6 +26,15 @@ describe('flushesOf', () => {
     expect(flushes).to.deep.equal([flush('c1', 100_500, { 'GET /a': 3 }), flush('c1', 115_500, { 'GET /a': 5, 'GET /b': 1 })]);
   });
 
+  it('sums by the key it is given instead, e.g. service and span name', () => {
+    const ofService = (service: string, spanName: string, samples: [number, number][]): RawSeries => {
+      const one = series(spanName, 'c1', samples);
+      return { ...one, labels: { ...one.labels, service_name: service } };
+    };
+    const flushes = flushesOf([ofService('api', 'GET /a', [[100, 2]]), ofService('orders', 'GET /a', [[100, 5]])], (labels) => `${labels['service_name']} ${labels['span_name']}`);
+    expect(flushes).to.deep.equal([flush('c1', 100_000, { 'api GET /a': 2, 'orders GET /a': 5 })]);
+  });
+
   it('keeps the flushes of two collectors apart when they flush at the same time', () => {
     const flushes = flushesOf([series('GET /a', 'c1', [[100, 4]]), series('GET /a', 'c2', [[100, 1]])]);
     expect(flushes.map((each) => [each.instance, each.calls.get('GET /a')])).to.have.deep.members([
