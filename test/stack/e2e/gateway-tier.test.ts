@@ -86,19 +86,21 @@ function request(api: Tracer, orders: Tracer, sessionId: string | undefined, fai
   };
 }
 
-/** The sum over `ports`' Prometheus endpoints of counter `name` on the series with all of `labels`. */
-async function gatewayCounter(ports: readonly number[], name: string, labels: Readonly<Record<string, string>> = {}): Promise<number> {
-  let sum = 0;
-  for (const port of ports) {
-    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+/** The gateways' own metrics, scraped once: the sum over them of counter `name` on the series with all of `labels`. */
+type Counters = (name: string, labels?: Readonly<Record<string, string>>) => number;
+
+async function scrape(ports: readonly number[]): Promise<Counters> {
+  const texts = await Promise.all(ports.map(async (port) => (await fetch(`http://127.0.0.1:${port}/metrics`)).text()));
+  return (name, labels = {}) => {
     const wanted = Object.entries(labels).map(([label, value]) => `${label}=${JSON.stringify(value)}`);
-    for (const line of text.split('\n')) {
+    let sum = 0;
+    for (const line of texts.join('\n').split('\n')) {
       const sample = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
       if (sample === null || (sample[1] !== name && sample[1] !== `${name}_total`)) continue;
       if (wanted.every((label) => (sample[2] ?? '').includes(label))) sum += Number(sample[3]);
     }
-  }
-  return sum;
+    return sum;
+  };
 }
 
 describe(`the gateway tier: one agent, ${GATEWAYS.length} gateways, tail sampling of whole sessions at ${RATIO}`, function () {
@@ -114,17 +116,50 @@ describe(`the gateway tier: one agent, ${GATEWAYS.length} gateways, tail samplin
   const sessions: SentSession[] = [];
   const withoutSession: SentRequest[] = [];
   const stored = new Map<string, StoredTrace>();
-  /** The gateways' decisions after the sessions' windows, and the spans released from remembered decisions. */
-  const decisions = { sampled: 0, notSampled: 0, lateKeptSpans: 0, lateDroppedSpans: 0 };
+  /** The gateways' decisions (sessions and traces without session) after the windows of the first requests. */
+  const firstDecisions = { sampled: 0, notSampled: 0 };
+  /** After the late requests: new decisions, and the spans released from remembered decisions. */
+  const laterDecisions = { sampled: 0, notSampled: 0, lateKeptSpans: 0, lateDroppedSpans: 0 };
 
   const storedFromJaeger = async (): Promise<number> => {
     for (const found of (await searchTraces(jaeger.queryUrl, SERVICES[0]!, {}, Date.now() - 30 * 60_000)) as StoredTrace[]) stored.set(found.traceID, found);
     return [...stored.values()].reduce((sum, found) => sum + found.spans.length, 0);
   };
-  const sentToJaeger = (): Promise<number> => gatewayCounter(metricsPorts, 'otelcol_exporter_sent_spans', { exporter: 'otlp_grpc/jaeger' });
   const sessionKeptWhole = (s: SentSession): boolean => s.kept || s.errorAt >= 0;
   /** The requests the gateways must store: every request of a kept session (first ones and late ones), failed requests outside sessions. */
   const wanted = (): SentRequest[] => [...sessions.flatMap((s) => (sessionKeptWhole(s) ? s.requests : [])), ...withoutSession.filter((r) => r.fails)];
+
+  /**
+   * Waits until the gateways have accepted all `sentSpans` spans, decided every session and
+   * trace they hold (one decision per entry tail_sampling created), Jaeger acknowledged every
+   * span tail_sampling released, and Jaeger answers with all of them; twice in a row, since a
+   * batch the receiver has accepted reaches tail_sampling's loop a moment later. Then reads
+   * what Jaeger stored. Waits on the same condition whatever the gateways decide, so that a
+   * wrong decision shows in the assertions, not as a timeout.
+   */
+  const settled = async (sentSpans: number): Promise<void> => {
+    let progress = '';
+    let stableOnce = false;
+    await waitFor(
+      `the gateways to settle on ${sentSpans} spans`,
+      async () => {
+        const counter = await scrape(metricsPorts);
+        const accepted = counter('otelcol_receiver_accepted_spans');
+        const created = counter('otelcol_processor_tail_sampling_new_trace_id_received');
+        const decided = counter('otelcol_processor_tail_sampling_global_count_traces_sampled');
+        const released = counter('otelcol_processor_incoming_items', { processor: 'transform/restore-trace' });
+        const exported = counter('otelcol_exporter_sent_spans', { exporter: 'otlp_grpc/jaeger' });
+        const inJaeger = await storedFromJaeger();
+        progress = `${accepted} spans accepted, ${decided} of ${created} entries decided, ${released} spans released, ${exported} exported, ${inJaeger} in Jaeger`;
+        const now = accepted === sentSpans && created > 0 && decided === created && exported === released && inJaeger === exported;
+        const done = now && stableOnce;
+        stableOnce = now;
+        return done;
+      },
+      180_000,
+      () => progress,
+    );
+  };
 
   before(async () => {
     const collector = builtBinary('build-collector.sh');
@@ -185,21 +220,10 @@ describe(`the gateway tier: one agent, ${GATEWAYS.length} gateways, tail samplin
     for (let i = 0; i < WITHOUT_SESSION; i++) withoutSession.push(request(api, orders, undefined, i % 2 === 0));
     await Promise.all(providers.map((provider) => provider.shutdown()));
 
-    // One decision per session and per trace outside sessions, after the windows have passed.
-    const entries = SESSIONS + WITHOUT_SESSION;
-    await waitFor(
-      `the gateways' decisions on ${entries} sessions and traces without session`,
-      async () => {
-        decisions.sampled = await gatewayCounter(metricsPorts, 'otelcol_processor_tail_sampling_global_count_traces_sampled', { sampled: 'true' });
-        decisions.notSampled = await gatewayCounter(metricsPorts, 'otelcol_processor_tail_sampling_global_count_traces_sampled', { sampled: 'false' });
-        return decisions.sampled + decisions.notSampled >= entries;
-      },
-      180_000,
-      () => `${decisions.sampled} kept, ${decisions.notSampled} dropped so far`,
-    );
-    const firstSpans = wanted().length * 3;
-    await waitFor(`${firstSpans} spans sent to Jaeger`, async () => (await sentToJaeger()) >= firstSpans, 60_000);
-    await waitFor(`${firstSpans} spans in Jaeger`, async () => (await storedFromJaeger()) >= firstSpans, 60_000, () => `${stored.size} traces so far`);
+    await settled(3 * (SESSIONS * REQUESTS + WITHOUT_SESSION));
+    const afterWindows = await scrape(metricsPorts);
+    firstDecisions.sampled = afterWindows('otelcol_processor_tail_sampling_global_count_traces_sampled', { sampled: 'true' });
+    firstDecisions.notSampled = afterWindows('otelcol_processor_tail_sampling_global_count_traces_sampled', { sampled: 'false' });
 
     // Sessions longer than the window: one more request now that their window was decided.
     // Some dropped sessions fail in it: the remembered decision drops it all the same.
@@ -209,20 +233,12 @@ describe(`the gateway tier: one agent, ${GATEWAYS.length} gateways, tail samplin
     const long = new Set([...sessions.slice(0, LONG_SESSIONS), ...sessions.filter((s) => s.errorAt >= 0).slice(-LONG_ERROR_SESSIONS), ...droppedWithoutError]);
     for (const session of long) session.requests.push(request(laterApi, laterOrders, session.id, droppedWithoutError.includes(session), true));
     await Promise.all(later.map((provider) => provider.shutdown()));
-    const lateSpans = 3 * long.size;
-    await waitFor(
-      `the ${lateSpans} spans of late requests released by the remembered decisions`,
-      async () => {
-        decisions.lateKeptSpans = await gatewayCounter(metricsPorts, 'otelcol_processor_tail_sampling_early_releases_from_cache_decision', { sampled: 'true' });
-        decisions.lateDroppedSpans = await gatewayCounter(metricsPorts, 'otelcol_processor_tail_sampling_early_releases_from_cache_decision', { sampled: 'false' });
-        return decisions.lateKeptSpans + decisions.lateDroppedSpans >= lateSpans;
-      },
-      60_000,
-      () => `${decisions.lateKeptSpans} kept, ${decisions.lateDroppedSpans} dropped so far`,
-    );
-    const allSpans = wanted().length * 3;
-    await waitFor(`${allSpans} spans sent to Jaeger`, async () => (await sentToJaeger()) >= allSpans, 60_000);
-    await waitFor(`${allSpans} spans in Jaeger`, async () => (await storedFromJaeger()) >= allSpans, 60_000, () => `${stored.size} traces so far`);
+    await settled(3 * (SESSIONS * REQUESTS + WITHOUT_SESSION + long.size));
+    const atEnd = await scrape(metricsPorts);
+    laterDecisions.sampled = atEnd('otelcol_processor_tail_sampling_global_count_traces_sampled', { sampled: 'true' }) - firstDecisions.sampled;
+    laterDecisions.notSampled = atEnd('otelcol_processor_tail_sampling_global_count_traces_sampled', { sampled: 'false' }) - firstDecisions.notSampled;
+    laterDecisions.lateKeptSpans = atEnd('otelcol_processor_tail_sampling_early_releases_from_cache_decision', { sampled: 'true' });
+    laterDecisions.lateDroppedSpans = atEnd('otelcol_processor_tail_sampling_early_releases_from_cache_decision', { sampled: 'false' });
   });
 
   after(async function () {
@@ -237,9 +253,11 @@ describe(`the gateway tier: one agent, ${GATEWAYS.length} gateways, tail samplin
   it('decides once per session (and per trace outside sessions), after the window, and remembers the decision for later requests', () => {
     const keptSessions = sessions.filter(sessionKeptWhole).length;
     const keptWithout = withoutSession.filter((r) => r.fails).length;
-    expect(decisions).to.deep.equal({
-      sampled: keptSessions + keptWithout,
-      notSampled: SESSIONS - keptSessions + WITHOUT_SESSION - keptWithout,
+    // One decision per session over both gateways: a session split between them would be decided twice.
+    expect(firstDecisions).to.deep.equal({ sampled: keptSessions + keptWithout, notSampled: SESSIONS - keptSessions + WITHOUT_SESSION - keptWithout });
+    expect(laterDecisions).to.deep.equal({
+      sampled: 0,
+      notSampled: 0,
       lateKeptSpans: 3 * sessions.filter((s) => sessionKeptWhole(s) && s.requests.some((r) => r.late)).length,
       lateDroppedSpans: 3 * sessions.filter((s) => !sessionKeptWhole(s) && s.requests.some((r) => r.late)).length,
     });
