@@ -281,14 +281,35 @@ describe(`the gateway tier: one agent, ${GATEWAYS.length} gateways, tail samplin
   });
 
   it('stores exactly the error sessions and the sessions the rule keeps, each complete with its later requests, and of requests outside sessions only the failed ones', () => {
-    expect([...stored.keys()].sort()).to.deep.equal(wanted().map((r) => r.traceId).sort());
+    // Requests by what they are, stored or not: the wanted ones must all be stored, no other.
+    const kinds = (stores: boolean): Record<string, number> => {
+      const counts: Record<string, number> = {};
+      const count = (kind: string, r: SentRequest): void => {
+        const key = `${kind}${r.late ? ', late' : ''}${r.fails ? ', failed' : ''}`;
+        if (stored.has(r.traceId) === stores) counts[key] = (counts[key] ?? 0) + 1;
+      };
+      for (const s of sessions) for (const r of s.requests) count(s.kept ? 'session kept by the rule' : s.errorAt >= 0 ? 'error session' : 'dropped session', r);
+      for (const r of withoutSession) count('outside sessions', r);
+      return counts;
+    };
+    const wantedIds = new Set(wanted().map((r) => r.traceId));
+    const storedKinds = kinds(true);
+    const unstoredKinds = kinds(false);
+    const all = Object.keys({ ...storedKinds, ...unstoredKinds }).sort();
+    const total = (kind: string): number => (storedKinds[kind] ?? 0) + (unstoredKinds[kind] ?? 0);
+    const kept = (kind: string): boolean => !kind.startsWith('dropped') && kind !== 'outside sessions';
+    expect({ stored: storedKinds, notStored: unstoredKinds }).to.deep.equal({
+      stored: Object.fromEntries(all.filter(kept).map((kind) => [kind, total(kind)])),
+      notStored: Object.fromEntries(all.filter((kind) => !kept(kind)).map((kind) => [kind, total(kind)])),
+    });
+    expect([...stored.keys()].filter((id) => !wantedIds.has(id)), 'traces stored that were not sent').to.deep.equal([]);
     const errorSessions = sessions.filter((s) => s.errorAt >= 0);
     expect(errorSessions.map((s) => s.errorAt).sort()).to.deep.equal([...Array.from({ length: 7 }, () => 0), ...Array.from({ length: 7 }, () => 1), ...Array.from({ length: 6 }, () => 2)]);
     expect(sessions.filter((s) => s.kept).length, 'sessions the rule keeps').to.be.within(40, 110);
   });
 
   it('stores the spans as the services sent them: same trace, span and parent ids, the session kept, the private attribute gone', () => {
-    for (const sent of wanted()) {
+    for (const sent of wanted().filter((r) => stored.has(r.traceId))) {
       const found = stored.get(sent.traceId)!;
       const spans = found.spans.map((span) => ({
         spanId: span.spanID,
