@@ -148,6 +148,50 @@ describe('otel-collector.yaml', () => {
   });
 });
 
+describe('otel-gateway.yaml', () => {
+  interface TailSampling {
+    decision_wait: string;
+    decision_wait_after_root_received?: string;
+    num_traces: number;
+    decision_cache: { sampled_cache_size: number; non_sampled_cache_size: number };
+    policies: { name: string; type: string }[];
+  }
+  const config = read('otel-gateway.yaml') as CollectorConfig & { processors: Record<string, { trace_statements?: string[] } & Partial<TailSampling>> };
+  const processors = config.service.pipelines['traces']!.processors;
+  const PRIVATE = 'span.attributes["gateway.original_trace_id"]';
+
+  it('gives the spans of a session one trace id from session.id just before tail_sampling, the real one kept aside', () => {
+    const before = processors[processors.indexOf('tail_sampling') - 1]!;
+    expect(config.processors[before]!.trace_statements).to.deep.equal([
+      `set(${PRIVATE}, span.trace_id.string) where span.attributes["session.id"] != nil`,
+      'set(span.trace_id.string, Substring(SHA256(span.attributes["session.id"]), 0, 32)) where span.attributes["session.id"] != nil',
+    ]);
+  });
+
+  it('puts back the real trace id right after tail_sampling and removes the private attribute', () => {
+    const after = processors[processors.indexOf('tail_sampling') + 1]!;
+    expect(config.processors[after]!.trace_statements).to.deep.equal([
+      `set(span.trace_id.string, ${PRIVATE}) where ${PRIVATE} != nil`,
+      'delete_key(span.attributes, "gateway.original_trace_id")',
+    ]);
+  });
+
+  it('runs memory_limiter first and batch last, hashing user.id and naming the gateway', () => {
+    expect(processors[0]).to.equal('memory_limiter');
+    expect(processors.at(-1)).to.equal('batch');
+    expect(processors).to.include.members(['transform/gateway-name', 'attributes/hash-user-id']);
+  });
+
+  it('decides a session after a window set by TAIL_SAMPLING_DECISION_WAIT, not cut short by root spans, and remembers decisions longer than it holds sessions', () => {
+    const tailSampling = config.processors['tail_sampling'] as TailSampling;
+    expect(tailSampling.decision_wait).to.equal('${env:TAIL_SAMPLING_DECISION_WAIT:-60s}');
+    expect(tailSampling.decision_wait_after_root_received).to.equal(undefined);
+    expect(tailSampling.decision_cache.sampled_cache_size).to.be.above(tailSampling.num_traces);
+    expect(tailSampling.decision_cache.non_sampled_cache_size).to.be.above(tailSampling.num_traces);
+    expect(tailSampling.policies.map(({ name, type }) => `${name}:${type}`)).to.deep.equal(['errors:status_code', 'session-ratio:ottl_condition']);
+  });
+});
+
 describe('tools/stack/otelcol-builder.yaml', () => {
   /** One binary runs every collector role: the single collector, the agent and the gateways. */
   const CONFIGS = ['otel-collector.yaml', 'otel-agent.yaml', 'otel-gateway.yaml'];
