@@ -12,10 +12,18 @@ import { isPortFree } from '../../core/support/ports.ts';
 import { answersOk } from '../../core/support/probes.ts';
 import { waitFor, type ServiceProcess } from '../../core/support/service-process.ts';
 import { requirePrerequisites, skippedForPrerequisites } from '../support/require-prerequisites.ts';
+import { queryMetrics } from '../support/victoria-metrics.ts';
 
 const API_URL = 'http://127.0.0.1:3000';
 const JAEGER_URL = 'http://127.0.0.1:16686';
 const STORE_URL = 'http://127.0.0.1:9428';
+const METRICS_URL = 'http://127.0.0.1:8428';
+/**
+ * A request in the RED metrics: the service's span batch (5 s), two span_metrics flushes (15 s
+ * each: a new series is sent as 0 at its first flush, its count from the next) and 10 s for
+ * ingestion on a loaded machine.
+ */
+const RED_METRICS_DEADLINE_MS = 5_000 + 2 * 15_000 + 10_000;
 const GATEWAYS = ['otel-gateway-1', 'otel-gateway-2'];
 /** The compose file's default SESSION_SAMPLE_THRESHOLD, 40000000, as a ratio. */
 const RATIO = 0.25;
@@ -30,11 +38,11 @@ function gatewaysOf(traces: readonly JaegerTrace[]): string[] {
   );
 }
 
-/** A new session id that the gateways' rule keeps at RATIO (the head sampler's rule). */
-function keptSessionId(prefix: string): string {
+/** A new session id that the gateways' rule keeps (`kept`) or drops at RATIO (the head sampler's rule). */
+function sessionIdRuled(prefix: string, kept: boolean): string {
   for (;;) {
     const id = `${prefix}-${randomUUID()}`;
-    if (isSessionSampled(id, RATIO)) return id;
+    if (isSessionSampled(id, RATIO) === kept) return id;
   }
 }
 
@@ -92,7 +100,7 @@ describe('docker compose -f docker-compose.gateway.yml up: an agent, two gateway
   });
 
   it("stores each kept session's traces whole in Jaeger, every span through one gateway, named on the spans (collector.gateway)", async () => {
-    for (let i = 0; i < 4; i++) sessions.push(await driveSession(api, keptSessionId(`compose-gateway-${run}-${i}`)));
+    for (let i = 0; i < 4; i++) sessions.push(await driveSession(api, sessionIdRuled(`compose-gateway-${run}-${i}`, true)));
     const gatewayOf = new Map<string, string>();
     for (const session of sessions) {
       // Every request's trace, the downstream one with its spans in api and orders: 3 traces, 5 spans.
@@ -113,6 +121,25 @@ describe('docker compose -f docker-compose.gateway.yml up: an agent, two gateway
 
   it("stores each session's logs in VictoriaLogs through the agent", async () => {
     for (const session of sessions) await expectSessionLogs(STORE_URL, session);
+  });
+
+  it('counts the requests of every session in the RED metrics, those of sessions the gateways drop included: the agent counts before sampling', async () => {
+    const dropped = [];
+    for (let i = 0; i < 2; i++) dropped.push(await driveSession(api, sessionIdRuled(`compose-gateway-${run}-dropped-${i}`, false)));
+    // Each session made one GET /api/session; the project is new (down -v), so the counter holds exactly these.
+    const sent = sessions.length + dropped.length;
+    const query = 'sum(traces_span_metrics_calls_total{service_name="api",span_kind="SPAN_KIND_SERVER",span_name="GET /api/session"})';
+    let counted: number | undefined;
+    await waitFor(
+      `VictoriaMetrics to count ${sent} calls of GET /api/session`,
+      async () => {
+        counted = (await queryMetrics(METRICS_URL, query))[0]?.value;
+        return counted === sent;
+      },
+      RED_METRICS_DEADLINE_MS,
+      () => `counted: ${counted}`,
+    );
+    expect(counted).to.equal(sent);
   });
 
   it('lets `npm run trace -- <session> --json` find every trace of a session, and with --logs its log lines', async () => {
