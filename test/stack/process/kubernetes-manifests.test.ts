@@ -86,6 +86,14 @@ describe('the Kubernetes manifests, built with kustomize and decoded into the Ku
     expect({ code: result.code, lines: result.lines, stderr: result.stderr }).to.deep.equal({ code: 0, lines: [], stderr: '' });
   });
 
+  it('creates the namespace every other object is in, so `kubectl apply -k` needs no namespace made first', function () {
+    const objects = builtObjects(binary, join(projectRoot, 'deploy/kubernetes/overlays/stack'));
+    const namespaces = objects.filter((object) => object.kind === 'Namespace').map((object) => object.metadata.name);
+    const used = [...new Set(objects.filter((object) => object.kind !== 'Namespace').map((object) => object.metadata.namespace))];
+    expect(used).to.have.length(1);
+    expect(namespaces).to.deep.equal(used);
+  });
+
   it('finds no problem in the base alone', function () {
     const result = deployCheck(binary, join(projectRoot, 'deploy/kubernetes/base'));
     expect({ code: result.code, lines: result.lines, stderr: result.stderr }).to.deep.equal({ code: 0, lines: [], stderr: '' });
