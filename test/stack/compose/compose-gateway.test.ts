@@ -57,7 +57,9 @@ describe('docker compose -f docker-compose.gateway.yml up: an agent, two gateway
   // The images are those of the docker-compose.yml suite (built once, kept by their labels).
   this.timeout(20 * 60_000);
 
-  const compose = new ComposeProject('session-context-compose-gateway-test', 'docker-compose.gateway.yml');
+  // The decision window set here, not left at the file's default: what the searches below wait
+  // for does not depend on it (each waits up to 60 s).
+  const compose = new ComposeProject('session-context-compose-gateway-test', 'docker-compose.gateway.yml', { TAIL_SAMPLING_DECISION_WAIT: '5s' });
   const startedAt = Date.now();
   const run = Date.now().toString(36);
   const sessions: DrivenSession[] = [];
