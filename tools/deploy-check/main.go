@@ -26,6 +26,7 @@ var known = map[string]reflect.Type{
 	"apps/v1 Deployment":                              reflect.TypeOf(appsv1.Deployment{}),
 	"apps/v1 DaemonSet":                               reflect.TypeOf(appsv1.DaemonSet{}),
 	"apps/v1 StatefulSet":                             reflect.TypeOf(appsv1.StatefulSet{}),
+	"v1 Namespace":                                    reflect.TypeOf(corev1.Namespace{}),
 	"v1 Service":                                      reflect.TypeOf(corev1.Service{}),
 	"v1 ConfigMap":                                    reflect.TypeOf(corev1.ConfigMap{}),
 	"v1 Secret":                                       reflect.TypeOf(corev1.Secret{}),

@@ -86,6 +86,14 @@ describe('the Kubernetes manifests, built with kustomize and decoded into the Ku
     expect({ code: result.code, lines: result.lines, stderr: result.stderr }).to.deep.equal({ code: 0, lines: [], stderr: '' });
   });
 
+  it('creates the namespace every other object is in, so `kubectl apply -k` needs no namespace made first', function () {
+    const objects = builtObjects(binary, join(projectRoot, 'deploy/kubernetes/overlays/stack'));
+    const namespaces = objects.filter((object) => object.kind === 'Namespace').map((object) => object.metadata.name);
+    const used = [...new Set(objects.filter((object) => object.kind !== 'Namespace').map((object) => object.metadata.namespace))];
+    expect(used).to.have.length(1);
+    expect(namespaces).to.deep.equal(used);
+  });
+
   it('finds no problem in the base alone', function () {
     const result = deployCheck(binary, join(projectRoot, 'deploy/kubernetes/base'));
     expect({ code: result.code, lines: result.lines, stderr: result.stderr }).to.deep.equal({ code: 0, lines: [], stderr: '' });
@@ -95,15 +103,57 @@ describe('the Kubernetes manifests, built with kustomize and decoded into the Ku
     const objects = builtObjects(binary, join(projectRoot, 'deploy/kubernetes/overlays/stack'));
     const gateways = find(objects, 'Service', 'otel-gateway');
     expect(at(gateways, 'spec', 'clusterIP')).to.equal('None');
-    const agentConfig = parse(at(find(objects, 'ConfigMap', 'otel-agent-config'), 'data', 'config.yaml') as string) as unknown;
-    const resolver = at(agentConfig, 'exporters', 'load_balancing', 'resolver', 'k8s');
-    expect(resolver).to.deep.equal({ service: `otel-gateway.${gateways.metadata.namespace ?? ''}`, ports: [at(gateways, 'spec', 'ports', 0, 'port')] });
+    const agentConfig = parse(at(find(objects, 'ConfigMap', 'otel-agent-config'), 'data', 'config.yaml') as string) as { exporters: Record<string, unknown> };
+    const balancers = Object.keys(agentConfig.exporters).filter((id) => id.split('/')[0] === 'load_balancing');
+    expect(balancers).to.have.length.above(0);
+    for (const id of balancers) {
+      const resolver = at(agentConfig, 'exporters', id, 'resolver', 'k8s');
+      expect(resolver, id).to.deep.equal({ service: `otel-gateway.${gateways.metadata.namespace ?? ''}`, ports: [at(gateways, 'spec', 'ports', 0, 'port')] });
+    }
     const agent = find(objects, 'DaemonSet', 'otel-agent');
     const account = at(agent, 'spec', 'template', 'spec', 'serviceAccountName');
     const binding = find(objects, 'RoleBinding', 'otel-agent');
     expect(at(binding, 'subjects')).to.deep.equal([{ kind: 'ServiceAccount', name: account, namespace: agent.metadata.namespace }]);
     const role = find(objects, 'Role', at(binding, 'roleRef', 'name') as string);
     expect(at(role, 'rules')).to.deep.include({ apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] });
+  });
+
+  /** The one container of `workload` with its env by name, and the configuration of the ConfigMap it mounts. */
+  function collector(objects: BuiltObject[], kind: string, name: string): { env: Map<string, unknown>; config: string } {
+    const workload = find(objects, kind, name);
+    const containers = at(workload, 'spec', 'template', 'spec', 'containers') as unknown[];
+    expect(containers, `${kind} ${name}: containers`).to.have.length(1);
+    const env = new Map(((at(containers[0], 'env') ?? []) as { name: string }[]).map((variable) => [variable.name, variable]));
+    const configMap = at(workload, 'spec', 'template', 'spec', 'volumes', 0, 'configMap', 'name') as string;
+    return { env, config: at(find(objects, 'ConfigMap', configMap), 'data', 'config.yaml') as string };
+  }
+
+  it("sets every variable the collectors' configurations read but their own listening addresses, the stores and Jaeger named by their Services", function () {
+    const objects = builtObjects(binary, join(projectRoot, 'deploy/kubernetes/overlays/stack'));
+    // Defaults that are right in a pod: the collector's own listening addresses and metrics
+    // endpoint (0.0.0.0, the standard ports), and the span_metrics flush interval.
+    const DEFAULT_IS_RIGHT = /^((AGENT|GATEWAY)_(OTLP_GRPC_ENDPOINT|OTLP_HTTP_ENDPOINT|HEALTH_ENDPOINT|METRICS_HOST|METRICS_PORT)|SPAN_METRICS_FLUSH_INTERVAL)$/;
+    const servicePort = (name: string, port: string): string => {
+      const ports = at(find(objects, 'Service', name), 'spec', 'ports') as { name: string; port: number }[];
+      return `${name}:${ports.find((entry) => entry.name === port)?.port ?? 'none'}`;
+    };
+    const wanted: Record<string, Record<string, unknown>> = {
+      'DaemonSet otel-agent': {
+        VICTORIALOGS_URL: { name: 'VICTORIALOGS_URL', value: `http://${servicePort('vlinsert', 'http')}` },
+        VICTORIAMETRICS_URL: { name: 'VICTORIAMETRICS_URL', value: `http://${servicePort('victoriametrics', 'http')}` },
+      },
+      'Deployment otel-gateway': {
+        GATEWAY_NAME: { name: 'GATEWAY_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+        JAEGER_OTLP_ENDPOINT: { name: 'JAEGER_OTLP_ENDPOINT', value: servicePort('jaeger', 'otlp-grpc') },
+      },
+    };
+    for (const [workload, variables] of Object.entries(wanted)) {
+      const [kind, name] = workload.split(' ') as [string, string];
+      const { env, config } = collector(objects, kind, name);
+      const read = [...new Set([...config.matchAll(/\$\{env:([A-Z0-9_]+)/g)].map((match) => match[1]!))];
+      expect(read.filter((variable) => !DEFAULT_IS_RIGHT.test(variable) && !env.has(variable)), `${workload}: variables read but not set`).to.deep.equal([]);
+      for (const [variable, entry] of Object.entries(variables)) expect(env.get(variable), `${workload}: ${variable}`).to.deep.equal(entry);
+    }
   });
 
   it('gives the api service its probes, requests and a PodDisruptionBudget over its pods', function () {

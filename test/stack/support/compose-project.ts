@@ -9,20 +9,27 @@ export function runScript(script: string, ...args: string[]): void {
 }
 
 /**
- * The repository's docker-compose.yml, unmodified, run by a real compose implementation
- * under its own project name (so a user's own `docker compose up` is left alone).
+ * A compose file of the repository (docker-compose.yml unless told), unmodified, run by a real
+ * compose implementation under its own project name (so a user's own `docker compose up` is
+ * left alone).
  */
 export class ComposeProject {
   readonly name: string;
+  readonly file: string;
+  readonly env: Readonly<Record<string, string>>;
 
-  constructor(name: string) {
+  /** `env`: variables the compose file substitutes, beside this process's environment. */
+  constructor(name: string, file = 'docker-compose.yml', env: Readonly<Record<string, string>> = {}) {
     this.name = name;
+    this.file = file;
+    this.env = env;
   }
 
-  /** `docker-compose -p <name> <args>`; returns stdout; throws with the output on failure. */
+  /** `docker-compose -p <name> -f <file> <args>`; returns stdout; throws with the output on failure. */
   run(args: string[], options: { quiet?: boolean } = {}): string {
-    return execFileSync('docker-compose', ['-p', this.name, '-f', 'docker-compose.yml', ...args], {
+    return execFileSync('docker-compose', ['-p', this.name, '-f', this.file, ...args], {
       cwd: projectRoot,
+      env: { ...process.env, ...this.env },
       stdio: ['ignore', 'pipe', options.quiet === true ? 'pipe' : 'inherit'],
       maxBuffer: 64 * 1024 * 1024,
     }).toString('utf8');
