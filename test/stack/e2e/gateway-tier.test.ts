@@ -192,6 +192,9 @@ describe(`the gateway tier: one agent, ${GATEWAYS.length} gateways, tail samplin
       AGENT_METRICS_HOST: '127.0.0.1',
       AGENT_METRICS_PORT: String(metrics),
       GATEWAY_ENDPOINTS: `[${gatewayEndpoints.join(', ')}]`,
+      // Only traces are checked here: the agent's logs and RED metrics go to a port nobody answers.
+      VICTORIALOGS_URL: 'http://127.0.0.1:9',
+      VICTORIAMETRICS_URL: 'http://127.0.0.1:9',
     });
     programs.push(agent);
     await waitUntilAnswering([`http://127.0.0.1:${health}/`], agent, 'the agent');
