@@ -1,0 +1,243 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import { context, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, TracerProvider, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
+import { expect } from 'chai';
+import { isSessionSampled } from '../../../src/core/index.ts';
+import { waitFor } from '../../core/support/service-process.ts';
+import { sumOf, type MetricSample } from '../support/collector-metrics.ts';
+import { startGatewayTier, type GatewayTier } from '../support/gateway-tier-stack.ts';
+import { searchTraces } from '../support/jaeger-query.ts';
+import { requirePrerequisites, skippedForPrerequisites } from '../support/require-prerequisites.ts';
+
+/** Keeps every session (otel-gateway.yaml: ratio 1 cannot be written; one session id in 2^32 is dropped, and none of these). */
+const KEEP_EVERY_SESSION = 'ffffffff';
+const REQUESTS = 3;
+/** Every fifth request is made outside a session and fails: routed by trace id (load_balancing/by-trace) and kept as an error. */
+const WITHOUT_SESSION_EVERY = 5;
+/** Pace of the senders, one session (or request outside one) each, and a cap that keeps every trace in one Jaeger search (limit 1000). */
+const SEND_EVERY_MS = 25;
+const MAX_SESSIONS = 250;
+const RUN = randomUUID().slice(0, 8);
+const SERVICES = [`gr-api-${RUN}`, `gr-orders-${RUN}`];
+const AGENT_EXPORTERS = ['load_balancing/by-session', 'load_balancing/by-trace'];
+
+/** What the services' SDK exporters reported: spans acknowledged by the agent, and spans whose export failed. */
+class CountingExporter implements SpanExporter {
+  readonly acknowledged = new Set<string>();
+  failed = 0;
+  readonly #inner: SpanExporter;
+
+  constructor(url: string) {
+    this.#inner = new OTLPTraceExporter({ url });
+  }
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    this.#inner.export(spans, (result) => {
+      if (result.code === ExportResultCode.SUCCESS) for (const span of spans) this.acknowledged.add(`${span.spanContext().traceId}/${span.spanContext().spanId}`);
+      else this.failed += spans.length;
+      resultCallback(result);
+    });
+  }
+
+  shutdown(): Promise<void> {
+    return this.#inner.shutdown();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.#inner.forceFlush?.() ?? Promise.resolve();
+  }
+}
+
+/** One request: a server span in the api, its client span, and the orders service's server span (as gateway-tier.test.ts). */
+function request(api: Tracer, orders: Tracer, sessionId: string | undefined, fails: boolean): number {
+  const attributes = sessionId === undefined ? {} : { 'session.id': sessionId };
+  const server = api.startSpan('GET /checkout', { kind: SpanKind.SERVER, attributes });
+  const client = api.startSpan('GET orders', { kind: SpanKind.CLIENT, attributes }, trace.setSpan(context.active(), server));
+  const downstream = orders.startSpan('GET /orders', { kind: SpanKind.SERVER, attributes }, trace.setSpan(context.active(), client));
+  if (fails) downstream.setStatus({ code: SpanStatusCode.ERROR, message: 'test failure' });
+  downstream.end();
+  client.end();
+  server.end();
+  return 3;
+}
+
+/** Sessions (and failed requests outside sessions) sent at a steady pace until stopped, over two services' SDKs. */
+class Sender {
+  readonly exporters: CountingExporter[];
+  readonly #providers: TracerProvider[];
+  ended = 0;
+  sent = 0;
+  #stopped = false;
+  readonly #done: Promise<void>;
+
+  constructor(url: string) {
+    this.exporters = SERVICES.map(() => new CountingExporter(url));
+    this.#providers = SERVICES.map(
+      (service, i) =>
+        new TracerProvider({
+          resource: resourceFromAttributes({ 'service.name': service }),
+          // A queue no burst here fills: a span the SDK dropped would be neither acknowledged nor failed.
+          spanProcessors: [new BatchSpanProcessor({ exporter: this.exporters[i]!, scheduledDelayMillis: 200, maxQueueSize: 100_000, maxExportBatchSize: 256 })],
+        }),
+    );
+    this.#done = this.#run();
+  }
+
+  async #run(): Promise<void> {
+    const [api, orders] = this.#providers.map((provider) => provider.getTracer('gateway-restart-test')) as [Tracer, Tracer];
+    while (!this.#stopped && this.sent < MAX_SESSIONS) {
+      this.sent++;
+      if (this.sent % WITHOUT_SESSION_EVERY === 0) {
+        this.ended += request(api, orders, undefined, true);
+      } else {
+        const id = `gr-${RUN}-${randomUUID()}`;
+        if (!isSessionSampled(id, Number.parseInt(KEEP_EVERY_SESSION, 16) / 2 ** 32)) throw new Error(`session ${id} is above the threshold`);
+        for (let r = 0; r < REQUESTS; r++) this.ended += request(api, orders, id, false);
+      }
+      // Pacing, not a wait: the restart below happens while sessions keep coming.
+      await delay(SEND_EVERY_MS);
+    }
+  }
+
+  /** Stops sending and flushes both SDKs; resolves once every export has reported. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#done;
+    await Promise.all(this.#providers.map((provider) => provider.shutdown()));
+  }
+
+  acknowledged(): Set<string> {
+    return new Set(this.exporters.flatMap((exporter) => [...exporter.acknowledged]));
+  }
+
+  failed(): number {
+    return this.exporters.reduce((sum, exporter) => sum + exporter.failed, 0);
+  }
+}
+
+/** The agent's exporters' spans: sent (a gateway acknowledged them), failed after retries, refused by a full queue. */
+function agentOutcome(samples: readonly MetricSample[]): { sent: number; failed: number; refused: number } {
+  const total = (name: string): number => AGENT_EXPORTERS.reduce((sum, exporter) => sum + sumOf(samples, name, { exporter }), 0);
+  return { sent: total('otelcol_exporter_sent_spans'), failed: total('otelcol_exporter_send_failed_spans'), refused: total('otelcol_exporter_enqueue_failed_spans') };
+}
+
+describe('the gateway tier with a gateway restarted mid-run (SIGTERM)', function () {
+  before(function () {
+    requirePrerequisites(this, 'test:e2e gateway-restart', ['stack-programs']);
+  });
+
+  this.timeout(20 * 60_000);
+
+  let tier: GatewayTier;
+  const startedAt = Date.now();
+  let sender: Sender;
+  /** Sessions sent when the gateway was stopped, and when it answered again. */
+  let sentAtStop = 0;
+  let sentAtRestart = 0;
+  let agent: MetricSample[] = [];
+  /** Final metrics of each gateway process, in order of their lives. */
+  const lives: MetricSample[][] = [];
+  /** Distinct spans of the run in Jaeger, `traceId/spanId`. */
+  let stored = new Set<string>();
+
+  before(async () => {
+    tier = await startGatewayTier({ gatewayEnv: { SESSION_SAMPLE_THRESHOLD: KEEP_EVERY_SESSION, TAIL_SAMPLING_DECISION_WAIT: '2s' } });
+    const [restarted, other] = tier.gateways as [GatewayTier['gateways'][number], GatewayTier['gateways'][number]];
+    sender = new Sender(tier.agentTracesUrl);
+
+    await waitFor('the first gateway to accept spans', async () => sumOf(await restarted.metrics(), 'otelcol_receiver_accepted_spans') > 0, 60_000);
+    sentAtStop = sender.sent;
+    const firstLife = await restarted.stop('SIGTERM');
+    if (firstLife === undefined) throw new Error(`${restarted.name} pushed no metrics as it stopped:\n${restarted.output()}`);
+    lives.push(firstLife);
+    // The outage is real only once the agent has failed to send to it.
+    await waitFor(
+      `the agent to fail a send to the stopped ${restarted.name}`,
+      async () => sumOf(await tier.agentMetrics(), 'otelcol_loadbalancer_backend_outcome', { endpoint: restarted.otlpEndpoint, success: 'false' }) > 0,
+      60_000,
+    );
+    await restarted.start();
+    sentAtRestart = sender.sent;
+    await waitFor('the restarted gateway to accept spans', async () => sumOf(await restarted.metrics(), 'otelcol_receiver_accepted_spans') > 0, 120_000);
+    await sender.stop();
+
+    const acknowledged = sender.acknowledged();
+    await waitFor(
+      `the agent to have sent, failed or refused every one of the ${acknowledged.size} acknowledged spans`,
+      async () => {
+        agent = await tier.agentMetrics();
+        const { sent, failed, refused } = agentOutcome(agent);
+        return sent + failed + refused === acknowledged.size;
+      },
+      10 * 60_000,
+      () => JSON.stringify(agentOutcome(agent)),
+    );
+    const counted = agentOutcome(agent).failed + agentOutcome(agent).refused;
+    const missing = (): number => [...acknowledged].filter((span) => !stored.has(span)).length;
+    await waitFor(
+      'every acknowledged span in Jaeger, or counted failed on the agent',
+      async () => {
+        stored = new Set((await searchTraces(tier.jaeger.queryUrl, SERVICES[0]!, {}, startedAt)).flatMap((found) => found.spans.map((span) => `${span.traceID}/${span.spanID}`)));
+        return missing() <= counted;
+      },
+      180_000,
+      () => `${missing()} acknowledged spans missing from Jaeger, ${counted} counted failed on the agent`,
+    );
+    // Final counts of the gateways' current processes.
+    for (const gateway of [restarted, other]) {
+      const last = await gateway.stop('SIGTERM');
+      if (last === undefined) throw new Error(`${gateway.name} pushed no metrics as it stopped:\n${gateway.output()}`);
+      lives.push(last);
+    }
+    const { sent, failed, refused } = agentOutcome(agent);
+    const gatewaysAccepted = lives.reduce((sum, life) => sum + sumOf(life, 'otelcol_receiver_accepted_spans'), 0);
+    const gatewaysExported = lives.reduce((sum, life) => sum + sumOf(life, 'otelcol_exporter_sent_spans', { exporter: 'otlp_grpc/jaeger' }), 0);
+    console.log(
+      `      sessions sent ${sender.sent} (${sentAtStop} before the stop, ${sentAtRestart - sentAtStop} during the outage); ` +
+        `SDK: ${sender.ended} spans ended, ${acknowledged.size} acknowledged, ${sender.failed()} failed; ` +
+        `agent: ${sumOf(agent, 'otelcol_receiver_accepted_spans')} accepted, ${sent} sent, ${failed} failed, ${refused} refused, ` +
+        `${sumOf(agent, 'otelcol_loadbalancer_backend_outcome', { endpoint: restarted.otlpEndpoint, success: 'false' })} failed sends to ${restarted.name}; ` +
+        `gateways (lives ${lives.length}): ${gatewaysAccepted} accepted, ${gatewaysExported} exported to Jaeger; Jaeger: ${stored.size} distinct spans`,
+    );
+  });
+
+  after(async function () {
+    if (skippedForPrerequisites(this)) return;
+    await tier.stop();
+  });
+
+  it('keeps sending sessions while the gateway is down, and every span ended in the SDKs is acknowledged by the agent', () => {
+    expect(sentAtRestart, 'sessions sent during the outage').to.be.greaterThan(sentAtStop);
+    expect(sender.failed(), 'spans whose export to the agent failed').to.equal(0);
+    expect(sender.acknowledged().size).to.equal(sender.ended);
+    expect(sumOf(agent, 'otelcol_receiver_accepted_spans')).to.equal(sender.ended);
+  });
+
+  it('holds the spans of the stopped gateway in the agent\'s queue and retries them: none failed or refused', () => {
+    const [restarted] = tier.gateways as [GatewayTier['gateways'][number]];
+    expect(sumOf(agent, 'otelcol_loadbalancer_backend_outcome', { endpoint: restarted.otlpEndpoint, success: 'false' })).to.be.greaterThan(0);
+    const { sent, failed, refused } = agentOutcome(agent);
+    expect({ failed, refused }).to.deep.equal({ failed: 0, refused: 0 });
+    expect(sent).to.equal(sender.ended);
+  });
+
+  it('receives on the gateways every span the agent sent (retried batches that had reached the other gateway arrive there twice)', () => {
+    const gatewaysAccepted = lives.reduce((sum, life) => sum + sumOf(life, 'otelcol_receiver_accepted_spans'), 0);
+    expect(gatewaysAccepted).to.be.at.least(agentOutcome(agent).sent);
+  });
+
+  it('stores every acknowledged span in Jaeger, and only those: what the gateways kept, each span once', () => {
+    const acknowledged = sender.acknowledged();
+    expect([...acknowledged].filter((span) => !stored.has(span))).to.deep.equal([]);
+    expect([...stored].filter((span) => !acknowledged.has(span))).to.deep.equal([]);
+    // Every session is kept: the gateways passed on to Jaeger all they accepted, duplicates included.
+    const gatewaysAccepted = lives.reduce((sum, life) => sum + sumOf(life, 'otelcol_receiver_accepted_spans'), 0);
+    const gatewaysExported = lives.reduce((sum, life) => sum + sumOf(life, 'otelcol_exporter_sent_spans', { exporter: 'otlp_grpc/jaeger' }), 0);
+    const gatewaysFailed = lives.reduce((sum, life) => sum + sumOf(life, 'otelcol_exporter_send_failed_spans') + sumOf(life, 'otelcol_exporter_enqueue_failed_spans'), 0);
+    expect({ gatewaysExported, gatewaysFailed }).to.deep.equal({ gatewaysExported: gatewaysAccepted, gatewaysFailed: 0 });
+  });
+});
