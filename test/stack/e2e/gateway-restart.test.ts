@@ -72,6 +72,8 @@ class Sender {
   ended = 0;
   sent = 0;
   #stopped = false;
+  #paused: Promise<void> | undefined;
+  #resume: (() => void) | undefined;
   readonly #done: Promise<void>;
 
   constructor(url: string) {
@@ -90,6 +92,7 @@ class Sender {
   async #run(): Promise<void> {
     const [api, orders] = this.#providers.map((provider) => provider.getTracer('gateway-restart-test')) as [Tracer, Tracer];
     while (!this.#stopped && this.sent < MAX_SESSIONS) {
+      if (this.#paused !== undefined) await this.#paused;
       this.sent++;
       if (this.sent % WITHOUT_SESSION_EVERY === 0) {
         this.ended += request(api, orders, undefined, true);
@@ -103,9 +106,23 @@ class Sender {
     }
   }
 
+  /** Stops sending until {@link Sender.resume} and flushes both SDKs: every span ended so far has been exported or has failed. */
+  async pause(): Promise<void> {
+    this.#paused = new Promise((resolve) => {
+      this.#resume = resolve;
+    });
+    await Promise.all(this.#providers.map((provider) => provider.forceFlush()));
+  }
+
+  resume(): void {
+    this.#paused = undefined;
+    this.#resume?.();
+  }
+
   /** Stops sending and flushes both SDKs; resolves once every export has reported. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.resume();
     await this.#done;
     await Promise.all(this.#providers.map((provider) => provider.shutdown()));
   }
@@ -123,6 +140,11 @@ class Sender {
 function agentOutcome(samples: readonly MetricSample[]): { sent: number; failed: number; refused: number } {
   const total = (name: string): number => AGENT_EXPORTERS.reduce((sum, exporter) => sum + sumOf(samples, name, { exporter }), 0);
   return { sent: total('otelcol_exporter_sent_spans'), failed: total('otelcol_exporter_send_failed_spans'), refused: total('otelcol_exporter_enqueue_failed_spans') };
+}
+
+/** The sum of counter `name` over the final metrics of several gateway processes. */
+function overLives(lives: readonly (readonly MetricSample[])[], name: string, labels: Readonly<Record<string, string>> = {}): number {
+  return lives.reduce((sum, life) => sum + sumOf(life, name, labels), 0);
 }
 
 describe('the gateway tier with a gateway restarted mid-run (SIGTERM)', function () {
@@ -239,5 +261,129 @@ describe('the gateway tier with a gateway restarted mid-run (SIGTERM)', function
     const gatewaysExported = lives.reduce((sum, life) => sum + sumOf(life, 'otelcol_exporter_sent_spans', { exporter: 'otlp_grpc/jaeger' }), 0);
     const gatewaysFailed = lives.reduce((sum, life) => sum + sumOf(life, 'otelcol_exporter_send_failed_spans') + sumOf(life, 'otelcol_exporter_enqueue_failed_spans'), 0);
     expect({ gatewaysExported, gatewaysFailed }).to.deep.equal({ gatewaysExported: gatewaysAccepted, gatewaysFailed: 0 });
+  });
+});
+
+describe('the gateway tier with a gateway killed (SIGKILL) mid-run and started again', function () {
+  before(function () {
+    requirePrerequisites(this, 'test:e2e gateway-restart', ['stack-programs']);
+  });
+
+  this.timeout(20 * 60_000);
+
+  let tier: GatewayTier;
+  const startedAt = Date.now();
+  let sender: Sender;
+  let sentAtKill = 0;
+  let sentAtRestart = 0;
+  let agent: MetricSample[] = [];
+  /** The killed process's metrics, read once it had received everything the agent had for it and before the kill. */
+  let killed: MetricSample[] = [];
+  /** Final metrics of the restarted process and of the other gateway. */
+  const survivors: MetricSample[][] = [];
+  let stored = new Set<string>();
+  let missing: string[] = [];
+
+  before(async () => {
+    // A decision_wait longer than the steps around the kill: every span the killed process
+    // accepted is still in tail_sampling's buffer when it dies, so its loss is exactly its
+    // otelcol_receiver_accepted_spans.
+    tier = await startGatewayTier({ gatewayEnv: { SESSION_SAMPLE_THRESHOLD: KEEP_EVERY_SESSION, TAIL_SAMPLING_DECISION_WAIT: '30s' } });
+    const [restarted, other] = tier.gateways as [GatewayTier['gateways'][number], GatewayTier['gateways'][number]];
+    sender = new Sender(tier.agentTracesUrl);
+    await waitFor('the first gateway to accept spans', async () => sumOf(await restarted.metrics(), 'otelcol_receiver_accepted_spans') > 0, 60_000);
+    // The senders pause for the kill only so that the killed process's counts can be read
+    // complete: once the agent has delivered all it was given, nothing more reaches it.
+    await sender.pause();
+    const acknowledgedAtKill = sender.acknowledged().size;
+    await waitFor(
+      `the agent to have sent, failed or refused the ${acknowledgedAtKill} spans acknowledged before the kill`,
+      async () => {
+        const { sent, failed, refused } = agentOutcome(await tier.agentMetrics());
+        return sent + failed + refused === acknowledgedAtKill;
+      },
+      60_000,
+    );
+    killed = await restarted.metrics();
+    sentAtKill = sender.sent;
+    await restarted.stop('SIGKILL');
+    sender.resume();
+    await waitFor(
+      `the agent to fail a send to the killed ${restarted.name}`,
+      async () => sumOf(await tier.agentMetrics(), 'otelcol_loadbalancer_backend_outcome', { endpoint: restarted.otlpEndpoint, success: 'false' }) > 0,
+      60_000,
+    );
+    await restarted.start();
+    sentAtRestart = sender.sent;
+    await waitFor('the restarted gateway to accept spans', async () => sumOf(await restarted.metrics(), 'otelcol_receiver_accepted_spans') > 0, 120_000);
+    await sender.stop();
+
+    const acknowledged = sender.acknowledged();
+    await waitFor(
+      `the agent to have sent, failed or refused every one of the ${acknowledged.size} acknowledged spans`,
+      async () => {
+        agent = await tier.agentMetrics();
+        const { sent, failed, refused } = agentOutcome(agent);
+        return sent + failed + refused === acknowledged.size;
+      },
+      10 * 60_000,
+      () => JSON.stringify(agentOutcome(agent)),
+    );
+    const lostInKill = sumOf(killed, 'otelcol_receiver_accepted_spans');
+    await waitFor(
+      `every acknowledged span in Jaeger but at most the ${lostInKill} the killed process held`,
+      async () => {
+        stored = new Set((await searchTraces(tier.jaeger.queryUrl, SERVICES[0]!, {}, startedAt)).flatMap((found) => found.spans.map((span) => `${span.traceID}/${span.spanID}`)));
+        missing = [...acknowledged].filter((span) => !stored.has(span));
+        return missing.length <= lostInKill;
+      },
+      180_000,
+      () => `${missing.length} acknowledged spans missing from Jaeger`,
+    );
+    for (const gateway of [restarted, other]) {
+      const last = await gateway.stop('SIGTERM');
+      if (last === undefined) throw new Error(`${gateway.name} pushed no metrics as it stopped:\n${gateway.output()}`);
+      survivors.push(last);
+    }
+    const { sent, failed, refused } = agentOutcome(agent);
+    console.log(
+      `      sessions sent ${sender.sent} (${sentAtKill} before the kill, ${sentAtRestart - sentAtKill} during the outage); ` +
+        `SDK: ${sender.ended} spans ended, ${acknowledged.size} acknowledged, ${sender.failed()} failed; ` +
+        `agent: ${sent} sent, ${failed} failed, ${refused} refused, ` +
+        `${sumOf(agent, 'otelcol_loadbalancer_backend_outcome', { endpoint: restarted.otlpEndpoint, success: 'false' })} failed sends to ${restarted.name}; ` +
+        `killed process: ${lostInKill} spans accepted, ${sumOf(killed, 'otelcol_exporter_sent_spans', { exporter: 'otlp_grpc/jaeger' })} exported, ` +
+        `${sumOf(killed, 'otelcol_processor_tail_sampling_sampling_traces_on_memory')} traces in tail_sampling's buffer at the kill; ` +
+        `restarted and other gateway: ${overLives(survivors, 'otelcol_receiver_accepted_spans')} accepted, ` +
+        `${overLives(survivors, 'otelcol_exporter_sent_spans', { exporter: 'otlp_grpc/jaeger' })} exported; ` +
+        `Jaeger: ${stored.size} distinct spans, ${missing.length} acknowledged spans missing`,
+    );
+  });
+
+  after(async function () {
+    if (skippedForPrerequisites(this)) return;
+    await tier.stop();
+  });
+
+  it('keeps sending sessions while the gateway is down, and every span ended in the SDKs is acknowledged by the agent', () => {
+    expect(sentAtRestart, 'sessions sent during the outage').to.be.greaterThan(sentAtKill);
+    expect(sender.failed(), 'spans whose export to the agent failed').to.equal(0);
+    expect(sender.acknowledged().size).to.equal(sender.ended);
+  });
+
+  it('counts the spans the killed process held as sent on the agent, failed nowhere', () => {
+    expect(agentOutcome(agent)).to.deep.equal({ sent: sender.ended, failed: 0, refused: 0 });
+  });
+
+  it('loses exactly what the killed process held in tail_sampling\'s buffer, visible only in its own counts read before it died', () => {
+    const lostInKill = sumOf(killed, 'otelcol_receiver_accepted_spans');
+    expect(lostInKill, 'spans the killed process accepted').to.be.greaterThan(0);
+    expect(sumOf(killed, 'otelcol_exporter_sent_spans', { exporter: 'otlp_grpc/jaeger' }), 'spans it had exported').to.equal(0);
+    expect(missing).to.have.length(lostInKill);
+  });
+
+  it('loses nothing in the restarted process and the other gateway: they exported all they accepted', () => {
+    const accepted = overLives(survivors, 'otelcol_receiver_accepted_spans');
+    expect(overLives(survivors, 'otelcol_exporter_sent_spans', { exporter: 'otlp_grpc/jaeger' })).to.equal(accepted);
+    expect([...stored].filter((span) => !sender.acknowledged().has(span))).to.deep.equal([]);
   });
 });
