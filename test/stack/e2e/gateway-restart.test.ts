@@ -225,6 +225,15 @@ describe('the gateway tier with a gateway restarted mid-run (SIGTERM)', function
         `${sumOf(agent, 'otelcol_loadbalancer_backend_outcome', { endpoint: restarted.otlpEndpoint, success: 'false' })} failed sends to ${restarted.name}; ` +
         `gateways (lives ${lives.length}): ${gatewaysAccepted} accepted, ${gatewaysExported} exported to Jaeger; Jaeger: ${stored.size} distinct spans`,
     );
+    for (const [i, life] of lives.entries()) {
+      console.log(
+        `      gateway process ${i + 1}: ${sumOf(life, 'otelcol_receiver_accepted_spans')} spans accepted, ` +
+          `tail_sampling: ${sumOf(life, 'otelcol_processor_tail_sampling_new_trace_id_received')} new trace ids, ` +
+          `${sumOf(life, 'otelcol_processor_tail_sampling_global_count_traces_sampled', { sampled: 'true' })} traces sampled, ` +
+          `${sumOf(life, 'otelcol_processor_tail_sampling_global_count_traces_sampled', { sampled: 'false' })} not sampled; ` +
+          `${sumOf(life, 'otelcol_exporter_sent_spans', { exporter: 'otlp_grpc/jaeger' })} spans exported`,
+      );
+    }
   });
 
   after(async function () {
@@ -250,6 +259,18 @@ describe('the gateway tier with a gateway restarted mid-run (SIGTERM)', function
   it('receives on the gateways every span the agent sent (retried batches that had reached the other gateway arrive there twice)', () => {
     const gatewaysAccepted = lives.reduce((sum, life) => sum + sumOf(life, 'otelcol_receiver_accepted_spans'), 0);
     expect(gatewaysAccepted).to.be.at.least(agentOutcome(agent).sent);
+  });
+
+  it('decides every trace each gateway process received, the stopped one at its shutdown with the spans it had, and keeps them all', () => {
+    const received = overLives(lives, 'otelcol_processor_tail_sampling_new_trace_id_received');
+    expect(received).to.be.greaterThan(0);
+    expect(sumOf(lives[0]!, 'otelcol_processor_tail_sampling_global_count_traces_sampled', { sampled: 'true' }), 'decided by the stopped process').to.equal(
+      sumOf(lives[0]!, 'otelcol_processor_tail_sampling_new_trace_id_received'),
+    );
+    expect({
+      sampled: overLives(lives, 'otelcol_processor_tail_sampling_global_count_traces_sampled', { sampled: 'true' }),
+      notSampled: overLives(lives, 'otelcol_processor_tail_sampling_global_count_traces_sampled', { sampled: 'false' }),
+    }).to.deep.equal({ sampled: received, notSampled: 0 });
   });
 
   it('stores every acknowledged span in Jaeger, and only those: what the gateways kept, each span once', () => {
@@ -352,7 +373,8 @@ describe('the gateway tier with a gateway killed (SIGKILL) mid-run and started a
         `agent: ${sent} sent, ${failed} failed, ${refused} refused, ` +
         `${sumOf(agent, 'otelcol_loadbalancer_backend_outcome', { endpoint: restarted.otlpEndpoint, success: 'false' })} failed sends to ${restarted.name}; ` +
         `killed process: ${lostInKill} spans accepted, ${sumOf(killed, 'otelcol_exporter_sent_spans', { exporter: 'otlp_grpc/jaeger' })} exported, ` +
-        `${sumOf(killed, 'otelcol_processor_tail_sampling_sampling_traces_on_memory')} traces in tail_sampling's buffer at the kill; ` +
+        `${sumOf(killed, 'otelcol_processor_tail_sampling_new_trace_id_received')} traces received by tail_sampling, ` +
+        `${sumOf(killed, 'otelcol_processor_tail_sampling_global_count_traces_sampled')} decided; ` +
         `restarted and other gateway: ${overLives(survivors, 'otelcol_receiver_accepted_spans')} accepted, ` +
         `${overLives(survivors, 'otelcol_exporter_sent_spans', { exporter: 'otlp_grpc/jaeger' })} exported; ` +
         `Jaeger: ${stored.size} distinct spans, ${missing.length} acknowledged spans missing`,
