@@ -58,8 +58,8 @@ export interface GatewayTier {
  * Receives the OTLP/protobuf metrics the gateways push (a `periodic` reader added by a
  * configuration merged over otel-gateway.yaml), keeping the last push of each path: a
  * collector pushes once more as it shuts down, after its pipelines stopped, so that push
- * holds a process's final counts, which its Prometheus endpoint cannot give (it answers until
- * the pipelines stop, and is gone when they have).
+ * holds a process's final counts, which its Prometheus endpoint cannot give (a read before the
+ * stop misses what arrives after it, and the endpoint is gone once the process has exited).
  */
 interface PushedMetrics {
   readonly url: (path: string) => string;
