@@ -13,6 +13,12 @@ export interface GatewayTierOptions {
   readonly gateways?: readonly string[];
   /** Variables every gateway gets on top of its ports and Jaeger's endpoint (SESSION_SAMPLE_THRESHOLD, TAIL_SAMPLING_DECISION_WAIT...). */
   readonly gatewayEnv?: Readonly<Record<string, string>>;
+  /**
+   * Variables the agent gets on top of its ports and GATEWAY_ENDPOINTS. By default its logs
+   * (VICTORIALOGS_URL) and RED metrics (VICTORIAMETRICS_URL) go to port 9, where nothing
+   * answers: only traces are checked.
+   */
+  readonly agentEnv?: Readonly<Record<string, string>>;
   /** Configuration files merged over otel-agent.yaml (maps merge, lists are replaced), e.g. a test that turns retries off. */
   readonly agentConfigs?: readonly string[];
   /** Configuration files merged over otel-gateway.yaml. */
@@ -124,7 +130,7 @@ function pushMetricsConfig(endpoint: string): string {
  * directory; the Monitor tab's metrics backend is not used, nothing answers on port 9), the
  * gateways (otel-gateway.yaml, each with GATEWAY_NAME, its ports and JAEGER_OTLP_ENDPOINT, plus
  * `options.gatewayEnv`), then the agent (otel-agent.yaml, GATEWAY_ENDPOINTS listing the gateways
- * for its static resolver), each resolved once its health check answers. Every gateway
+ * for its static resolver, plus `options.agentEnv`), each resolved once its health check answers. Every gateway
  * also pushes its own metrics to a receiver in this process, so that {@link Gateway.stop}
  * gives a stopped process's final counts. Stop it with {@link GatewayTier.stop}.
  */
@@ -153,6 +159,9 @@ export async function startGatewayTier(options: GatewayTierOptions = {}): Promis
     AGENT_HEALTH_ENDPOINT: `127.0.0.1:${health}`,
     AGENT_METRICS_HOST: '127.0.0.1',
     AGENT_METRICS_PORT: String(metrics),
+    VICTORIALOGS_URL: 'http://127.0.0.1:9',
+    VICTORIAMETRICS_URL: 'http://127.0.0.1:9',
+    ...options.agentEnv,
     GATEWAY_ENDPOINTS: `[${gateways.map((gateway) => gateway.otlpEndpoint).join(', ')}]`,
   });
   const stop = async (): Promise<void> => {
