@@ -1,5 +1,46 @@
 import { COLLECTOR_PORTS } from './observability-stack.ts';
 
+/** One sample of a collector's own metrics: a counter or gauge value with its labels (attributes). */
+export interface MetricSample {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly value: number;
+}
+
+/**
+ * The sum of the samples named `name` (with or without the Prometheus `_total` suffix) whose
+ * labels include every one of `labels`; 0 when there is none (the collector creates a series
+ * on its first increment).
+ */
+export function sumOf(samples: readonly MetricSample[], name: string, labels: Readonly<Record<string, string>> = {}): number {
+  let sum = 0;
+  for (const sample of samples) {
+    if (sample.name !== name && sample.name !== `${name}_total`) continue;
+    if (Object.entries(labels).every(([label, value]) => sample.labels[label] === value)) sum += sample.value;
+  }
+  return sum;
+}
+
+/** Parses the Prometheus text format's sample lines (label values without escaped quotes, as the collector writes them). */
+export function parsePrometheusText(text: string): MetricSample[] {
+  const samples: MetricSample[] = [];
+  for (const line of text.split('\n')) {
+    const sample = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (sample === null) continue;
+    const labels: Record<string, string> = {};
+    for (const [, label, value] of (sample[2] ?? '').matchAll(/([a-zA-Z_]\w*)="((?:[^"\\]|\\.)*)"/g)) labels[label!] = value!;
+    samples.push({ name: sample[1]!, labels, value: Number(sample[3]) });
+  }
+  return samples;
+}
+
+/** Every sample a collector's Prometheus endpoint `url` (its `/metrics`) answers now. */
+export async function collectorMetricsAt(url: string): Promise<MetricSample[]> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`the collector's metrics endpoint ${url} answered ${response.status}`);
+  return parsePrometheusText(await response.text());
+}
+
 /**
  * The value of the collector's own counter `name` (its Prometheus endpoint on
  * 127.0.0.1:8888), summed over the series whose labels include every one of `labels`; 0 when
@@ -7,17 +48,7 @@ import { COLLECTOR_PORTS } from './observability-stack.ts';
  * Matches the name with or without the `_total` suffix.
  */
 export async function collectorCounter(name: string, labels: Readonly<Record<string, string>>): Promise<number> {
-  const response = await fetch(`http://127.0.0.1:${COLLECTOR_PORTS.metrics}/metrics`);
-  if (!response.ok) throw new Error(`the collector's metrics endpoint answered ${response.status}`);
-  const wanted = Object.entries(labels).map(([label, value]) => `${label}=${JSON.stringify(value)}`);
-  let sum = 0;
-  for (const line of (await response.text()).split('\n')) {
-    const sample = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (sample === null || (sample[1] !== name && sample[1] !== `${name}_total`)) continue;
-    const seriesLabels = sample[2] ?? '';
-    if (wanted.every((label) => seriesLabels.includes(label))) sum += Number(sample[3]);
-  }
-  return sum;
+  return sumOf(await collectorMetricsAt(`http://127.0.0.1:${COLLECTOR_PORTS.metrics}/metrics`), name, labels);
 }
 
 /**
