@@ -5,10 +5,10 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { expect } from 'chai';
 import { isSessionSampled } from '../../../src/core/index.ts';
-import { freePorts } from '../../core/support/ports.ts';
 import { waitFor } from '../../core/support/service-process.ts';
+import { sumOf } from '../support/collector-metrics.ts';
+import { startGatewayTier, type GatewayTier } from '../support/gateway-tier-stack.ts';
 import { searchTraces, tagOf, type JaegerSpan, type JaegerTrace } from '../support/jaeger-query.ts';
-import { builtBinary, startJaeger, startProgram, waitUntilAnswering, type Jaeger, type StartedProgram } from '../support/observability-stack.ts';
 import { requirePrerequisites, skippedForPrerequisites } from '../support/require-prerequisites.ts';
 
 const RATIO = 0.25;
@@ -89,18 +89,9 @@ function request(api: Tracer, orders: Tracer, sessionId: string | undefined, fai
 /** The gateways' own metrics, scraped once: the sum over them of counter `name` on the series with all of `labels`. */
 type Counters = (name: string, labels?: Readonly<Record<string, string>>) => number;
 
-async function scrape(ports: readonly number[]): Promise<Counters> {
-  const texts = await Promise.all(ports.map(async (port) => (await fetch(`http://127.0.0.1:${port}/metrics`)).text()));
-  return (name, labels = {}) => {
-    const wanted = Object.entries(labels).map(([label, value]) => `${label}=${JSON.stringify(value)}`);
-    let sum = 0;
-    for (const line of texts.join('\n').split('\n')) {
-      const sample = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-      if (sample === null || (sample[1] !== name && sample[1] !== `${name}_total`)) continue;
-      if (wanted.every((label) => (sample[2] ?? '').includes(label))) sum += Number(sample[3]);
-    }
-    return sum;
-  };
+async function scrape(tier: GatewayTier): Promise<Counters> {
+  const samples = (await Promise.all(tier.gateways.map((gateway) => gateway.metrics()))).flat();
+  return (name, labels = {}) => sumOf(samples, name, labels);
 }
 
 describe(`the gateway tier: one agent, ${GATEWAYS.length} gateways, tail sampling of whole sessions at ${RATIO}`, function () {
@@ -110,9 +101,7 @@ describe(`the gateway tier: one agent, ${GATEWAYS.length} gateways, tail samplin
 
   this.timeout(20 * 60_000);
 
-  let jaeger: Jaeger;
-  const programs: StartedProgram[] = [];
-  const metricsPorts: number[] = [];
+  let tier: GatewayTier;
   const sessions: SentSession[] = [];
   const withoutSession: SentRequest[] = [];
   const stored = new Map<string, StoredTrace>();
@@ -122,7 +111,7 @@ describe(`the gateway tier: one agent, ${GATEWAYS.length} gateways, tail samplin
   const laterDecisions = { sampled: 0, notSampled: 0, lateKeptSpans: 0, lateDroppedSpans: 0 };
 
   const storedFromJaeger = async (): Promise<number> => {
-    for (const found of (await searchTraces(jaeger.queryUrl, SERVICES[0]!, {}, Date.now() - 30 * 60_000)) as StoredTrace[]) stored.set(found.traceID, found);
+    for (const found of (await searchTraces(tier.jaeger.queryUrl, SERVICES[0]!, {}, Date.now() - 30 * 60_000)) as StoredTrace[]) stored.set(found.traceID, found);
     return [...stored.values()].reduce((sum, found) => sum + found.spans.length, 0);
   };
   const sessionKeptWhole = (s: SentSession): boolean => s.kept || s.errorAt >= 0;
@@ -143,7 +132,7 @@ describe(`the gateway tier: one agent, ${GATEWAYS.length} gateways, tail samplin
     await waitFor(
       `the gateways to settle on ${sentSpans} spans`,
       async () => {
-        const counter = await scrape(metricsPorts);
+        const counter = await scrape(tier);
         const accepted = counter('otelcol_receiver_accepted_spans');
         const created = counter('otelcol_processor_tail_sampling_new_trace_id_received');
         const decided = counter('otelcol_processor_tail_sampling_global_count_traces_sampled');
@@ -162,49 +151,14 @@ describe(`the gateway tier: one agent, ${GATEWAYS.length} gateways, tail samplin
   };
 
   before(async () => {
-    const collector = builtBinary('build-collector.sh');
-    // The Monitor tab's metrics backend is not used here: nothing answers on port 9.
-    jaeger = await startJaeger(builtBinary('build-jaeger.sh'), { victoriaMetricsUrl: 'http://127.0.0.1:9' });
-    const ports = await freePorts(3 * GATEWAYS.length + 4);
-    const gatewayEndpoints: string[] = [];
-    for (const [i, name] of GATEWAYS.entries()) {
-      const [grpc, health, metrics] = ports.slice(3 * i, 3 * i + 3) as [number, number, number];
-      const gateway = startProgram(collector, ['--config', 'otel-gateway.yaml'], {
-        GATEWAY_NAME: name,
-        GATEWAY_OTLP_GRPC_ENDPOINT: `127.0.0.1:${grpc}`,
-        GATEWAY_HEALTH_ENDPOINT: `127.0.0.1:${health}`,
-        GATEWAY_METRICS_HOST: '127.0.0.1',
-        GATEWAY_METRICS_PORT: String(metrics),
-        JAEGER_OTLP_ENDPOINT: jaeger.otlpGrpcEndpoint,
-        SESSION_SAMPLE_THRESHOLD: THRESHOLD,
-        TAIL_SAMPLING_DECISION_WAIT: DECISION_WAIT,
-      });
-      programs.push(gateway);
-      await waitUntilAnswering([`http://127.0.0.1:${health}/`], gateway, name);
-      gatewayEndpoints.push(`127.0.0.1:${grpc}`);
-      metricsPorts.push(metrics);
-    }
-    const [grpc, http, health, metrics] = ports.slice(3 * GATEWAYS.length) as [number, number, number, number];
-    const agent = startProgram(collector, ['--config', 'otel-agent.yaml'], {
-      AGENT_OTLP_GRPC_ENDPOINT: `127.0.0.1:${grpc}`,
-      AGENT_OTLP_HTTP_ENDPOINT: `127.0.0.1:${http}`,
-      AGENT_HEALTH_ENDPOINT: `127.0.0.1:${health}`,
-      AGENT_METRICS_HOST: '127.0.0.1',
-      AGENT_METRICS_PORT: String(metrics),
-      GATEWAY_ENDPOINTS: `[${gatewayEndpoints.join(', ')}]`,
-      // Only traces are checked here: the agent's logs and RED metrics go to a port nobody answers.
-      VICTORIALOGS_URL: 'http://127.0.0.1:9',
-      VICTORIAMETRICS_URL: 'http://127.0.0.1:9',
-    });
-    programs.push(agent);
-    await waitUntilAnswering([`http://127.0.0.1:${health}/`], agent, 'the agent');
+    tier = await startGatewayTier({ gateways: GATEWAYS, gatewayEnv: { SESSION_SAMPLE_THRESHOLD: THRESHOLD, TAIL_SAMPLING_DECISION_WAIT: DECISION_WAIT } });
 
     const newProviders = (): TracerProvider[] =>
       SERVICES.map(
         (service) =>
           new TracerProvider({
             resource: resourceFromAttributes({ 'service.name': service }),
-            spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `http://127.0.0.1:${http}/v1/traces` }) })],
+            spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: tier.agentTracesUrl }) })],
           }),
       );
     const tracers = (providers: TracerProvider[]): [Tracer, Tracer] => providers.map((provider) => provider.getTracer('gateway-tier-test')) as [Tracer, Tracer];
@@ -224,7 +178,7 @@ describe(`the gateway tier: one agent, ${GATEWAYS.length} gateways, tail samplin
     await Promise.all(providers.map((provider) => provider.shutdown()));
 
     await settled(3 * (SESSIONS * REQUESTS + WITHOUT_SESSION));
-    const afterWindows = await scrape(metricsPorts);
+    const afterWindows = await scrape(tier);
     firstDecisions.sampled = afterWindows('otelcol_processor_tail_sampling_global_count_traces_sampled', { sampled: 'true' });
     firstDecisions.notSampled = afterWindows('otelcol_processor_tail_sampling_global_count_traces_sampled', { sampled: 'false' });
 
@@ -237,7 +191,7 @@ describe(`the gateway tier: one agent, ${GATEWAYS.length} gateways, tail samplin
     for (const session of long) session.requests.push(request(laterApi, laterOrders, session.id, droppedWithoutError.includes(session), true));
     await Promise.all(later.map((provider) => provider.shutdown()));
     await settled(3 * (SESSIONS * REQUESTS + WITHOUT_SESSION + long.size));
-    const atEnd = await scrape(metricsPorts);
+    const atEnd = await scrape(tier);
     laterDecisions.sampled = atEnd('otelcol_processor_tail_sampling_global_count_traces_sampled', { sampled: 'true' }) - firstDecisions.sampled;
     laterDecisions.notSampled = atEnd('otelcol_processor_tail_sampling_global_count_traces_sampled', { sampled: 'false' }) - firstDecisions.notSampled;
     laterDecisions.lateKeptSpans = atEnd('otelcol_processor_tail_sampling_early_releases_from_cache_decision', { sampled: 'true' });
@@ -246,8 +200,7 @@ describe(`the gateway tier: one agent, ${GATEWAYS.length} gateways, tail samplin
 
   after(async function () {
     if (skippedForPrerequisites(this)) return;
-    for (const program of programs.reverse()) await program.stop();
-    await jaeger.discard();
+    await tier.stop();
   });
 
   const gatewaysOf = (found: StoredTrace): string[] =>

@@ -57,4 +57,13 @@ describe('otel-agent.yaml, the logs and RED metrics of the gateway tier', () => 
     expect(exportersOf('logs')).to.deep.equal(['otlp_http/victorialogs']);
     expect(exportersOf('metrics')).to.deep.equal(['otlp_http/victoriametrics']);
   });
+
+  it('retries a failed gateway with the intervals given (load_balancing fills in no defaults: without them it retries at once, forever) and no retry or queue inside the per-gateway exporters', () => {
+    for (const name of ['load_balancing/by-session', 'load_balancing/by-trace']) {
+      const exporter = agent.exporters?.[name] as { retry_on_failure: unknown; sending_queue: unknown; protocol: { otlp: { retry_on_failure: unknown; sending_queue: unknown } } };
+      expect(exporter.retry_on_failure, name).to.deep.equal({ enabled: true, initial_interval: '5s', max_interval: '30s', max_elapsed_time: '300s' });
+      expect(exporter.sending_queue, name).to.deep.equal({ enabled: true });
+      expect([exporter.protocol.otlp.retry_on_failure, exporter.protocol.otlp.sending_queue], name).to.deep.equal([{ enabled: false }, { enabled: false }]);
+    }
+  });
 });
