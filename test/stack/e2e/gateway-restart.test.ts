@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { context, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { isSessionSampled } from '../../../src/core/index.ts';
 import { waitFor } from '../../core/support/service-process.ts';
 import { sumOf, type MetricSample } from '../support/collector-metrics.ts';
-import { startGatewayTier, type Gateway, type GatewayTier } from '../support/gateway-tier-stack.ts';
+import { endRequestSpans, startGatewayTier, type Gateway, type GatewayTier } from '../support/gateway-tier-stack.ts';
 import { searchTraces } from '../support/jaeger-query.ts';
 import { requirePrerequisites, skippedForPrerequisites } from '../support/require-prerequisites.ts';
 
@@ -68,18 +68,8 @@ class CountingExporter implements SpanExporter {
   }
 }
 
-/** One request: a server span in the api, its client span, and the orders service's server span (as gateway-tier.test.ts). */
-function request(api: Tracer, orders: Tracer, sessionId: string | undefined, fails: boolean): number {
-  const attributes = sessionId === undefined ? {} : { 'session.id': sessionId };
-  const server = api.startSpan('GET /checkout', { kind: SpanKind.SERVER, attributes });
-  const client = api.startSpan('GET orders', { kind: SpanKind.CLIENT, attributes }, trace.setSpan(context.active(), server));
-  const downstream = orders.startSpan('GET /orders', { kind: SpanKind.SERVER, attributes }, trace.setSpan(context.active(), client));
-  if (fails) downstream.setStatus({ code: SpanStatusCode.ERROR, message: 'test failure' });
-  downstream.end();
-  client.end();
-  server.end();
-  return 3;
-}
+/** One request (endRequestSpans): the number of spans it ended. */
+const request = (api: Tracer, orders: Tracer, sessionId: string | undefined, fails: boolean): number => endRequestSpans(api, orders, sessionId, fails).length;
 
 /** Sessions (and failed requests outside sessions) sent at a steady pace until stopped, over two services' SDKs. */
 class Sender {
@@ -158,6 +148,37 @@ function agentOutcome(samples: readonly MetricSample[]): { sent: number; failed:
   return { sent: total('otelcol_exporter_sent_spans'), failed: total('otelcol_exporter_send_failed_spans'), refused: total('otelcol_exporter_enqueue_failed_spans') };
 }
 
+/**
+ * The end of a gateway's outage: once the agent has failed a send to it (the outage is real),
+ * starts it again, waits until it accepts spans, stops the sender, and waits until the agent has
+ * sent, failed or refused every span acknowledged to the services. Returns the sessions sent
+ * when the gateway was started again, and the agent's final metrics.
+ */
+async function outageEnds(stack: GatewayTier, restarted: Gateway, sender: Sender, how: 'stopped' | 'killed'): Promise<{ sentAtRestart: number; agent: MetricSample[] }> {
+  await waitFor(
+    `the agent to fail a send to the ${how} ${restarted.name}`,
+    async () => sumOf(await stack.agentMetrics(), 'otelcol_loadbalancer_backend_outcome', { endpoint: restarted.otlpEndpoint, success: 'false' }) > 0,
+    60_000,
+  );
+  await restarted.start();
+  const sentAtRestart = sender.sent;
+  await waitFor('the restarted gateway to accept spans', async () => sumOf(await restarted.metrics(), 'otelcol_receiver_accepted_spans') > 0, 120_000);
+  await sender.stop();
+  const acknowledged = sender.acknowledged().size;
+  let agent: MetricSample[] = [];
+  await waitFor(
+    `the agent to have sent, failed or refused every one of the ${acknowledged} acknowledged spans`,
+    async () => {
+      agent = await stack.agentMetrics();
+      const { sent, failed, refused } = agentOutcome(agent);
+      return sent + failed + refused === acknowledged;
+    },
+    10 * 60_000,
+    () => JSON.stringify(agentOutcome(agent)),
+  );
+  return { sentAtRestart, agent };
+}
+
 /** The sum of counter `name` over the final metrics of several gateway processes. */
 function overLives(lives: readonly (readonly MetricSample[])[], name: string, labels: Readonly<Record<string, string>> = {}): number {
   return lives.reduce((sum, life) => sum + sumOf(life, name, labels), 0);
@@ -197,27 +218,8 @@ describe('the gateway tier with a gateway restarted mid-run (SIGTERM)', function
     if (firstLife === undefined) throw new Error(`${restarted.name} pushed no metrics as it stopped:\n${restarted.output()}`);
     lives.push(firstLife);
     // The outage is real only once the agent has failed to send to it.
-    await waitFor(
-      `the agent to fail a send to the stopped ${restarted.name}`,
-      async () => sumOf(await stack.agentMetrics(), 'otelcol_loadbalancer_backend_outcome', { endpoint: restarted.otlpEndpoint, success: 'false' }) > 0,
-      60_000,
-    );
-    await restarted.start();
-    sentAtRestart = sender.sent;
-    await waitFor('the restarted gateway to accept spans', async () => sumOf(await restarted.metrics(), 'otelcol_receiver_accepted_spans') > 0, 120_000);
-    await sender.stop();
-
+    ({ sentAtRestart, agent } = await outageEnds(stack, restarted, sender, 'stopped'));
     const acknowledged = sender.acknowledged();
-    await waitFor(
-      `the agent to have sent, failed or refused every one of the ${acknowledged.size} acknowledged spans`,
-      async () => {
-        agent = await stack.agentMetrics();
-        const { sent, failed, refused } = agentOutcome(agent);
-        return sent + failed + refused === acknowledged.size;
-      },
-      10 * 60_000,
-      () => JSON.stringify(agentOutcome(agent)),
-    );
     const counted = agentOutcome(agent).failed + agentOutcome(agent).refused;
     const missing = (): number => [...acknowledged].filter((span) => !stored.has(span)).length;
     await waitFor(
@@ -349,27 +351,8 @@ describe('the gateway tier with a gateway killed (SIGKILL) mid-run and started a
     sentAtKill = sender.sent;
     await restarted.stop('SIGKILL');
     sender.resume();
-    await waitFor(
-      `the agent to fail a send to the killed ${restarted.name}`,
-      async () => sumOf(await stack.agentMetrics(), 'otelcol_loadbalancer_backend_outcome', { endpoint: restarted.otlpEndpoint, success: 'false' }) > 0,
-      60_000,
-    );
-    await restarted.start();
-    sentAtRestart = sender.sent;
-    await waitFor('the restarted gateway to accept spans', async () => sumOf(await restarted.metrics(), 'otelcol_receiver_accepted_spans') > 0, 120_000);
-    await sender.stop();
-
+    ({ sentAtRestart, agent } = await outageEnds(stack, restarted, sender, 'killed'));
     const acknowledged = sender.acknowledged();
-    await waitFor(
-      `the agent to have sent, failed or refused every one of the ${acknowledged.size} acknowledged spans`,
-      async () => {
-        agent = await stack.agentMetrics();
-        const { sent, failed, refused } = agentOutcome(agent);
-        return sent + failed + refused === acknowledged.size;
-      },
-      10 * 60_000,
-      () => JSON.stringify(agentOutcome(agent)),
-    );
     const lostInKill = sumOf(killed, 'otelcol_receiver_accepted_spans');
     await waitFor(
       `every acknowledged span in Jaeger but at most the ${lostInKill} the killed process held`,

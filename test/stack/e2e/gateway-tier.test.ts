@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { context, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
+import type { Span, Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { isSessionSampled } from '../../../src/core/index.ts';
 import { waitFor } from '../../core/support/service-process.ts';
 import { sumOf } from '../support/collector-metrics.ts';
-import { startGatewayTier, type GatewayTier } from '../support/gateway-tier-stack.ts';
+import { endRequestSpans, startGatewayTier, type GatewayTier } from '../support/gateway-tier-stack.ts';
 import { searchTraces, tagOf, type JaegerSpan, type JaegerTrace } from '../support/jaeger-query.ts';
 import { requirePrerequisites, skippedForPrerequisites } from '../support/require-prerequisites.ts';
 
@@ -63,16 +63,9 @@ type StoredTrace = Omit<JaegerTrace, 'spans'> & {
   processes: Record<string, { serviceName: string; tags?: { key: string; value: unknown }[] }>;
 };
 
-/** One request: a server span in the api, its client span, and the orders service's server span. */
+/** One request (endRequestSpans), as the test expects to find it stored. */
 function request(api: Tracer, orders: Tracer, sessionId: string | undefined, fails: boolean, late = false): SentRequest {
-  const attributes = sessionId === undefined ? {} : { 'session.id': sessionId };
-  const server = api.startSpan('GET /checkout', { kind: SpanKind.SERVER, attributes });
-  const client = api.startSpan('GET orders', { kind: SpanKind.CLIENT, attributes }, trace.setSpan(context.active(), server));
-  const downstream = orders.startSpan('GET /orders', { kind: SpanKind.SERVER, attributes }, trace.setSpan(context.active(), client));
-  if (fails) downstream.setStatus({ code: SpanStatusCode.ERROR, message: 'test failure' });
-  downstream.end();
-  client.end();
-  server.end();
+  const [server, client, downstream] = endRequestSpans(api, orders, sessionId, fails);
   const id = (span: Span): string => span.spanContext().spanId;
   return {
     traceId: server.spanContext().traceId,

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { context, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
 import { freePorts } from '../../core/support/ports.ts';
 import { collectorMetricsAt, type MetricSample } from './collector-metrics.ts';
 import { builtBinary, startJaeger, startProgram, waitUntilAnswering, type Jaeger, type StartedProgram } from './observability-stack.ts';
@@ -244,4 +245,21 @@ async function startGateway(
       await launch();
     },
   };
+}
+
+/**
+ * One request as the gateway tier sees it: a server span in `api`, its client span, and the
+ * `orders` service's server span (failed when `fails`), each with `session.id` when given.
+ * Returns the three spans, ended, parents first.
+ */
+export function endRequestSpans(api: Tracer, orders: Tracer, sessionId: string | undefined, fails: boolean): [Span, Span, Span] {
+  const attributes = sessionId === undefined ? {} : { 'session.id': sessionId };
+  const server = api.startSpan('GET /checkout', { kind: SpanKind.SERVER, attributes });
+  const client = api.startSpan('GET orders', { kind: SpanKind.CLIENT, attributes }, trace.setSpan(context.active(), server));
+  const downstream = orders.startSpan('GET /orders', { kind: SpanKind.SERVER, attributes }, trace.setSpan(context.active(), client));
+  if (fails) downstream.setStatus({ code: SpanStatusCode.ERROR, message: 'test failure' });
+  downstream.end();
+  client.end();
+  server.end();
+  return [server, client, downstream];
 }
