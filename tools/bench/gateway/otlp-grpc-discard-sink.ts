@@ -25,7 +25,8 @@ const traceService: ServiceDefinition = {
   },
 };
 
-const grpcServer = new Server();
+// The gateway's batches, decompressed, pass gRPC's default 4 MiB limit.
+const grpcServer = new Server({ 'grpc.max_receive_message_length': -1 });
 grpcServer.addService(traceService, {
   Export: (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) => {
     exports++;

@@ -39,15 +39,25 @@ export interface GatewaySpanCounts {
   readonly refused: number;
   readonly sent: number;
   readonly sendFailed: number;
+  /** Traces tail sampling has decided (kept or not), and those it let go undecided to make room (num_traces). */
+  readonly decidedTraces: number;
+  readonly droppedTooEarly: number;
 }
 
-/** The gateway's span counters from its metrics text. */
+/**
+ * The gateway's span counters from its metrics text. The collector's Prometheus reader names
+ * counters without the `_total` suffix (v0.161.0, the pull reader of otel-gateway.yaml), the
+ * Prometheus convention with it: either is read. A counter not yet exposed (nothing counted) is 0.
+ */
 export function gatewaySpanCounts(text: string): GatewaySpanCounts {
   const samples = parsePrometheusText(text);
+  const counter = (name: string): number => sumOf(samples, name) + sumOf(samples, `${name}_total`);
   return {
-    accepted: sumOf(samples, 'otelcol_receiver_accepted_spans_total'),
-    refused: sumOf(samples, 'otelcol_receiver_refused_spans_total'),
-    sent: sumOf(samples, 'otelcol_exporter_sent_spans_total'),
-    sendFailed: sumOf(samples, 'otelcol_exporter_send_failed_spans_total'),
+    accepted: counter('otelcol_receiver_accepted_spans'),
+    refused: counter('otelcol_receiver_refused_spans'),
+    sent: counter('otelcol_exporter_sent_spans'),
+    sendFailed: counter('otelcol_exporter_send_failed_spans'),
+    decidedTraces: counter('otelcol_processor_tail_sampling_global_count_traces_sampled'),
+    droppedTooEarly: counter('otelcol_processor_tail_sampling_sampling_trace_dropped_too_early'),
   };
 }

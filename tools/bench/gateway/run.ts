@@ -1,0 +1,193 @@
+/**
+ * npm run bench:gateway: how many spans a second one gateway collector takes on this machine
+ * (docs/performance.md, "One gateway collector's capacity").
+ *
+ * The real collector (tools/stack/build-collector.sh) runs the repository's otel-gateway.yaml
+ * as it is, its exporter pointed at an OTLP/gRPC sink that discards; this process sends it
+ * OTLP/gRPC trace exports encoded ahead (sessions of 3 requests of 3 spans, random session
+ * ids, a share of sessions with a failing request) as fast as it answers them, `--concurrency`
+ * exports in flight. Spans are counted by the gateway's own metrics (accepted, refused, sent);
+ * its CPU time and peak RSS come from /proc. One run per decision window: by default the one
+ * the tests use (2s) and the file's default, since the gateway holds every span for the window.
+ *
+ *   npm run bench:gateway                          20 s of load per window, windows 2s and the file's default
+ *   npm run bench:gateway -- --smoke               2 s, window 1s (what CI runs, to keep the script working)
+ *   npm run bench:gateway -- --duration 30 --windows 2s,10s,30s --concurrency 8
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { residentMiB } from '../../../test/core/support/probes.ts';
+import { waitFor } from '../../../test/core/support/service-process.ts';
+import { builtCollector, root } from '../processes.ts';
+import { defaultDecisionWait, durationSeconds, numTraces, readGatewayConfig, startGateway, startGrpcDiscardSink } from './gateway-process.ts';
+import { gatewayFigures, gatewayTable, type GatewayFigures, type GatewayMeasurement } from './gateway-report.ts';
+import { OtlpGrpcLoad } from './otlp-grpc-load.ts';
+import { encodeBatch, type EncodedBatch } from './otlp-span-batches.ts';
+import { gatewaySpanCounts, type GatewaySpanCounts } from './prometheus-text.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '3' },
+    windows: { type: 'string' },
+    log: { type: 'string', default: `${tmpdir()}/bench-gateway.log` },
+    concurrency: { type: 'string', default: '4' },
+    sessions: { type: 'string', default: '32' },
+    'error-share': { type: 'string', default: '0.05' },
+    smoke: { type: 'boolean', default: false },
+    output: { type: 'string', default: `${root}tools/bench/results` },
+  },
+});
+
+const configText = readGatewayConfig();
+const fileDefault = defaultDecisionWait(configText) ?? '10s';
+const heldTraces = numTraces(configText);
+/**
+ * The rate at which the file's num_traces fills within the default window when a trace is one
+ * request of 3 spans: past it, tail_sampling lets the oldest traces go undecided. The default
+ * runs ask for 80% of it at the default window, besides the runs as fast as accepted.
+ */
+const heldTracesRate = heldTraces === undefined ? undefined : Math.round((heldTraces * 3) / durationSeconds(fileDefault));
+/** What to run: `window` (as fast as accepted) or `window@spansPerSecond`. */
+const runSpecs = args.smoke
+  ? ['1s']
+  : (args.windows?.split(',') ?? [...new Set(['2s', fileDefault]), ...(heldTracesRate === undefined ? [] : [`${fileDefault}@${Math.round(heldTracesRate * 0.8)}`])]);
+const seconds = args.smoke ? 2 : Number(args.duration);
+const warmupSeconds = args.smoke ? 0.5 : Number(args.warmup);
+const concurrency = Number(args.concurrency);
+const shape = { sessions: Number(args.sessions), errorShare: Number(args['error-share']) };
+
+const collector = builtCollector();
+if (collector === undefined) {
+  process.stderr.write('bench:gateway: the collector is not built (bash tools/stack/build-collector.sh builds it)\n');
+  process.exit(1);
+}
+
+// 64 different batches (each copy sent gets new ids: otlp-span-batches.ts).
+const batches: EncodedBatch[] = Array.from({ length: 64 }, () => encodeBatch(shape));
+const spansPerBatch = batches[0]?.spans ?? 0;
+
+async function metricsText(metricsUrl: string): Promise<string> {
+  const response = await fetch(metricsUrl, { signal: AbortSignal.timeout(10_000) });
+  return response.text();
+}
+const countsOf = async (metricsUrl: string): Promise<GatewaySpanCounts> => gatewaySpanCounts(await metricsText(metricsUrl));
+
+const cpuOfThisProcess = (): number => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
+};
+
+/** One gateway, one decision window: warm-up, measured load, then the drain of every decision. */
+async function measure(spec: string): Promise<{ measured: GatewayMeasurement; figures: GatewayFigures; failures: Record<string, number> }> {
+  const [decisionWait = spec, rate] = spec.split('@');
+  const targetSpansPerSecond = rate === undefined ? null : Number(rate);
+  const sink = await startGrpcDiscardSink();
+  const gateway = await startGateway(collector ?? '', sink.endpoint, decisionWait, args.log);
+  const load = new OtlpGrpcLoad(gateway.endpoint, batches);
+  try {
+    const cpuAtReady = gateway.cpuSeconds();
+    const sinkCpuAtReady = sink.cpuSeconds();
+    const loadCpuAtReady = cpuOfThisProcess();
+    process.stderr.write(`bench:gateway: window ${decisionWait}: warming up ${warmupSeconds} s\n`);
+    const warmup = await load.send(warmupSeconds, concurrency, targetSpansPerSecond ?? undefined);
+    const before = await countsOf(gateway.metricsUrl);
+    const cpuBefore = gateway.cpuSeconds();
+    process.stderr.write(`bench:gateway: window ${decisionWait}: ${seconds} s of load, ${concurrency} exports of ${spansPerBatch} spans in flight\n`);
+    const started = performance.now();
+    const sent = await load.send(seconds, concurrency, targetSpansPerSecond ?? undefined);
+    const elapsed = (performance.now() - started) / 1000;
+    const after = await countsOf(gateway.metricsUrl);
+    const cpuUnderLoad = gateway.cpuSeconds() - cpuBefore;
+    const loadCpu = cpuOfThisProcess() - loadCpuAtReady;
+    // The drain: every trace accepted is decided once its window has passed after its first
+    // span, then batched and sent; wait until the gateway has sent or dropped every one, which
+    // shows as the sent count no longer moving after a window and a batch timeout have passed.
+    process.stderr.write(`bench:gateway: window ${decisionWait}: draining\n`);
+    const settleMs = (durationSeconds(decisionWait) + 2) * 1000;
+    let last = after.sent;
+    let lastChange = performance.now();
+    await waitFor(`the gateway to send every kept span (window ${decisionWait})`, async () => {
+      const now = await countsOf(gateway.metricsUrl);
+      if (now.sent !== last) {
+        last = now.sent;
+        lastChange = performance.now();
+      }
+      return performance.now() - lastChange > settleMs;
+    }, settleMs * 4 + 60_000);
+    const drainedText = await metricsText(gateway.metricsUrl);
+    writeFileSync(`${args.output}/bench-gateway-metrics-${spec}.txt`, drainedText);
+    const drained = gatewaySpanCounts(drainedText);
+    const measured: GatewayMeasurement = {
+      decisionWait,
+      seconds: elapsed,
+      acceptedSpans: after.accepted - before.accepted,
+      refusedSpans: after.refused - before.refused,
+      totalAcceptedSpans: drained.accepted,
+      totalSentSpans: drained.sent,
+      sendFailedSpans: drained.sendFailed,
+      decidedTraces: drained.decidedTraces,
+      droppedTooEarly: drained.droppedTooEarly,
+      targetSpansPerSecond,
+      sessions: warmup.sessions + sent.sessions,
+      errorSessions: Math.round(((warmup.sessions + sent.sessions) * (batches[0]?.errorSessions ?? 0)) / shape.sessions),
+      gatewayCpuSeconds: gateway.cpuSeconds() - cpuAtReady,
+      gatewayCpuSecondsUnderLoad: cpuUnderLoad,
+      peakRssMiB: residentMiB(gateway.pid, 'VmHWM'),
+      loadGeneratorCpuSeconds: loadCpu,
+      sinkCpuSeconds: sink.cpuSeconds() - sinkCpuAtReady,
+    };
+    const failures: Record<string, number> = { ...warmup.failures };
+    for (const [name, count] of Object.entries(sent.failures)) failures[name] = (failures[name] ?? 0) + count;
+    return { measured, figures: gatewayFigures(measured), failures };
+  } finally {
+    load.close();
+    await gateway.stop();
+    await sink.stop();
+  }
+}
+
+mkdirSync(args.output, { recursive: true });
+const runs = [];
+for (const spec of runSpecs) runs.push(await measure(spec));
+
+/** The memory the memory limiter's percentages are of: the cgroup's limit when there is one. */
+function memoryLimitMiB(): number {
+  try {
+    const limit = readFileSync('/sys/fs/cgroup/memory.max', 'utf8').trim();
+    if (limit !== 'max') return Math.round(Number(limit) / 1048576);
+  } catch {
+    // No cgroup v2 limit readable: the host's memory.
+  }
+  return Math.round(totalmem() / 1048576);
+}
+
+const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, memoryMiB: memoryLimitMiB(), loadAverage: readFileSync('/proc/loadavg', 'utf8').trim() };
+const report = {
+  date: new Date().toISOString(),
+  machine,
+  collector,
+  config: 'otel-gateway.yaml',
+  configDefaultDecisionWait: fileDefault,
+  numTraces: heldTraces ?? null,
+  settings: { seconds, warmupSeconds, concurrency, spansPerExport: spansPerBatch, ...shape, smoke: args.smoke },
+  runs: runs.map((run) => ({ ...run.figures, measured: run.measured, failures: run.failures })),
+};
+mkdirSync(args.output, { recursive: true });
+const file = `${args.output}/bench-gateway-${report.date.replaceAll(':', '-')}.json`;
+writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+
+const lines = [
+  `Machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryMiB} MiB, load average at the end ${machine.loadAverage}; Node ${machine.node}.`,
+  `Gateway: ${collector} running otel-gateway.yaml (decision window default ${fileDefault}, num_traces ${heldTraces ?? 'unset'}${heldTracesRate === undefined ? '' : `: full within ${fileDefault} at ${heldTracesRate} spans/s of one-request traces`}), exporting OTLP/gRPC to a sink that discards (tools/bench/gateway/otlp-grpc-discard-sink.ts).`,
+  `Load: ${seconds} s per window after ${warmupSeconds} s of warm-up, OTLP/gRPC exports of ${spansPerBatch} spans (${shape.sessions} sessions of 3 requests x 3 spans, ${shape.errorShare * 100}% of sessions with a failing request), ${concurrency} in flight, sent as fast as the gateway answers: the accepted rate is the rate it sustains when nothing is refused.`,
+  'Spans counted by the gateway (otelcol_receiver_accepted_spans, _refused_spans, otelcol_exporter_sent_spans); CPU µs a span: the gateway\'s user and system time from ready to the end of the drain over every span it accepted; cores busy: its CPU time over the measured load\'s seconds.',
+  '',
+  ...gatewayTable(runs.map((run) => run.figures)),
+  '',
+  ...runs.map((run) => `Window ${run.measured.decisionWait}${run.measured.targetSpansPerSecond === null ? '' : ` at ${run.measured.targetSpansPerSecond} spans/s`}: traces decided ${run.measured.decidedTraces}; sink CPU µs a span ${run.figures.sinkCpuMicrosPerSpan}; export failures ${run.measured.sendFailedSpans}; refused exports by status ${JSON.stringify(run.failures)}.`),
+  '',
+  `Full report: ${file}; the gateway's log: ${args.log}`,
+];
+process.stdout.write(`${lines.join('\n')}\n`);
