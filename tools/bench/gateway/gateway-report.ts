@@ -83,3 +83,18 @@ export function gatewayTable(figures: readonly GatewayFigures[]): string[] {
     ),
   ];
 }
+
+/**
+ * Whether the gateway kept up with a run: nothing refused (the memory limiter), no trace let go
+ * undecided (num_traces full), nothing failed on export, and, at an asked rate, at least 95% of
+ * it accepted (the gateway answering slower than asked is falling behind too).
+ */
+export function keptUp(measured: GatewayMeasurement): boolean {
+  const accepted = measured.acceptedSpans / measured.seconds;
+  return (
+    measured.refusedSpans === 0 &&
+    measured.droppedTooEarly === 0 &&
+    measured.sendFailedSpans === 0 &&
+    (measured.targetSpansPerSecond === null || accepted >= 0.95 * measured.targetSpansPerSecond)
+  );
+}

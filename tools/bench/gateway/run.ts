@@ -12,7 +12,12 @@
  *
  *   npm run bench:gateway                          20 s of load per window, windows 2s and the file's default
  *   npm run bench:gateway -- --smoke               2 s, window 1s (what CI runs, to keep the script working)
- *   npm run bench:gateway -- --duration 30 --windows 2s,10s,30s --concurrency 8
+ *   npm run bench:gateway -- --duration 30 --windows 2s,10s,10s@24000 --concurrency 8
+ *   npm run bench:gateway -- --windows 2s,10s --ramp 16000 --duration 10
+ *                                                 for each window, steps from 16000 spans/s up by
+ *                                                 --ramp-factor (1.25) until one where the gateway
+ *                                                 does not keep up: the last clean step is its
+ *                                                 sustainable rate at that window
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -21,7 +26,7 @@ import { residentMiB } from '../../../test/core/support/probes.ts';
 import { waitFor } from '../../../test/core/support/service-process.ts';
 import { builtCollector, root } from '../processes.ts';
 import { defaultDecisionWait, durationSeconds, numTraces, readGatewayConfig, startGateway, startGrpcDiscardSink } from './gateway-process.ts';
-import { gatewayFigures, gatewayTable, type GatewayFigures, type GatewayMeasurement } from './gateway-report.ts';
+import { gatewayFigures, gatewayTable, keptUp, type GatewayFigures, type GatewayMeasurement } from './gateway-report.ts';
 import { OtlpGrpcLoad } from './otlp-grpc-load.ts';
 import { encodeBatch, type EncodedBatch } from './otlp-span-batches.ts';
 import { gatewaySpanCounts, type GatewaySpanCounts } from './prometheus-text.ts';
@@ -35,6 +40,9 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '4' },
     sessions: { type: 'string', default: '32' },
     'error-share': { type: 'string', default: '0.05' },
+    ramp: { type: 'string' },
+    'ramp-factor': { type: 'string', default: '1.25' },
+    'ramp-steps': { type: 'string', default: '8' },
     smoke: { type: 'boolean', default: false },
     output: { type: 'string', default: `${root}tools/bench/results` },
   },
@@ -150,7 +158,22 @@ async function measure(spec: string): Promise<{ measured: GatewayMeasurement; fi
 
 mkdirSync(args.output, { recursive: true });
 const runs = [];
-for (const spec of runSpecs) runs.push(await measure(spec));
+/** For each window ramped, the highest asked rate it kept up with (keptUp), or null when it kept up with none. */
+const sustainable: Record<string, { spansPerSecond: number; cpuMicrosPerSpan: number; peakRssMiB: number } | null> = {};
+if (args.ramp === undefined || args.smoke) {
+  for (const spec of runSpecs) runs.push(await measure(spec));
+} else {
+  for (const window of runSpecs.map((spec) => spec.split('@')[0] ?? spec).filter((spec, i, specs) => specs.indexOf(spec) === i)) {
+    sustainable[window] = null;
+    for (let step = 0; step < Number(args['ramp-steps']); step++) {
+      const rate = Math.round(Number(args.ramp) * Number(args['ramp-factor']) ** step);
+      const run = await measure(`${window}@${rate}`);
+      runs.push(run);
+      if (!keptUp(run.measured)) break;
+      sustainable[window] = { spansPerSecond: run.figures.acceptedSpansPerSecond, cpuMicrosPerSpan: run.figures.cpuMicrosPerSpan, peakRssMiB: run.figures.peakRssMiB };
+    }
+  }
+}
 
 /** The memory the memory limiter's percentages are of: the cgroup's limit when there is one. */
 function memoryLimitMiB(): number {
@@ -172,7 +195,8 @@ const report = {
   configDefaultDecisionWait: fileDefault,
   numTraces: heldTraces ?? null,
   settings: { seconds, warmupSeconds, concurrency, spansPerExport: spansPerBatch, ...shape, smoke: args.smoke },
-  runs: runs.map((run) => ({ ...run.figures, measured: run.measured, failures: run.failures })),
+  runs: runs.map((run) => ({ ...run.figures, keptUp: keptUp(run.measured), measured: run.measured, failures: run.failures })),
+  sustainable,
 };
 mkdirSync(args.output, { recursive: true });
 const file = `${args.output}/bench-gateway-${report.date.replaceAll(':', '-')}.json`;
@@ -187,6 +211,10 @@ const lines = [
   ...gatewayTable(runs.map((run) => run.figures)),
   '',
   ...runs.map((run) => `Window ${run.measured.decisionWait}${run.measured.targetSpansPerSecond === null ? '' : ` at ${run.measured.targetSpansPerSecond} spans/s`}: traces decided ${run.measured.decidedTraces}; sink CPU µs a span ${run.figures.sinkCpuMicrosPerSpan}; export failures ${run.measured.sendFailedSpans}; refused exports by status ${JSON.stringify(run.failures)}.`),
+  ...Object.entries(sustainable).map(([window, best]) =>
+    best === null
+      ? `Window ${window}: the gateway kept up with no step of the ramp.`
+      : `Window ${window}: sustainable ${best.spansPerSecond} spans/s (the highest step with nothing refused, no trace let go undecided, >= 95% of the asked rate accepted), ${best.cpuMicrosPerSpan} CPU µs a span, peak RSS ${best.peakRssMiB} MiB.`),
   '',
   `Full report: ${file}; the gateway's log: ${args.log}`,
 ];

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { defaultDecisionWait, durationSeconds, numTraces, readGatewayConfig } from '../../../../tools/bench/gateway/gateway-process.ts';
-import { gatewayFigures, gatewayTable, type GatewayMeasurement } from '../../../../tools/bench/gateway/gateway-report.ts';
+import { gatewayFigures, gatewayTable, keptUp, type GatewayMeasurement } from '../../../../tools/bench/gateway/gateway-report.ts';
 import { encodeBatch, stampBatch, varint } from '../../../../tools/bench/gateway/otlp-span-batches.ts';
 import { gatewaySpanCounts, parsePrometheusText } from '../../../../tools/bench/gateway/prometheus-text.ts';
 
@@ -173,5 +173,19 @@ describe('the gateway benchmark (npm run bench:gateway): its load, its counters 
     expect(table).to.have.length(4);
     expect(table[2]).to.equal('| 2s | as fast as accepted | 50000 | 0 | 0 | 12500 | 0.25 | 15 | 1.5 | 800.5 | 3 |');
     expect(table[3]).to.match(/^\| 10s \| 24000 \| 50000 \|/);
+  });
+
+  it('says the gateway kept up only with nothing refused, no trace let go undecided, no failed export and 95% of an asked rate', () => {
+    const clean: GatewayMeasurement = {
+      decisionWait: '10s', seconds: 10, acceptedSpans: 240_000, refusedSpans: 0, totalAcceptedSpans: 300_000, totalSentSpans: 75_000,
+      sendFailedSpans: 0, decidedTraces: 100_000, droppedTooEarly: 0, targetSpansPerSecond: 24_000, sessions: 0, errorSessions: 0,
+      gatewayCpuSeconds: 1, gatewayCpuSecondsUnderLoad: 1, peakRssMiB: 1, loadGeneratorCpuSeconds: 1, sinkCpuSeconds: 1,
+    };
+    expect(keptUp(clean)).to.equal(true);
+    expect(keptUp({ ...clean, targetSpansPerSecond: null })).to.equal(true);
+    expect(keptUp({ ...clean, refusedSpans: 288 })).to.equal(false);
+    expect(keptUp({ ...clean, droppedTooEarly: 1 })).to.equal(false);
+    expect(keptUp({ ...clean, sendFailedSpans: 1 })).to.equal(false);
+    expect(keptUp({ ...clean, targetSpansPerSecond: 25_300 })).to.equal(false);
   });
 });
