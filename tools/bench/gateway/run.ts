@@ -5,19 +5,21 @@
  * The real collector (tools/stack/build-collector.sh) runs the repository's otel-gateway.yaml
  * as it is, its exporter pointed at an OTLP/gRPC sink that discards; this process sends it
  * OTLP/gRPC trace exports encoded ahead (sessions of 3 requests of 3 spans, random session
- * ids, a share of sessions with a failing request) as fast as it answers them, `--concurrency`
- * exports in flight. Spans are counted by the gateway's own metrics (accepted, refused, sent);
- * its CPU time and peak RSS come from /proc. One run per decision window: by default the one
- * the tests use (2s) and the file's default, since the gateway holds every span for the window.
+ * ids, a share of sessions with a failing request), `--concurrency` exports in flight. Spans
+ * are counted by the gateway's own metrics (accepted, refused, sent, traces decided and let go
+ * undecided); its CPU time and peak RSS come from /proc.
  *
- *   npm run bench:gateway                          20 s of load per window, windows 2s and the file's default
- *   npm run bench:gateway -- --smoke               2 s, window 1s (what CI runs, to keep the script working)
- *   npm run bench:gateway -- --duration 30 --windows 2s,10s,10s@24000 --concurrency 8
- *   npm run bench:gateway -- --windows 2s,10s --ramp 16000 --duration 10
- *                                                 for each window, steps from 16000 spans/s up by
- *                                                 --ramp-factor (1.25) until one where the gateway
- *                                                 does not keep up: the last clean step is its
- *                                                 sustainable rate at that window
+ * By default, for each decision window (the one the tests use, 2s, and the file's default: the
+ * gateway holds every span for the window), a ramp: steps from --ramp spans/s up by
+ * --ramp-factor until one where the gateway does not keep up (something refused, a trace let go
+ * undecided, an export failed, or less than 95% of the asked rate accepted); the last clean
+ * step is the sustainable rate at that window.
+ *
+ *   npm run bench:gateway                          the ramp from 16000 spans/s, 20 s a step, windows 2s and the file's default
+ *   npm run bench:gateway -- --smoke               2 s as fast as accepted, window 1s (what CI runs, to keep the script working)
+ *   npm run bench:gateway -- --fast --windows 2s,10s@24000
+ *                                                 one run per window, as fast as the gateway
+ *                                                 answers (or at the rate after @)
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -40,7 +42,8 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '4' },
     sessions: { type: 'string', default: '32' },
     'error-share': { type: 'string', default: '0.05' },
-    ramp: { type: 'string' },
+    ramp: { type: 'string', default: '16000' },
+    fast: { type: 'boolean', default: false },
     'ramp-factor': { type: 'string', default: '1.25' },
     'ramp-steps': { type: 'string', default: '8' },
     smoke: { type: 'boolean', default: false },
@@ -53,14 +56,11 @@ const fileDefault = defaultDecisionWait(configText) ?? '10s';
 const heldTraces = numTraces(configText);
 /**
  * The rate at which the file's num_traces fills within the default window when a trace is one
- * request of 3 spans: past it, tail_sampling lets the oldest traces go undecided. The default
- * runs ask for 80% of it at the default window, besides the runs as fast as accepted.
+ * request of 3 spans: past it, tail_sampling lets the oldest traces go undecided.
  */
 const heldTracesRate = heldTraces === undefined ? undefined : Math.round((heldTraces * 3) / durationSeconds(fileDefault));
-/** What to run: `window` (as fast as accepted) or `window@spansPerSecond`. */
-const runSpecs = args.smoke
-  ? ['1s']
-  : (args.windows?.split(',') ?? [...new Set(['2s', fileDefault]), ...(heldTracesRate === undefined ? [] : [`${fileDefault}@${Math.round(heldTracesRate * 0.8)}`])]);
+/** What to run: `window` (ramped, or as fast as accepted with --fast) or `window@spansPerSecond` (with --fast). */
+const runSpecs = args.smoke ? ['1s'] : (args.windows?.split(',') ?? [...new Set(['2s', fileDefault])]);
 const seconds = args.smoke ? 2 : Number(args.duration);
 const warmupSeconds = args.smoke ? 0.5 : Number(args.warmup);
 const concurrency = Number(args.concurrency);
@@ -75,6 +75,16 @@ if (collector === undefined) {
 // 64 different batches (each copy sent gets new ids: otlp-span-batches.ts).
 const batches: EncodedBatch[] = Array.from({ length: 64 }, () => encodeBatch(shape));
 const spansPerBatch = batches[0]?.spans ?? 0;
+/** The share of sessions with a failing request, as encoded (whole sessions of a batch). */
+const errorSessionShare = (batches[0]?.errorSessions ?? 0) / shape.sessions;
+/**
+ * The share of spans the gateway should send on: the sessions the ratio keeps (the file's
+ * default SESSION_SAMPLE_THRESHOLD over 2^32), and in the others the failing request's trace,
+ * one of a session's three. Undefined when the file has no such default.
+ */
+const threshold = /\$\{env:SESSION_SAMPLE_THRESHOLD:-([0-9a-f]{8})\}/.exec(configText)?.[1];
+const ratio = threshold === undefined ? undefined : Number.parseInt(threshold, 16) / 2 ** 32;
+const expectedKeptShare = ratio === undefined ? undefined : Math.round((ratio + ((1 - ratio) * errorSessionShare) / 3) * 1000) / 1000;
 
 async function metricsText(metricsUrl: string): Promise<string> {
   const response = await fetch(metricsUrl, { signal: AbortSignal.timeout(10_000) });
@@ -160,7 +170,7 @@ mkdirSync(args.output, { recursive: true });
 const runs = [];
 /** For each window ramped, the highest asked rate it kept up with (keptUp), or null when it kept up with none. */
 const sustainable: Record<string, { spansPerSecond: number; cpuMicrosPerSpan: number; peakRssMiB: number } | null> = {};
-if (args.ramp === undefined || args.smoke) {
+if (args.fast || args.smoke) {
   for (const spec of runSpecs) runs.push(await measure(spec));
 } else {
   for (const window of runSpecs.map((spec) => spec.split('@')[0] ?? spec).filter((spec, i, specs) => specs.indexOf(spec) === i)) {
@@ -194,7 +204,9 @@ const report = {
   config: 'otel-gateway.yaml',
   configDefaultDecisionWait: fileDefault,
   numTraces: heldTraces ?? null,
-  settings: { seconds, warmupSeconds, concurrency, spansPerExport: spansPerBatch, ...shape, smoke: args.smoke },
+  settings: { seconds, warmupSeconds, concurrency, spansPerExport: spansPerBatch, ...shape, errorSessionShare, smoke: args.smoke, fast: args.fast, ramp: args.fast || args.smoke ? null : { from: Number(args.ramp), factor: Number(args['ramp-factor']), steps: Number(args['ramp-steps']) } },
+  sessionRatio: ratio ?? null,
+  expectedKeptShare: expectedKeptShare ?? null,
   runs: runs.map((run) => ({ ...run.figures, keptUp: keptUp(run.measured), measured: run.measured, failures: run.failures })),
   sustainable,
 };
@@ -205,7 +217,7 @@ writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 const lines = [
   `Machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryMiB} MiB, load average at the end ${machine.loadAverage}; Node ${machine.node}.`,
   `Gateway: ${collector} running otel-gateway.yaml (decision window default ${fileDefault}, num_traces ${heldTraces ?? 'unset'}${heldTracesRate === undefined ? '' : `: full within ${fileDefault} at ${heldTracesRate} spans/s of one-request traces`}), exporting OTLP/gRPC to a sink that discards (tools/bench/gateway/otlp-grpc-discard-sink.ts).`,
-  `Load: ${seconds} s per window after ${warmupSeconds} s of warm-up, OTLP/gRPC exports of ${spansPerBatch} spans (${shape.sessions} sessions of 3 requests x 3 spans, ${shape.errorShare * 100}% of sessions with a failing request), ${concurrency} in flight, sent as fast as the gateway answers: the accepted rate is the rate it sustains when nothing is refused.`,
+  `Load: ${seconds} s per window after ${warmupSeconds} s of warm-up, OTLP/gRPC exports of ${spansPerBatch} spans (${shape.sessions} sessions of 3 requests x 3 spans, ${Math.round(errorSessionShare * 1000) / 10}% of sessions with a failing request), ${concurrency} in flight, ${args.fast || args.smoke ? 'as fast as the gateway answers (or at the rate asked)' : `at rates from ${args.ramp} spans/s up by x${args['ramp-factor']} until the gateway does not keep up`}. Kept share expected: ${expectedKeptShare ?? 'unknown'} (session ratio ${ratio ?? 'unknown'} from the file's SESSION_SAMPLE_THRESHOLD, plus the failing traces of the other sessions).`,
   'Spans counted by the gateway (otelcol_receiver_accepted_spans, _refused_spans, otelcol_exporter_sent_spans); CPU µs a span: the gateway\'s user and system time from ready to the end of the drain over every span it accepted; cores busy: its CPU time over the measured load\'s seconds.',
   '',
   ...gatewayTable(runs.map((run) => run.figures)),
