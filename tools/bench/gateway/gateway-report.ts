@@ -18,6 +18,8 @@ export interface GatewayMeasurement {
   /** Traces decided by the end of the drain, and let go undecided because num_traces were held. */
   readonly decidedTraces: number;
   readonly droppedTooEarly: number;
+  /** Entries tail_sampling opened for the spans accepted (traces, or sessions when keyed by session). */
+  readonly newEntries: number;
   /** The rate asked for (spans/s), or null when sent as fast as the gateway answered. */
   readonly targetSpansPerSecond: number | null;
   /** Sessions sent (warm-up included) and how many of them had a failing request. */
@@ -97,4 +99,14 @@ export function keptUp(measured: GatewayMeasurement): boolean {
     measured.sendFailedSpans === 0 &&
     (measured.targetSpansPerSecond === null || accepted >= 0.95 * measured.targetSpansPerSecond)
   );
+}
+
+/**
+ * The rate (spans/s) at which tail_sampling's `numTraces` entries fill before the oldest is
+ * decided: entries live the window plus up to the decision tick (1 s), and each entry takes
+ * the spans a second divided by the spans an entry (measured: accepted spans over entries opened).
+ */
+export function heldEntriesCeiling(measured: GatewayMeasurement, numTraces: number, windowSeconds: number): number | undefined {
+  if (measured.newEntries === 0) return undefined;
+  return Math.round((numTraces * (measured.totalAcceptedSpans / measured.newEntries)) / (windowSeconds + 1));
 }

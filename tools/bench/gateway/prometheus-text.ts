@@ -42,6 +42,8 @@ export interface GatewaySpanCounts {
   /** Traces tail sampling has decided (kept or not), and those it let go undecided to make room (num_traces). */
   readonly decidedTraces: number;
   readonly droppedTooEarly: number;
+  /** Entries tail_sampling opened (one per trace id it had not seen; per session when the file keys them so). */
+  readonly newEntries: number;
 }
 
 /**
@@ -59,5 +61,6 @@ export function gatewaySpanCounts(text: string): GatewaySpanCounts {
     sendFailed: counter('otelcol_exporter_send_failed_spans'),
     decidedTraces: counter('otelcol_processor_tail_sampling_global_count_traces_sampled'),
     droppedTooEarly: counter('otelcol_processor_tail_sampling_sampling_trace_dropped_too_early'),
+    newEntries: counter('otelcol_processor_tail_sampling_new_trace_id_received'),
   };
 }

@@ -15,7 +15,10 @@
  * undecided, an export failed, or less than 95% of the asked rate accepted); the last clean
  * step is the sustainable rate at that window.
  *
- *   npm run bench:gateway                          the ramp from 16000 spans/s, 20 s a step, windows 2s and the file's default
+ *   npm run bench:gateway                          the ramp (--ramp auto: a probe at 4000 spans/s, then
+ *                                                 from 60% of the rate at which num_traces fills),
+ *                                                 20 s a step or the window plus 5 s, windows 2s and the file's default
+ *   npm run bench:gateway -- --ramp 16000          the ramp from 16000 spans/s
  *   npm run bench:gateway -- --smoke               2 s as fast as accepted, window 1s (what CI runs, to keep the script working)
  *   npm run bench:gateway -- --fast --windows 2s,10s@24000
  *                                                 one run per window, as fast as the gateway
@@ -28,7 +31,7 @@ import { residentMiB } from '../../../test/core/support/probes.ts';
 import { waitFor } from '../../../test/core/support/service-process.ts';
 import { builtCollector, root } from '../processes.ts';
 import { defaultDecisionWait, durationSeconds, numTraces, readGatewayConfig, startGateway, startGrpcDiscardSink } from './gateway-process.ts';
-import { gatewayFigures, gatewayTable, keptUp, type GatewayFigures, type GatewayMeasurement } from './gateway-report.ts';
+import { gatewayFigures, gatewayTable, heldEntriesCeiling, keptUp, type GatewayFigures, type GatewayMeasurement } from './gateway-report.ts';
 import { OtlpGrpcLoad } from './otlp-grpc-load.ts';
 import { encodeBatch, type EncodedBatch } from './otlp-span-batches.ts';
 import { gatewaySpanCounts, type GatewaySpanCounts } from './prometheus-text.ts';
@@ -42,7 +45,7 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '4' },
     sessions: { type: 'string', default: '32' },
     'error-share': { type: 'string', default: '0.05' },
-    ramp: { type: 'string', default: '16000' },
+    ramp: { type: 'string', default: 'auto' },
     fast: { type: 'boolean', default: false },
     'ramp-factor': { type: 'string', default: '1.25' },
     'ramp-steps': { type: 'string', default: '10' },
@@ -61,7 +64,10 @@ const heldTraces = numTraces(configText);
 const heldTracesRate = heldTraces === undefined ? undefined : Math.round((heldTraces * 3) / durationSeconds(fileDefault));
 /** What to run: `window` (ramped, or as fast as accepted with --fast) or `window@spansPerSecond` (with --fast). */
 const runSpecs = args.smoke ? ['1s'] : (args.windows?.split(',') ?? [...new Set(['2s', fileDefault])]);
-const seconds = args.smoke ? 2 : Number(args.duration);
+/** The first step of `--ramp auto`: low enough for the windows and num_traces this file is likely to hold. */
+const PROBE_SPANS_PER_SECOND = 4000;
+/** Seconds of load a run measures, at least the window plus 5 s (see measure). */
+const loadSeconds = args.smoke ? 2 : Number(args.duration);
 const warmupSeconds = args.smoke ? 0.5 : Number(args.warmup);
 const concurrency = Number(args.concurrency);
 const shape = { sessions: Number(args.sessions), errorShare: Number(args['error-share']) };
@@ -112,6 +118,8 @@ async function measure(spec: string): Promise<{ measured: GatewayMeasurement; fi
     const warmup = await load.send(warmupSeconds, concurrency, targetSpansPerSecond ?? undefined);
     const before = await countsOf(gateway.metricsUrl);
     const cpuBefore = gateway.cpuSeconds();
+    // num_traces fills only after a window of load: a shorter load would look clean at any rate.
+    const seconds = args.smoke ? loadSeconds : Math.max(loadSeconds, durationSeconds(decisionWait) + 5);
     process.stderr.write(`bench:gateway: window ${decisionWait}: ${seconds} s of load, ${concurrency} exports of ${spansPerBatch} spans in flight\n`);
     const started = performance.now();
     const sent = await load.send(seconds, concurrency, targetSpansPerSecond ?? undefined);
@@ -147,6 +155,7 @@ async function measure(spec: string): Promise<{ measured: GatewayMeasurement; fi
       sendFailedSpans: drained.sendFailed,
       decidedTraces: drained.decidedTraces,
       droppedTooEarly: drained.droppedTooEarly,
+      newEntries: drained.newEntries,
       targetSpansPerSecond,
       sessions: warmup.sessions + sent.sessions,
       errorSessions: Math.round(((warmup.sessions + sent.sessions) * (batches[0]?.errorSessions ?? 0)) / shape.sessions),
@@ -169,22 +178,42 @@ async function measure(spec: string): Promise<{ measured: GatewayMeasurement; fi
 mkdirSync(args.output, { recursive: true });
 const runs = [];
 /** For each window ramped, the highest asked rate it kept up with (keptUp), or null when it kept up with none. */
-const sustainable: Record<string, { spansPerSecond: number; cpuMicrosPerSpan: number; peakRssMiB: number; rampEndedKeepingUp: boolean } | null> = {};
+interface Sustainable {
+  readonly spansPerSecond: number;
+  readonly cpuMicrosPerSpan: number;
+  readonly peakRssMiB: number;
+  readonly rampEndedKeepingUp: boolean;
+}
+const sustainable: Record<string, Sustainable | null> = {};
 if (args.fast || args.smoke) {
   for (const spec of runSpecs) runs.push(await measure(spec));
 } else {
+  const factor = Number(args['ramp-factor']);
   for (const window of runSpecs.map((spec) => spec.split('@')[0] ?? spec).filter((spec, i, specs) => specs.indexOf(spec) === i)) {
-    sustainable[window] = null;
+    let best: Sustainable | undefined;
+    let rate = args.ramp === 'auto' ? PROBE_SPANS_PER_SECOND : Number(args.ramp);
     for (let step = 0; step < Number(args['ramp-steps']); step++) {
-      const rate = Math.round(Number(args.ramp) * Number(args['ramp-factor']) ** step);
-      const run = await measure(`${window}@${rate}`);
+      const run = await measure(`${window}@${Math.round(rate)}`);
       runs.push(run);
-      const best = sustainable[window];
-      if (best !== null && !keptUp(run.measured)) sustainable[window] = { ...best, rampEndedKeepingUp: false };
+      const kept = keptUp(run.measured);
+      if (!kept && best !== undefined) best = { spansPerSecond: best.spansPerSecond, cpuMicrosPerSpan: best.cpuMicrosPerSpan, peakRssMiB: best.peakRssMiB, rampEndedKeepingUp: false };
+      const ceiling = heldTraces === undefined ? undefined : heldEntriesCeiling(run.measured, heldTraces, durationSeconds(window));
+      // With --ramp auto, the first step is a probe at a low rate: it measures the spans an entry
+      // of tail_sampling takes, hence the rate at which num_traces fills within the window; the
+      // ramp goes on from 60% of that (or down to it, when the probe did not keep up).
+      if (step === 0 && args.ramp === 'auto' && ceiling !== undefined) {
+        process.stderr.write(`bench:gateway: window ${window}: num_traces fills at about ${ceiling} spans/s (${Math.round(run.measured.totalAcceptedSpans / Math.max(run.measured.newEntries, 1))} spans an entry)\n`);
+        if (!keptUp(run.measured)) {
+          rate = 0.6 * ceiling;
+          continue;
+        }
+        rate = Math.max(rate * factor, 0.6 * ceiling);
+      } else rate *= factor;
       if (!keptUp(run.measured)) break;
       // Kept up so far; still true after the last step means the ramp ended first: "at least".
-      sustainable[window] = { spansPerSecond: run.figures.acceptedSpansPerSecond, cpuMicrosPerSpan: run.figures.cpuMicrosPerSpan, peakRssMiB: run.figures.peakRssMiB, rampEndedKeepingUp: true };
+      best = { spansPerSecond: run.figures.acceptedSpansPerSecond, cpuMicrosPerSpan: run.figures.cpuMicrosPerSpan, peakRssMiB: run.figures.peakRssMiB, rampEndedKeepingUp: true };
     }
+    sustainable[window] = best ?? null;
   }
 }
 
@@ -207,7 +236,7 @@ const report = {
   config: 'otel-gateway.yaml',
   configDefaultDecisionWait: fileDefault,
   numTraces: heldTraces ?? null,
-  settings: { seconds, warmupSeconds, concurrency, spansPerExport: spansPerBatch, ...shape, errorSessionShare, smoke: args.smoke, fast: args.fast, ramp: args.fast || args.smoke ? null : { from: Number(args.ramp), factor: Number(args['ramp-factor']), steps: Number(args['ramp-steps']) } },
+  settings: { seconds: loadSeconds, warmupSeconds, concurrency, spansPerExport: spansPerBatch, ...shape, errorSessionShare, smoke: args.smoke, fast: args.fast, ramp: args.fast || args.smoke ? null : { from: Number(args.ramp), factor: Number(args['ramp-factor']), steps: Number(args['ramp-steps']) } },
   sessionRatio: ratio ?? null,
   expectedKeptShare: expectedKeptShare ?? null,
   runs: runs.map((run) => ({ ...run.figures, keptUp: keptUp(run.measured), measured: run.measured, failures: run.failures })),
@@ -220,7 +249,7 @@ writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 const lines = [
   `Machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryMiB} MiB, load average at the end ${machine.loadAverage}; Node ${machine.node}.`,
   `Gateway: ${collector} running otel-gateway.yaml (decision window default ${fileDefault}, num_traces ${heldTraces ?? 'unset'}${heldTracesRate === undefined ? '' : `: full within ${fileDefault} at ${heldTracesRate} spans/s of one-request traces`}), exporting OTLP/gRPC to a sink that discards (tools/bench/gateway/otlp-grpc-discard-sink.ts).`,
-  `Load: ${seconds} s per window after ${warmupSeconds} s of warm-up, OTLP/gRPC exports of ${spansPerBatch} spans (${shape.sessions} sessions of 3 requests x 3 spans, ${Math.round(errorSessionShare * 1000) / 10}% of sessions with a failing request), ${concurrency} in flight, ${args.fast || args.smoke ? 'as fast as the gateway answers (or at the rate asked)' : `at rates from ${args.ramp} spans/s up by x${args['ramp-factor']} until the gateway does not keep up`}. Kept share expected: ${expectedKeptShare ?? 'unknown'} (session ratio ${ratio ?? 'unknown'} from the file's SESSION_SAMPLE_THRESHOLD, plus the failing traces of the other sessions).`,
+  `Load: ${loadSeconds} s per run (at least the window plus 5 s) after ${warmupSeconds} s of warm-up, OTLP/gRPC exports of ${spansPerBatch} spans (${shape.sessions} sessions of 3 requests x 3 spans, ${Math.round(errorSessionShare * 1000) / 10}% of sessions with a failing request), ${concurrency} in flight, ${args.fast || args.smoke ? 'as fast as the gateway answers (or at the rate asked)' : `at rates ${args.ramp === 'auto' ? `from a probe at ${PROBE_SPANS_PER_SECOND} spans/s, then 60% of the rate at which num_traces fills,` : `from ${args.ramp} spans/s`} up by x${args['ramp-factor']} until the gateway does not keep up`}. Kept share expected: ${expectedKeptShare ?? 'unknown'} (session ratio ${ratio ?? 'unknown'} from the file's SESSION_SAMPLE_THRESHOLD, plus the failing traces of the other sessions).`,
   'Spans counted by the gateway (otelcol_receiver_accepted_spans, _refused_spans, otelcol_exporter_sent_spans); CPU µs a span: the gateway\'s user and system time from ready to the end of the drain over every span it accepted; cores busy: its CPU time over the measured load\'s seconds.',
   '',
   ...gatewayTable(runs.map((run) => run.figures)),

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { defaultDecisionWait, durationSeconds, numTraces, readGatewayConfig } from '../../../../tools/bench/gateway/gateway-process.ts';
-import { gatewayFigures, gatewayTable, keptUp, type GatewayMeasurement } from '../../../../tools/bench/gateway/gateway-report.ts';
+import { gatewayFigures, gatewayTable, heldEntriesCeiling, keptUp, type GatewayMeasurement } from '../../../../tools/bench/gateway/gateway-report.ts';
 import { encodeBatch, stampBatch, varint } from '../../../../tools/bench/gateway/otlp-span-batches.ts';
 import { gatewaySpanCounts, parsePrometheusText } from '../../../../tools/bench/gateway/prometheus-text.ts';
 
@@ -139,10 +139,11 @@ describe('the gateway benchmark (npm run bench:gateway): its load, its counters 
       'otelcol_processor_tail_sampling_global_count_traces_sampled{decision="not_sampled",sampled="false"} 68929',
       'otelcol_processor_tail_sampling_global_count_traces_sampled{decision="sampled",sampled="true"} 23903',
       'otelcol_processor_tail_sampling_sampling_trace_dropped_too_early 7',
+      'otelcol_processor_tail_sampling_new_trace_id_received 92832',
       '',
     ].join('\n');
-    expect(gatewaySpanCounts(text)).to.deep.equal({ accepted: 278496, refused: 12, sent: 71709, sendFailed: 3, decidedTraces: 92832, droppedTooEarly: 7 });
-    expect(gatewaySpanCounts('')).to.deep.equal({ accepted: 0, refused: 0, sent: 0, sendFailed: 0, decidedTraces: 0, droppedTooEarly: 0 });
+    expect(gatewaySpanCounts(text)).to.deep.equal({ accepted: 278496, refused: 12, sent: 71709, sendFailed: 3, decidedTraces: 92832, droppedTooEarly: 7, newEntries: 92832 });
+    expect(gatewaySpanCounts('')).to.deep.equal({ accepted: 0, refused: 0, sent: 0, sendFailed: 0, decidedTraces: 0, droppedTooEarly: 0, newEntries: 0 });
     expect(parsePrometheusText('m{a="x\\"y",b="1"} 2.5e+03 1700000000')).to.deep.equal([{ name: 'm', labels: { a: 'x"y', b: '1' }, value: 2500 }]);
   });
 
@@ -161,7 +162,7 @@ describe('the gateway benchmark (npm run bench:gateway): its load, its counters 
   it('derives spans a second, the kept share, CPU µs a span and cores busy from one measurement, and prints them', () => {
     const measured: GatewayMeasurement = {
       decisionWait: '2s', seconds: 20, acceptedSpans: 1_000_000, refusedSpans: 0, totalAcceptedSpans: 1_200_000, totalSentSpans: 300_000,
-      sendFailedSpans: 0, decidedTraces: 400_000, droppedTooEarly: 0, targetSpansPerSecond: null, sessions: 133_333, errorSessions: 6667,
+      sendFailedSpans: 0, decidedTraces: 400_000, droppedTooEarly: 0, newEntries: 400_000, targetSpansPerSecond: null, sessions: 133_333, errorSessions: 6667,
       gatewayCpuSeconds: 18, gatewayCpuSecondsUnderLoad: 30, peakRssMiB: 800.5, loadGeneratorCpuSeconds: 3.6, sinkCpuSeconds: 1.2,
     };
     const figures = gatewayFigures(measured);
@@ -178,7 +179,7 @@ describe('the gateway benchmark (npm run bench:gateway): its load, its counters 
   it('says the gateway kept up only with nothing refused, no trace let go undecided, no failed export and 95% of an asked rate', () => {
     const clean: GatewayMeasurement = {
       decisionWait: '10s', seconds: 10, acceptedSpans: 240_000, refusedSpans: 0, totalAcceptedSpans: 300_000, totalSentSpans: 75_000,
-      sendFailedSpans: 0, decidedTraces: 100_000, droppedTooEarly: 0, targetSpansPerSecond: 24_000, sessions: 0, errorSessions: 0,
+      sendFailedSpans: 0, decidedTraces: 100_000, droppedTooEarly: 0, newEntries: 100_000, targetSpansPerSecond: 24_000, sessions: 0, errorSessions: 0,
       gatewayCpuSeconds: 1, gatewayCpuSecondsUnderLoad: 1, peakRssMiB: 1, loadGeneratorCpuSeconds: 1, sinkCpuSeconds: 1,
     };
     expect(keptUp(clean)).to.equal(true);
@@ -187,5 +188,18 @@ describe('the gateway benchmark (npm run bench:gateway): its load, its counters 
     expect(keptUp({ ...clean, droppedTooEarly: 1 })).to.equal(false);
     expect(keptUp({ ...clean, sendFailedSpans: 1 })).to.equal(false);
     expect(keptUp({ ...clean, targetSpansPerSecond: 25_300 })).to.equal(false);
+  });
+
+  it('predicts the rate at which num_traces fills within the window, from the spans an entry measured', () => {
+    const measured: GatewayMeasurement = {
+      decisionWait: '10s', seconds: 20, acceptedSpans: 0, refusedSpans: 0, totalAcceptedSpans: 300_000, totalSentSpans: 0,
+      sendFailedSpans: 0, decidedTraces: 0, droppedTooEarly: 0, newEntries: 100_000, targetSpansPerSecond: 4000, sessions: 0, errorSessions: 0,
+      gatewayCpuSeconds: 1, gatewayCpuSecondsUnderLoad: 1, peakRssMiB: 1, loadGeneratorCpuSeconds: 1, sinkCpuSeconds: 1,
+    };
+    // 3 spans an entry (one trace a request): 100,000 entries x 3 spans over 11 s.
+    expect(heldEntriesCeiling(measured, 100_000, 10)).to.equal(27_273);
+    // 9 spans an entry (one per session of 3 requests x 3 spans): 50,000 x 9 over 61 s.
+    expect(heldEntriesCeiling({ ...measured, newEntries: 33_333.33 }, 50_000, 60)).to.equal(7377);
+    expect(heldEntriesCeiling({ ...measured, newEntries: 0 }, 50_000, 60)).to.equal(undefined);
   });
 });
