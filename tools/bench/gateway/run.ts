@@ -57,11 +57,6 @@ const { values: args } = parseArgs({
 const configText = readGatewayConfig();
 const fileDefault = defaultDecisionWait(configText) ?? '10s';
 const heldTraces = numTraces(configText);
-/**
- * The rate at which the file's num_traces fills within the default window when a trace is one
- * request of 3 spans: past it, tail_sampling lets the oldest traces go undecided.
- */
-const heldTracesRate = heldTraces === undefined ? undefined : Math.round((heldTraces * 3) / durationSeconds(fileDefault));
 /** What to run: `window` (ramped, or as fast as accepted with --fast) or `window@spansPerSecond` (with --fast). */
 const runSpecs = args.smoke ? ['1s'] : (args.windows?.split(',') ?? [...new Set(['2s', fileDefault])]);
 /** The first step of `--ramp auto`: low enough for the windows and num_traces this file is likely to hold. */
@@ -85,12 +80,15 @@ const spansPerBatch = batches[0]?.spans ?? 0;
 const errorSessionShare = (batches[0]?.errorSessions ?? 0) / shape.sessions;
 /**
  * The share of spans the gateway should send on: the sessions the ratio keeps (the file's
- * default SESSION_SAMPLE_THRESHOLD over 2^32), and in the others the failing request's trace,
- * one of a session's three. Undefined when the file has no such default.
+ * default SESSION_SAMPLE_THRESHOLD over 2^32), and in the others the failing request's trace
+ * (one of a session's three) when it decides per trace, or the failing session whole when it
+ * decides per session. Undefined when the file has no such default.
  */
 const threshold = /\$\{env:SESSION_SAMPLE_THRESHOLD:-([0-9a-f]{8})\}/.exec(configText)?.[1];
 const ratio = threshold === undefined ? undefined : Number.parseInt(threshold, 16) / 2 ** 32;
-const expectedKeptShare = ratio === undefined ? undefined : Math.round((ratio + ((1 - ratio) * errorSessionShare) / 3) * 1000) / 1000;
+const roundTo3 = (value: number): number => Math.round(value * 1000) / 1000;
+const expectedKeptShare =
+  ratio === undefined ? undefined : { perTrace: roundTo3(ratio + ((1 - ratio) * errorSessionShare) / 3), perSession: roundTo3(ratio + (1 - ratio) * errorSessionShare) };
 
 async function metricsText(metricsUrl: string): Promise<string> {
   const response = await fetch(metricsUrl, { signal: AbortSignal.timeout(10_000) });
@@ -248,8 +246,8 @@ writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 
 const lines = [
   `Machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryMiB} MiB, load average at the end ${machine.loadAverage}; Node ${machine.node}.`,
-  `Gateway: ${collector} running otel-gateway.yaml (decision window default ${fileDefault}, num_traces ${heldTraces ?? 'unset'}${heldTracesRate === undefined ? '' : `: full within ${fileDefault} at ${heldTracesRate} spans/s of one-request traces`}), exporting OTLP/gRPC to a sink that discards (tools/bench/gateway/otlp-grpc-discard-sink.ts).`,
-  `Load: ${loadSeconds} s per run (at least the window plus 5 s) after ${warmupSeconds} s of warm-up, OTLP/gRPC exports of ${spansPerBatch} spans (${shape.sessions} sessions of 3 requests x 3 spans, ${Math.round(errorSessionShare * 1000) / 10}% of sessions with a failing request), ${concurrency} in flight, ${args.fast || args.smoke ? 'as fast as the gateway answers (or at the rate asked)' : `at rates ${args.ramp === 'auto' ? `from a probe at ${PROBE_SPANS_PER_SECOND} spans/s, then 60% of the rate at which num_traces fills,` : `from ${args.ramp} spans/s`} up by x${args['ramp-factor']} until the gateway does not keep up`}. Kept share expected: ${expectedKeptShare ?? 'unknown'} (session ratio ${ratio ?? 'unknown'} from the file's SESSION_SAMPLE_THRESHOLD, plus the failing traces of the other sessions).`,
+  `Gateway: ${collector} running otel-gateway.yaml (decision window default ${fileDefault}, num_traces ${heldTraces ?? 'unset'}), exporting OTLP/gRPC to a sink that discards (tools/bench/gateway/otlp-grpc-discard-sink.ts).`,
+  `Load: ${loadSeconds} s per run (at least the window plus 5 s) after ${warmupSeconds} s of warm-up, OTLP/gRPC exports of ${spansPerBatch} spans (${shape.sessions} sessions of 3 requests x 3 spans, ${Math.round(errorSessionShare * 1000) / 10}% of sessions with a failing request), ${concurrency} in flight, ${args.fast || args.smoke ? 'as fast as the gateway answers (or at the rate asked)' : `at rates ${args.ramp === 'auto' ? `from a probe at ${PROBE_SPANS_PER_SECOND} spans/s, then 60% of the rate at which num_traces fills,` : `from ${args.ramp} spans/s`} up by x${args['ramp-factor']} until the gateway does not keep up`}. Kept share expected: ${expectedKeptShare === undefined ? 'unknown' : `${expectedKeptShare.perTrace} deciding per trace, ${expectedKeptShare.perSession} per session`} (session ratio ${ratio ?? 'unknown'} from the file's SESSION_SAMPLE_THRESHOLD, plus the failing traces, or the failing sessions whole, of the others).`,
   'Spans counted by the gateway (otelcol_receiver_accepted_spans, _refused_spans, otelcol_exporter_sent_spans); CPU µs a span: the gateway\'s user and system time from ready to the end of the drain over every span it accepted; cores busy: its CPU time over the measured load\'s seconds.',
   '',
   ...gatewayTable(runs.map((run) => run.figures)),
