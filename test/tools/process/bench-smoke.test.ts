@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
+import { builtCollector } from '../../../tools/bench/processes.ts';
 
 interface Delivery {
   exported: number;
@@ -107,5 +108,51 @@ describe('npm run bench:profile (smoke: one short load per variant)', function (
     expect(frames).to.have.length(10);
     const profiles = readdirSync(output).flatMap((folder) => readdirSync(`${output}/${folder}`)).filter((name) => name.endsWith('.cpuprofile'));
     expect(profiles.length).to.be.at.least(2);
+  });
+});
+
+interface GatewayBenchReport {
+  configDefaultDecisionWait: string;
+  runs: {
+    decisionWait: string;
+    acceptedSpansPerSecond: number;
+    exportedSpansPerSecond: number;
+    keptShare: number;
+    cpuMicrosPerSpan: number;
+    peakRssMiB: number;
+    measured: { totalAcceptedSpans: number; totalSentSpans: number; sendFailedSpans: number; decidedTraces: number };
+  }[];
+}
+
+describe('npm run bench:gateway (smoke: one short load of the real gateway collector, no timing asserted)', function () {
+  this.timeout(180_000);
+
+  it('runs otel-gateway.yaml on the built collector and reports what it accepted, decided and sent, or says the collector is not built', async () => {
+    const output = mkdtempSync(`${tmpdir()}/bench-gateway-smoke-`);
+    const run = promisify(execFile)(process.execPath, ['tools/bench/gateway/run.ts', '--smoke', '--output', output, '--log', `${output}/gateway.log`], {
+      cwd: new URL('../../../', import.meta.url),
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    if (builtCollector() === undefined) {
+      const failure = await run.then(() => undefined, (error: unknown) => error as { stderr: string });
+      expect(failure?.stderr).to.include('the collector is not built');
+      return;
+    }
+    const { stdout } = await run;
+    expect(stdout).to.include('| decision window | rate asked spans/s | accepted spans/s |');
+    const [file] = readdirSync(output).filter((name) => /^bench-gateway-.*\.json$/.test(name));
+    const report = JSON.parse(readFileSync(`${output}/${file!}`, 'utf8')) as GatewayBenchReport;
+    expect(report.runs).to.have.length(1);
+    const [smoke] = report.runs;
+    expect(smoke!.decisionWait).to.equal('1s');
+    expect(smoke!.acceptedSpansPerSecond).to.be.greaterThan(0);
+    expect(smoke!.measured.decidedTraces).to.be.greaterThan(0);
+    // The gateway sent on a share of what it accepted (errors and the sessions the ratio keeps), all of it delivered.
+    expect(smoke!.measured.totalSentSpans).to.be.greaterThan(0).and.lessThan(smoke!.measured.totalAcceptedSpans);
+    expect(smoke!.measured.sendFailedSpans).to.equal(0);
+    expect(smoke!.keptShare).to.be.greaterThan(0).and.lessThan(1);
+    expect(smoke!.cpuMicrosPerSpan).to.be.greaterThan(0);
+    expect(smoke!.peakRssMiB).to.be.greaterThan(0);
+    expect(report.configDefaultDecisionWait).to.be.a('string').and.not.equal('');
   });
 });
