@@ -21,15 +21,22 @@ export function sumOf(samples: readonly MetricSample[], name: string, labels: Re
   return sum;
 }
 
-/** Parses the Prometheus text format's sample lines (label values without escaped quotes, as the collector writes them). */
+/**
+ * Every sample of a Prometheus text exposition (a collector's `/metrics`): comments and blank
+ * lines skipped, label values unescaped, an optional timestamp ignored.
+ */
 export function parsePrometheusText(text: string): MetricSample[] {
   const samples: MetricSample[] = [];
   for (const line of text.split('\n')) {
-    const sample = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    const sample = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\d+)?$/.exec(trimmed);
     if (sample === null) continue;
     const labels: Record<string, string> = {};
-    for (const [, label, value] of (sample[2] ?? '').matchAll(/([a-zA-Z_]\w*)="((?:[^"\\]|\\.)*)"/g)) labels[label!] = value!;
-    samples.push({ name: sample[1]!, labels, value: Number(sample[3]) });
+    for (const [, label, value] of (sample[2] ?? '').matchAll(/([a-zA-Z_]\w*)="((?:[^"\\]|\\.)*)"/g)) {
+      labels[label ?? ''] = (value ?? '').replace(/\\(.)/g, (_, character: string) => (character === 'n' ? '\n' : character));
+    }
+    samples.push({ name: sample[1] ?? '', labels, value: Number(sample[3]) });
   }
   return samples;
 }

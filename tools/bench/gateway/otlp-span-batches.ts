@@ -11,41 +11,14 @@
  * sessions the ratio rule keeps stays that of random ids (the ids keep random bytes besides).
  */
 import { randomBytes } from 'node:crypto';
+import { ExportTraceServiceRequest } from '../../../test/stack/support/otlp-protobuf.ts';
 
-/** Protobuf wire types. */
-const WireType = { Varint: 0, Fixed64: 1, Bytes: 2 } as const;
-
-const tag = (field: number, wire: number): Buffer => varint(field * 8 + wire);
-
-/** A protobuf varint (non-negative integers up to 2^53). */
-export function varint(value: number): Buffer {
-  const bytes: number[] = [];
-  let rest = value;
-  while (rest >= 0x80) {
-    bytes.push((rest % 0x80) + 0x80);
-    rest = Math.floor(rest / 0x80);
-  }
-  bytes.push(rest);
-  return Buffer.from(bytes);
-}
-
-const bytesField = (field: number, value: Buffer): Buffer => Buffer.concat([tag(field, WireType.Bytes), varint(value.length), value]);
-const stringField = (field: number, value: string): Buffer => bytesField(field, Buffer.from(value, 'utf8'));
-const varintField = (field: number, value: number): Buffer => Buffer.concat([tag(field, WireType.Varint), varint(value)]);
-const fixed64Field = (field: number, value: bigint): Buffer => {
-  const bytes = Buffer.alloc(8);
-  bytes.writeBigUInt64LE(value);
-  return Buffer.concat([tag(field, WireType.Fixed64), bytes]);
-};
-
-/** An attribute value: a string or an integer (AnyValue string_value = 1, int_value = 3). */
+/** An attribute value: a string or an integer (AnyValue string_value or int_value). */
 type AttributeValue = string | number;
 
-/** KeyValue { key = 1; value = 2 (AnyValue) }. */
-function keyValue(key: string, value: AttributeValue): Buffer {
-  const anyValue = typeof value === 'string' ? stringField(1, value) : varintField(3, value);
-  return Buffer.concat([stringField(1, key), bytesField(2, anyValue)]);
-}
+/** OTLP KeyValues of `attributes`, in their order. */
+const keyValues = (attributes: Readonly<Record<string, AttributeValue>>): object[] =>
+  Object.entries(attributes).map(([key, value]) => ({ key, value: typeof value === 'string' ? { stringValue: value } : { intValue: value } }));
 
 /** Span.SpanKind. */
 const KIND = { internal: 1, server: 2, client: 3 } as const;
@@ -64,21 +37,18 @@ interface SpanSpec {
   readonly error: boolean;
 }
 
-/** Span { trace_id = 1; span_id = 2; parent_span_id = 4; name = 5; kind = 6; start = 7; end = 8; attributes = 9; status = 15 }. */
-function span(spec: SpanSpec): Buffer {
-  return Buffer.concat([
-    bytesField(1, spec.traceId),
-    bytesField(2, spec.spanId),
-    ...(spec.parentSpanId === undefined ? [] : [bytesField(4, spec.parentSpanId)]),
-    stringField(5, spec.name),
-    varintField(6, KIND[spec.kind]),
-    fixed64Field(7, spec.startNanos),
-    fixed64Field(8, spec.endNanos),
-    ...Object.entries(spec.attributes).map(([key, value]) => bytesField(9, keyValue(key, value))),
-    // Status { message = 2; code = 3 }
-    ...(spec.error ? [bytesField(15, Buffer.concat([stringField(2, 'Internal Server Error'), varintField(3, STATUS_ERROR)]))] : []),
-  ]);
-}
+/** The OTLP Span message of `spec`. */
+const span = (spec: SpanSpec): object => ({
+  traceId: spec.traceId,
+  spanId: spec.spanId,
+  ...(spec.parentSpanId === undefined ? {} : { parentSpanId: spec.parentSpanId }),
+  name: spec.name,
+  kind: KIND[spec.kind],
+  startTimeUnixNano: spec.startNanos.toString(),
+  endTimeUnixNano: spec.endNanos.toString(),
+  attributes: keyValues(spec.attributes),
+  ...(spec.error ? { status: { message: 'Internal Server Error', code: STATUS_ERROR } } : {}),
+});
 
 /** The resource of the service the spans come from, as the core's SDK describes it. */
 const RESOURCE_ATTRIBUTES: Readonly<Record<string, AttributeValue>> = {
@@ -174,13 +144,15 @@ export function encodeBatch(shape: BatchShape, nowNanos = BigInt(Date.now()) * 1
     return { sessionId, ...sessionSpans(sessionId, userId, failing, nowNanos) };
   });
   const allSpans = sessions.flatMap((session) => session.spans);
-  // ExportTraceServiceRequest { resource_spans = 1 }; ResourceSpans { resource = 1; scope_spans = 2 };
-  // Resource { attributes = 1 }; ScopeSpans { scope = 1; spans = 2 }; InstrumentationScope { name = 1; version = 2 }.
-  const resource = Buffer.concat(Object.entries(RESOURCE_ATTRIBUTES).map(([key, value]) => bytesField(1, keyValue(key, value))));
-  const scope = Buffer.concat([stringField(1, '@opentelemetry/instrumentation-http'), stringField(2, '0.300.0')]);
-  const scopeSpans = Buffer.concat([bytesField(1, scope), ...allSpans.map((spec) => bytesField(2, span(spec)))]);
-  const resourceSpans = Buffer.concat([bytesField(1, resource), bytesField(2, scopeSpans)]);
-  const bytes = bytesField(1, resourceSpans);
+  const request = ExportTraceServiceRequest.fromObject({
+    resourceSpans: [
+      {
+        resource: { attributes: keyValues(RESOURCE_ATTRIBUTES) },
+        scopeSpans: [{ scope: { name: '@opentelemetry/instrumentation-http', version: '0.300.0' }, spans: allSpans.map(span) }],
+      },
+    ],
+  });
+  const bytes = Buffer.from(ExportTraceServiceRequest.encode(request).finish());
 
   // Find each id in order: the spans are encoded in the order they were made, so each search
   // starts where the previous one ended and the whole batch is read once.

@@ -1,37 +1,9 @@
+import { parsePrometheusText, sumOf } from '../../../test/stack/support/collector-metrics.ts';
+
 /**
  * Reading the collector's own metrics (its Prometheus endpoint, `service.telemetry.metrics`):
  * the gateway benchmark counts spans by what the gateway says it accepted, refused and sent.
  */
-
-/** One sample of the text exposition format: name, labels, value. */
-export interface PrometheusSample {
-  readonly name: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly value: number;
-}
-
-const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\d+)?$/;
-const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
-
-/** Every sample of a Prometheus text exposition (comments and blank lines skipped). */
-export function parsePrometheusText(text: string): PrometheusSample[] {
-  const samples: PrometheusSample[] = [];
-  for (const line of text.split('\n')) {
-    const trimmed = line.trim();
-    if (trimmed === '' || trimmed.startsWith('#')) continue;
-    const match = SAMPLE.exec(trimmed);
-    if (match === null) continue;
-    const labels: Record<string, string> = {};
-    for (const label of (match[2] ?? '').matchAll(LABEL)) labels[label[1] ?? ''] = (label[2] ?? '').replace(/\\(.)/g, (_, character: string) => (character === 'n' ? '\n' : character));
-    samples.push({ name: match[1] ?? '', labels, value: Number(match[3]) });
-  }
-  return samples;
-}
-
-/** The sum of every sample named `name` (all label sets), 0 when there is none. */
-export function sumOf(samples: readonly PrometheusSample[], name: string): number {
-  return samples.filter((sample) => sample.name === name).reduce((sum, sample) => sum + sample.value, 0);
-}
 
 /** What the gateway has counted of spans so far. */
 export interface GatewaySpanCounts {
@@ -53,7 +25,7 @@ export interface GatewaySpanCounts {
  */
 export function gatewaySpanCounts(text: string): GatewaySpanCounts {
   const samples = parsePrometheusText(text);
-  const counter = (name: string): number => sumOf(samples, name) + sumOf(samples, `${name}_total`);
+  const counter = (name: string): number => sumOf(samples, name);
   return {
     accepted: counter('otelcol_receiver_accepted_spans'),
     refused: counter('otelcol_receiver_refused_spans'),

@@ -1,48 +1,10 @@
 import { expect } from 'chai';
 import { defaultDecisionWait, durationSeconds, numTraces, readGatewayConfig } from '../../../../tools/bench/gateway/gateway-process.ts';
 import { gatewayFigures, gatewayTable, heldEntriesCeiling, keptUp, type GatewayMeasurement } from '../../../../tools/bench/gateway/gateway-report.ts';
-import { encodeBatch, stampBatch, varint } from '../../../../tools/bench/gateway/otlp-span-batches.ts';
-import { gatewaySpanCounts, parsePrometheusText } from '../../../../tools/bench/gateway/prometheus-text.ts';
-
-/** One protobuf field as read back: its number and its value (a number, or the bytes of a length-delimited field). */
-interface Field {
-  readonly field: number;
-  readonly value: number | bigint | Buffer;
-}
-
-/** Reads the fields of one protobuf message (varint, fixed64 and length-delimited only: what the encoder writes). */
-function fields(bytes: Buffer): Field[] {
-  const read: Field[] = [];
-  let at = 0;
-  const readVarint = (): number => {
-    let value = 0;
-    let scale = 1;
-    for (;;) {
-      const byte = bytes[at++] ?? 0;
-      value += (byte & 0x7f) * scale;
-      scale *= 0x80;
-      if (byte < 0x80) return value;
-    }
-  };
-  while (at < bytes.length) {
-    const key = readVarint();
-    const wire = key % 8;
-    const field = Math.floor(key / 8);
-    if (wire === 0) read.push({ field, value: readVarint() });
-    else if (wire === 1) {
-      read.push({ field, value: bytes.readBigUInt64LE(at) });
-      at += 8;
-    } else if (wire === 2) {
-      const length = readVarint();
-      read.push({ field, value: bytes.subarray(at, at + length) });
-      at += length;
-    } else throw new Error(`wire type ${wire} not expected`);
-  }
-  return read;
-}
-const all = (bytes: Buffer, field: number): Buffer[] => fields(bytes).filter((entry) => entry.field === field).map((entry) => entry.value as Buffer);
-const one = (bytes: Buffer, field: number): Buffer => all(bytes, field)[0] ?? Buffer.alloc(0);
-const numberOf = (bytes: Buffer, field: number): number | undefined => fields(bytes).find((entry) => entry.field === field)?.value as number | undefined;
+import { encodeBatch, stampBatch } from '../../../../tools/bench/gateway/otlp-span-batches.ts';
+import { ExportTraceServiceRequest, OTLP_TO_OBJECT } from '../../../stack/support/otlp-protobuf.ts';
+import { gatewaySpanCounts } from '../../../../tools/bench/gateway/prometheus-text.ts';
+import { parsePrometheusText } from '../../../stack/support/collector-metrics.ts';
 
 interface DecodedSpan {
   traceId: string;
@@ -53,38 +15,38 @@ interface DecodedSpan {
   attributes: Record<string, string | number>;
 }
 
-/** The spans of an ExportTraceServiceRequest, decoded as a collector would read them. */
+/** A KeyValue as protobufjs decodes it (OTLP_TO_OBJECT). */
+type DecodedKeyValue = { key: string; value?: { stringValue?: string; intValue?: number } };
+type DecodedRequest = {
+  resourceSpans: {
+    resource?: { attributes: DecodedKeyValue[] };
+    scopeSpans: {
+      spans: { traceId: Uint8Array; parentSpanId?: Uint8Array; name?: string; kind?: number; status?: { code?: number }; attributes: DecodedKeyValue[] }[];
+    }[];
+  }[];
+};
+
+/** The spans of an ExportTraceServiceRequest, decoded as a collector would read them (protobufjs, otlp-protobuf.ts's schema). */
 function decode(request: Buffer): { resource: Record<string, string | number>; spans: DecodedSpan[] } {
-  const attributes = (keyValues: Buffer[]): Record<string, string | number> =>
-    Object.fromEntries(keyValues.map((keyValue) => {
-      const anyValue = one(keyValue, 2);
-      const text = all(anyValue, 1)[0];
-      return [one(keyValue, 1).toString('utf8'), text === undefined ? (numberOf(anyValue, 3) ?? Number.NaN) : text.toString('utf8')];
-    }));
-  const resourceSpans = all(request, 1);
-  expect(resourceSpans).to.have.length(1);
-  const scopeSpans = one(resourceSpans[0] ?? Buffer.alloc(0), 2);
+  const decoded = ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(request), OTLP_TO_OBJECT) as DecodedRequest;
+  const attributes = (keyValues: readonly DecodedKeyValue[]): Record<string, string | number> =>
+    Object.fromEntries(keyValues.map(({ key, value }) => [key, value?.stringValue ?? value?.intValue ?? Number.NaN]));
+  expect(decoded.resourceSpans).to.have.length(1);
+  const [resourceSpans] = decoded.resourceSpans;
   return {
-    resource: attributes(all(one(resourceSpans[0] ?? Buffer.alloc(0), 1), 1)),
-    spans: all(scopeSpans, 2).map((span) => ({
-      traceId: one(span, 1).toString('hex'),
-      parent: all(span, 4).length === 1,
-      name: one(span, 5).toString('utf8'),
-      kind: numberOf(span, 6),
-      statusCode: all(span, 15).length === 1 ? numberOf(one(span, 15), 3) : undefined,
-      attributes: attributes(all(span, 9)),
+    resource: attributes(resourceSpans?.resource?.attributes ?? []),
+    spans: (resourceSpans?.scopeSpans[0]?.spans ?? []).map((span) => ({
+      traceId: Buffer.from(span.traceId).toString('hex'),
+      parent: span.parentSpanId !== undefined && span.parentSpanId.length > 0,
+      name: span.name ?? '',
+      kind: span.kind,
+      statusCode: span.status?.code,
+      attributes: attributes(span.attributes),
     })),
   };
 }
 
 describe('the gateway benchmark (npm run bench:gateway): its load, its counters and its figures', () => {
-  it('encodes varints as protobuf does', () => {
-    expect([...varint(0)]).to.deep.equal([0]);
-    expect([...varint(127)]).to.deep.equal([127]);
-    expect([...varint(300)]).to.deep.equal([0xac, 0x02]);
-    expect([...varint(2 ** 32)]).to.deep.equal([0x80, 0x80, 0x80, 0x80, 0x10]);
-  });
-
   it('encodes sessions of 3 requests of 3 spans with session.id, user.id and the HTTP attributes, a share of them failing', () => {
     const batch = encodeBatch({ sessions: 20, errorShare: 0.1 });
     expect(batch).to.include({ spans: 180, traces: 60, sessions: 20, errorSessions: 2 });
