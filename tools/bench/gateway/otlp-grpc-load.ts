@@ -2,9 +2,8 @@
  * The gateway benchmark's load generator: sends the encoded batches (otlp-span-batches.ts) as
  * OTLP/gRPC trace exports to `endpoint`, `concurrency` exports in flight at once, each next one
  * sent as soon as one is answered: as fast as the gateway accepts them (or at a rate asked).
- * @grpc/grpc-js is the gRPC the project's own OTLP/gRPC exporters use (a dependency of
- * @opentelemetry/exporter-trace-otlp-grpc, installed with it); its generic client sends the
- * encoded bytes as they are, so the load costs no encoding while it runs.
+ * @grpc/grpc-js (a devDependency, the version the project's OTLP/gRPC exporters use); its
+ * generic client sends the encoded bytes as they are, so the load costs no encoding while it runs.
  */
 import { Client, credentials, status, type ServiceError } from '@grpc/grpc-js';
 import { stampBatch, type EncodedBatch } from './otlp-span-batches.ts';
