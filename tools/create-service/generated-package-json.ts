@@ -46,12 +46,13 @@ export const REPLACED_SCRIPTS: Readonly<Record<string, string>> & { readonly tes
 export const DEMO_DEPENDENCIES: readonly string[] = ['jose'];
 
 /**
- * Dev dependencies only this repository's tooling and stack tests use: the benchmark's comparison libraries, the Dockerfile and compose checks,
+ * Dev dependencies only this repository's tooling and stack tests use: the benchmark's comparison libraries and its OTLP load (gRPC, protobuf), the Dockerfile and compose checks,
  * the browser telemetry (src/browser, not copied) and the bundler of the demo page.
  * A test (test/tools/unit/create-service/) checks that the new project imports none of them
  * and uses every dev dependency it keeps.
  */
 export const REPOSITORY_DEV_DEPENDENCIES: readonly string[] = [
+  '@grpc/grpc-js',
   '@noble/hashes',
   '@opentelemetry/instrumentation-document-load',
   '@opentelemetry/instrumentation-fetch',
@@ -61,6 +62,7 @@ export const REPOSITORY_DEV_DEPENDENCIES: readonly string[] = [
   'esbuild',
   'express-http-context',
   'playwright-core',
+  'protobufjs',
   'yaml',
 ];
 

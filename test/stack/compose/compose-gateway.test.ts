@@ -8,7 +8,6 @@ import { searchUntil } from '../support/session-checks.ts';
 import { expectSessionLogs } from '../support/session-log-checks.ts';
 import type { JaegerTrace } from '../support/jaeger-query.ts';
 import { runTraceCommand } from '../../tools/support/cli-process.ts';
-import { isPortFree } from '../../core/support/ports.ts';
 import { answersOk } from '../../core/support/probes.ts';
 import { waitFor, type ServiceProcess } from '../../core/support/service-process.ts';
 import { requirePrerequisites, skippedForPrerequisites } from '../support/require-prerequisites.ts';
@@ -65,21 +64,7 @@ describe('docker compose -f docker-compose.gateway.yml up: an agent, two gateway
   const sessions: DrivenSession[] = [];
 
   before(async () => {
-    runScript('compose/docker-engine.sh', 'start');
-    runScript('compose/build-stand-in-images.sh');
-    compose.run(['down', '-v', '--remove-orphans'], { quiet: true });
-    for (const port of [3000, 16686, 9428, 8428]) {
-      if (!(await isPortFree(port))) throw new Error(`Port ${port}, published by docker-compose.gateway.yml, is in use`);
-    }
-    console.log('      docker-compose -f docker-compose.gateway.yml up --build -d');
-    compose.run(['up', '--build', '-d']);
-    const withHealthcheck = ['api', 'orders', 'jaeger', 'victorialogs-probe', 'victoriametrics'];
-    await waitFor(
-      'api, orders, Jaeger, the log store (its probe) and the metrics store to report healthy',
-      () => withHealthcheck.every((service) => compose.health(service) === 'healthy'),
-      120_000,
-      () => withHealthcheck.map((service) => `${service}: ${compose.health(service)}`).join(', '),
-    );
+    await compose.upFromScratch([3000, 16686, 9428, 8428], ['api', 'orders', 'jaeger', 'victorialogs-probe', 'victoriametrics']);
     // The collector image has no healthcheck: ask each collector's health_check extension.
     for (const collector of ['otel-agent', ...GATEWAYS]) {
       const health = `http://${compose.containerAddress(collector)}:13133/`;

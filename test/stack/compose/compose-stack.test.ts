@@ -8,7 +8,6 @@ import { searchTraces, servicesOf, tagOf, type JaegerTrace } from '../support/ja
 import { operationMetrics, type OperationMetricsQuery } from '../support/jaeger-metrics.ts';
 import { countedWindow, flushesOf, type CountedWindow, type SpanMetricsFlush } from '../support/span-metric-flushes.ts';
 import { runTraceCommand } from '../../tools/support/cli-process.ts';
-import { isPortFree } from '../../core/support/ports.ts';
 import { answersOk } from '../../core/support/probes.ts';
 import { waitFor, type ServiceProcess } from '../../core/support/service-process.ts';
 import {
@@ -93,22 +92,8 @@ describe('docker compose up: the unmodified docker-compose.yml, every container 
   const sessions: DrivenSession[] = [];
 
   before(async () => {
-    runScript('compose/docker-engine.sh', 'start');
-    runScript('compose/build-stand-in-images.sh');
-    compose.run(['down', '-v', '--remove-orphans'], { quiet: true });
-    for (const port of [3000, 16686, 9428, 8428]) {
-      if (!(await isPortFree(port))) throw new Error(`Port ${port}, published by docker-compose.yml, is in use`);
-    }
-    console.log('      docker-compose up --build -d');
-    compose.run(['up', '--build', '-d']);
     // victorialogs-probe runs the store's healthcheck (the store's image can run none).
-    const withHealthcheck = ['api', 'orders', 'jaeger', 'victorialogs-probe', 'victoriametrics'];
-    await waitFor(
-      'api, orders, Jaeger, the log store (its probe) and the metrics store to report healthy',
-      () => withHealthcheck.every((service) => compose.health(service) === 'healthy'),
-      120_000,
-      () => withHealthcheck.map((service) => `${service}: ${compose.health(service)}`).join(', '),
-    );
+    await compose.upFromScratch([3000, 16686, 9428, 8428], ['api', 'orders', 'jaeger', 'victorialogs-probe', 'victoriametrics']);
     // The collector's image has no healthcheck: ask its health_check extension directly, so no
     // span of the first test is sent before it can receive.
     const collectorHealth = `http://${compose.containerAddress('otel-collector')}:13133/`;

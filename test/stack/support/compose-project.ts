@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { isPortFree } from '../../core/support/ports.ts';
+import { waitFor } from '../../core/support/service-process.ts';
 
 const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -33,6 +35,29 @@ export class ComposeProject {
       stdio: ['ignore', 'pipe', options.quiet === true ? 'pipe' : 'inherit'],
       maxBuffer: 64 * 1024 * 1024,
     }).toString('utf8');
+  }
+
+  /**
+   * Starts the Docker engine and builds the stand-in images (tools/stack/compose), removes what
+   * an earlier run of this project left (its volumes included), checks that the ports the file
+   * publishes are free, runs `up --build -d`, and resolves once every service of
+   * `withHealthcheck` reports healthy.
+   */
+  async upFromScratch(publishedPorts: readonly number[], withHealthcheck: readonly string[]): Promise<void> {
+    runScript('compose/docker-engine.sh', 'start');
+    runScript('compose/build-stand-in-images.sh');
+    this.run(['down', '-v', '--remove-orphans'], { quiet: true });
+    for (const port of publishedPorts) {
+      if (!(await isPortFree(port))) throw new Error(`Port ${port}, published by ${this.file}, is in use`);
+    }
+    console.log(`      docker-compose -f ${this.file} up --build -d`);
+    this.run(['up', '--build', '-d']);
+    await waitFor(
+      `${withHealthcheck.join(', ')} to report healthy`,
+      () => withHealthcheck.every((service) => this.health(service) === 'healthy'),
+      120_000,
+      () => withHealthcheck.map((service) => `${service}: ${this.health(service)}`).join(', '),
+    );
   }
 
   /** The id of the container of `service`. */
