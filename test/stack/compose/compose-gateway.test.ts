@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { isSessionSampled } from '../../../src/core/index.ts';
 import type { LookupReport } from '../../../tools/session-traces/index.ts';
-import { ComposeProject, runScript } from '../support/compose-project.ts';
+import { ComposeProject } from '../support/compose-project.ts';
 import { driveSession, type DrivenSession } from '../support/e2e-stack.ts';
 import { searchUntil } from '../support/session-checks.ts';
 import { expectSessionLogs } from '../support/session-log-checks.ts';
@@ -74,11 +74,7 @@ describe('docker compose -f docker-compose.gateway.yml up: an agent, two gateway
 
   after(function () {
     if (skippedForPrerequisites(this)) return;
-    try {
-      compose.run(['down', '-v'], { quiet: true });
-    } finally {
-      runScript('compose/docker-engine.sh', 'stop');
-    }
+    compose.downAndStopEngine();
   });
 
   it('starts every container: the services, the agent, both gateways, Jaeger and the stores', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { ComposeProject, runScript } from '../support/compose-project.ts';
+import { ComposeProject } from '../support/compose-project.ts';
 import { driveSession, type DrivenSession } from '../support/e2e-stack.ts';
 import { shownSessionOnceStarted } from '../support/demo-page.ts';
 import { launchHeadlessChromium } from '../support/headless-chromium.ts';
@@ -102,11 +102,7 @@ describe('docker compose up: the unmodified docker-compose.yml, every container 
 
   after(function () {
     if (skippedForPrerequisites(this)) return;
-    try {
-      compose.run(['down', '-v'], { quiet: true });
-    } finally {
-      runScript('compose/docker-engine.sh', 'stop');
-    }
+    compose.downAndStopEngine();
   });
 
   it('starts every container and publishes the service, the Jaeger query API, the log store and the metrics store on the host', async () => {

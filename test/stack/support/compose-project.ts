@@ -60,6 +60,15 @@ export class ComposeProject {
     );
   }
 
+  /** Removes the project's containers and volumes, then stops the Docker engine (only if the tests started it). */
+  downAndStopEngine(): void {
+    try {
+      this.run(['down', '-v'], { quiet: true });
+    } finally {
+      runScript('compose/docker-engine.sh', 'stop');
+    }
+  }
+
   /** The id of the container of `service`. */
   containerId(service: string): string {
     return this.run(['ps', '-q', service], { quiet: true }).trim();
