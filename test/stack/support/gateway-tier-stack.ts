@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { context, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
+import { closeServer } from '../../core/support/close-server.ts';
 import { freePorts } from '../../core/support/ports.ts';
 import { collectorMetricsAt, type MetricSample } from './collector-metrics.ts';
 import { builtBinary, startJaeger, startProgram, waitUntilAnswering, type Jaeger, type StartedProgram } from './observability-stack.ts';
@@ -94,12 +95,7 @@ async function receivePushedMetrics(): Promise<PushedMetrics> {
   return {
     url: (path) => `http://127.0.0.1:${address.port}${path}`,
     last: (path) => last.get(path),
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-      }),
+    close: () => closeServer(server),
   };
 }
 
